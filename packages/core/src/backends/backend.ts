@@ -1,0 +1,50 @@
+/**
+ * The capture-backend seam. A backend opens sources; an opened source reads
+ * images and encodes them. Everything here runs inside the capture worker.
+ * @module
+ */
+import type { SourceSpec } from '../source.ts';
+
+export interface EncodeOptions {
+  /** JPEG quality, 1–100. */
+  readonly quality: number;
+  /** Target width; the height keeps the aspect ratio. Equal to the image width for full size. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One captured image, in whatever form the backend holds it. */
+export interface CapturedImage {
+  readonly width: number;
+  readonly height: number;
+  /** Encodes to JPEG. May be called several times, once per distinct size. */
+  encode(options: EncodeOptions): Promise<Uint8Array>;
+  /** Frees native memory early; the image is not used afterwards. */
+  release(): void;
+}
+
+export interface OpenedSource {
+  readonly width: number;
+  readonly height: number;
+  /**
+   * The least time between two reads, in ms, for sources that would otherwise
+   * read faster than real time (a file, the synthetic pattern); 0 for sources
+   * whose read waits for the next frame itself (devices, network streams).
+   */
+  readonly frameIntervalMs: number;
+  /** Reads the next image. Rejects with CannotReadCamera when the source gives none. */
+  read(): Promise<CapturedImage>;
+  close(): void;
+}
+
+export interface OpenOptions {
+  readonly cameraId: string;
+  readonly loop: boolean;
+  readonly realtime: boolean;
+}
+
+export interface CaptureBackend {
+  readonly name: SourceSpec['backend'];
+  /** Rejects with CannotOpenCamera or BackendUnavailable. */
+  open(spec: SourceSpec, options: OpenOptions): Promise<OpenedSource>;
+}

@@ -1,0 +1,85 @@
+/**
+ * Loads `@u4/opencv4nodejs` on first use, and types the small part of it the
+ * core uses (so the core type-checks on machines without OpenCV).
+ * @module
+ */
+import { BackendUnavailable } from '../errors.ts';
+
+export interface CvMat {
+  readonly rows: number;
+  readonly cols: number;
+  readonly empty: boolean;
+  resizeAsync(rows: number, cols: number, fx?: number, fy?: number, interpolation?: number): Promise<CvMat>;
+  release(): void;
+}
+
+export interface CvVideoCapture {
+  readAsync(): Promise<CvMat>;
+  get(property: number): number;
+  set(property: number, value: number): boolean;
+  release(): void;
+}
+
+export interface OpenCv {
+  readonly version: { major: number; minor: number; revision: number };
+  readonly VideoCapture: new (source: string | number) => CvVideoCapture;
+  imencodeAsync(ext: string, mat: CvMat, flags?: number[]): Promise<Uint8Array>;
+  readonly CAP_PROP_FRAME_WIDTH: number;
+  readonly CAP_PROP_FRAME_HEIGHT: number;
+  readonly CAP_PROP_FPS: number;
+  readonly CAP_PROP_POS_FRAMES: number;
+  readonly IMWRITE_JPEG_QUALITY: number;
+  readonly INTER_AREA: number;
+}
+
+export const OPENCV_PACKAGE = '@u4/opencv4nodejs';
+const HOW_TO_INSTALL =
+  'Install the system OpenCV and build the addon with "pnpm setup:opencv" ' +
+  '(runs scripts/install-opencv.sh: apt-get install libopencv-dev, then builds @u4/opencv4nodejs against it).';
+
+let loading: Promise<OpenCv> | undefined;
+
+/**
+ * Imports OpenCV once per thread. Never call this from more than one thread of
+ * a process: the addon is not context-aware and a second load aborts the process.
+ * @throws {BackendUnavailable} when the addon cannot be loaded here.
+ */
+export function loadOpenCv(cameraId?: string): Promise<OpenCv> {
+  loading ??= importOpenCv();
+  return loading.catch((error: unknown) => {
+    if (error instanceof BackendUnavailable) {
+      throw new BackendUnavailable(error.message, { cameraId, cause: error.cause });
+    }
+    throw error;
+  });
+}
+
+let loaded = false;
+
+/** Whether OpenCV has been loaded (successfully) in this thread. */
+export function isOpenCvLoaded(): boolean {
+  return loaded;
+}
+
+async function importOpenCv(): Promise<OpenCv> {
+  const deno = (globalThis as { Deno?: { version?: { deno?: string } } }).Deno;
+  if (deno) {
+    throw new BackendUnavailable(
+      `The OpenCV backend is not available under Deno ${deno.version?.deno ?? ''}: ` +
+        `${OPENCV_PACKAGE} is a NAN addon, and Deno loads only Node-API addons. ` +
+        'Run this camera under Node.js, or use a synthetic source under Deno.',
+    );
+  }
+  let module: { cv?: OpenCv; default?: OpenCv };
+  try {
+    module = (await import(OPENCV_PACKAGE)) as typeof module;
+  } catch (cause) {
+    throw new BackendUnavailable(`The OpenCV backend is not available: ${OPENCV_PACKAGE} could not be loaded. ${HOW_TO_INSTALL}`, { cause });
+  }
+  const cv = module.cv ?? module.default;
+  if (!cv?.VideoCapture) {
+    throw new BackendUnavailable(`The OpenCV backend is not available: ${OPENCV_PACKAGE} loaded without VideoCapture. ${HOW_TO_INSTALL}`);
+  }
+  loaded = true;
+  return cv;
+}

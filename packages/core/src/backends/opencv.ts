@@ -1,0 +1,147 @@
+/**
+ * The OpenCV backend: devices, video files and network streams through
+ * `@u4/opencv4nodejs`. Reads and encodes run on libuv's pool (`readAsync`,
+ * `imencodeAsync`), so a slow source never blocks the worker's event loop.
+ * @module
+ */
+import { stat } from 'node:fs/promises';
+import { CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
+import { redactSource, type SourceSpec } from '../source.ts';
+import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
+import { type CvMat, type CvVideoCapture, loadOpenCv, type OpenCv } from './opencv-module.ts';
+
+const DEFAULT_FILE_FPS = 30;
+
+class OpenCvImage implements CapturedImage {
+  readonly #cv: OpenCv;
+  #mat: CvMat | undefined;
+
+  constructor(cv: OpenCv, mat: CvMat) {
+    this.#cv = cv;
+    this.#mat = mat;
+  }
+
+  get width(): number {
+    return this.#mat?.cols ?? 0;
+  }
+
+  get height(): number {
+    return this.#mat?.rows ?? 0;
+  }
+
+  async encode(options: EncodeOptions): Promise<Uint8Array> {
+    const mat = this.#mat;
+    if (!mat) throw new Error('image was released');
+    const cv = this.#cv;
+    const sized = options.width === mat.cols
+      ? mat
+      : await mat.resizeAsync(options.height, options.width, 0, 0, cv.INTER_AREA);
+    try {
+      return await cv.imencodeAsync('.jpg', sized, [cv.IMWRITE_JPEG_QUALITY, options.quality]);
+    } finally {
+      if (sized !== mat) sized.release();
+    }
+  }
+
+  release(): void {
+    this.#mat?.release();
+    this.#mat = undefined;
+  }
+}
+
+class OpenCvSource implements OpenedSource {
+  readonly width: number;
+  readonly height: number;
+  readonly frameIntervalMs: number;
+  readonly #cv: OpenCv;
+  readonly #cap: CvVideoCapture;
+  readonly #spec: SourceSpec;
+  readonly #options: OpenOptions;
+  #closed = false;
+
+  constructor(cv: OpenCv, cap: CvVideoCapture, spec: SourceSpec, options: OpenOptions) {
+    this.#cv = cv;
+    this.#cap = cap;
+    this.#spec = spec;
+    this.#options = options;
+    this.width = cap.get(cv.CAP_PROP_FRAME_WIDTH);
+    this.height = cap.get(cv.CAP_PROP_FRAME_HEIGHT);
+    const fps = cap.get(cv.CAP_PROP_FPS);
+    this.frameIntervalMs = spec.kind === 'file' && options.realtime
+      ? 1000 / (fps > 0 && fps <= 240 ? fps : DEFAULT_FILE_FPS)
+      : 0;
+  }
+
+  async read(): Promise<CapturedImage> {
+    if (this.#closed) throw this.#readError('the source is closed');
+    let mat = await this.#cap.readAsync();
+    if (mat.empty && this.#spec.kind === 'file' && this.#options.loop) {
+      // End of the file: start again from the first frame.
+      this.#cap.set(this.#cv.CAP_PROP_POS_FRAMES, 0);
+      mat = await this.#cap.readAsync();
+    }
+    if (mat.empty) {
+      throw this.#readError(
+        this.#spec.kind === 'file'
+          ? 'the file has no more frames'
+          : 'the source gave no frame: the stream ended, or the device was unplugged or is used by another program',
+      );
+    }
+    return new OpenCvImage(this.#cv, mat);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cap.release();
+  }
+
+  #readError(reason: string): CannotReadCamera {
+    return new CannotReadCamera(`Cannot read camera "${this.#options.cameraId}" (${redactSource(this.#spec.text)}): ${reason}`, {
+      cameraId: this.#options.cameraId,
+    });
+  }
+}
+
+function openFailure(spec: SourceSpec, cameraId: string, cause: unknown): CannotOpenCamera {
+  const where = redactSource(spec.text);
+  const reason = spec.kind === 'device'
+    ? `no usable video device ${spec.device}. Check that the camera is plugged in (ls /dev/video*), ` +
+      'that this user may open it (group "video"), and that no other program holds it'
+    : spec.kind === 'url'
+      ? 'the stream could not be opened: check that the URL is right and that the server is up and reachable'
+      : 'the file could not be decoded as video';
+  return new CannotOpenCamera(`Cannot open camera "${cameraId}" (${where}): ${reason}`, { cameraId, cause });
+}
+
+export const openCvBackend: CaptureBackend = {
+  name: 'opencv',
+  async open(spec: SourceSpec, options: OpenOptions): Promise<OpenedSource> {
+    const cv = await loadOpenCv(options.cameraId);
+    const { cameraId } = options;
+    if (spec.kind === 'file') {
+      try {
+        const info = await stat(spec.path);
+        if (!info.isFile()) throw new Error(`${spec.path} is not a file`);
+      } catch (cause) {
+        throw new CannotOpenCamera(`Cannot open camera "${cameraId}": video file not found: ${spec.path}`, { cameraId, cause });
+      }
+    }
+    if (spec.kind === 'synthetic') throw openFailure(spec, cameraId, new Error('not an OpenCV source'));
+    const target = spec.kind === 'device' ? spec.device : spec.kind === 'url' ? spec.url : spec.path;
+    let cap: CvVideoCapture;
+    try {
+      cap = new cv.VideoCapture(target);
+    } catch (cause) {
+      // OpenCV throws an Error whose message is undefined for a missing device: say what happened.
+      throw openFailure(spec, cameraId, cause instanceof Error && cause.message ? cause : new Error(`OpenCV could not open ${String(target)}`, { cause }));
+    }
+    try {
+      return new OpenCvSource(cv, cap, spec, options);
+    } catch (cause) {
+      cap.release();
+      if (cause instanceof ServercamError) throw cause;
+      throw openFailure(spec, cameraId, cause);
+    }
+  },
+};

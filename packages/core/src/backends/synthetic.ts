@@ -1,0 +1,70 @@
+/**
+ * The synthetic backend: a moving test pattern that needs no camera and no
+ * OpenCV, encoded with sharp.
+ * @module
+ */
+import sharp from 'sharp';
+import { BackendUnavailable } from '../errors.ts';
+import type { SourceSpec } from '../source.ts';
+import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
+import { SyntheticPattern } from './synthetic-pattern.ts';
+
+sharp.cache(false);
+
+/** Encodes a packed RGB image to JPEG with sharp, scaling it down first when asked. */
+export async function encodeRgbJpeg(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  options: EncodeOptions,
+): Promise<Uint8Array> {
+  let image = sharp(rgb, { raw: { width, height, channels: 3 } });
+  if (options.width !== width) image = image.resize(options.width, options.height, { fit: 'fill', kernel: 'linear' });
+  return image.jpeg({ quality: options.quality, mozjpeg: false, chromaSubsampling: '4:2:0' }).toBuffer();
+}
+
+class SyntheticSource implements OpenedSource {
+  readonly width: number;
+  readonly height: number;
+  readonly frameIntervalMs: number;
+  readonly #pattern: SyntheticPattern;
+  readonly #label: string;
+  #seq = 0;
+  #closed = false;
+
+  constructor(width: number, height: number, fps: number, label: string) {
+    this.width = width;
+    this.height = height;
+    this.frameIntervalMs = 1000 / fps;
+    this.#pattern = new SyntheticPattern(width, height);
+    this.#label = label;
+  }
+
+  async read(): Promise<CapturedImage> {
+    if (this.#closed) throw new Error('synthetic source is closed');
+    const { width, height } = this;
+    // A fresh buffer per frame: encodes of one frame may still run while the next is read.
+    const rgb = new Uint8Array(width * height * 3);
+    this.#pattern.render(rgb, ++this.#seq, new Date(), this.#label);
+    return {
+      width,
+      height,
+      encode: (options) => encodeRgbJpeg(rgb, width, height, options),
+      release: () => {},
+    };
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+}
+
+export const syntheticBackend: CaptureBackend = {
+  name: 'synthetic',
+  async open(spec: SourceSpec, options: OpenOptions): Promise<OpenedSource> {
+    if (spec.kind !== 'synthetic') {
+      throw new BackendUnavailable(`The synthetic backend cannot open "${spec.text}"`, { cameraId: options.cameraId });
+    }
+    return new SyntheticSource(spec.width, spec.height, spec.fps, options.cameraId);
+  },
+};

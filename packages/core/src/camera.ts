@@ -1,0 +1,60 @@
+/**
+ * Camera configuration and the status a camera reports.
+ * @module
+ */
+import type { ErrorCode } from './errors.ts';
+
+export interface CameraConfig {
+  /** Stable id, used in URLs and APIs: letters, digits, `-` and `_`. */
+  readonly id: string;
+  /** A human label; defaults to the id. */
+  readonly label?: string | undefined;
+  /** See {@link parseSource}: a device index or path, a file, a URL or `synthetic[:WxH[@FPS]]`. */
+  readonly source: string | number;
+  /** Files only: start again at the end (default true). */
+  readonly loop?: boolean | undefined;
+  /**
+   * Files only: play at the file's own frame rate (default true). `false` reads
+   * as fast as decoding allows, which benchmarks use.
+   */
+  readonly realtime?: boolean | undefined;
+}
+
+export type CameraStatus = 'idle' | 'opening' | 'live' | 'paused' | 'error';
+
+export interface CameraErrorInfo {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** When the error was seen, milliseconds since the Unix epoch. */
+  readonly at: number;
+}
+
+/** A camera as viewers see it. */
+export interface CameraInfo {
+  readonly id: string;
+  readonly label: string;
+  readonly status: CameraStatus;
+  /** The last error; kept while the camera retries, cleared once it is live again. */
+  readonly error: CameraErrorInfo | undefined;
+  readonly width: number | undefined;
+  readonly height: number | undefined;
+  /** Frames captured per second, measured; 0 while not capturing. */
+  readonly measuredFps: number;
+  /** How many consumers currently receive this camera's frames. */
+  readonly consumers: number;
+}
+
+const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Validates a camera list: at least one camera, unique well-formed ids. */
+export function validateCameras(cameras: readonly CameraConfig[]): void {
+  if (cameras.length === 0) throw new TypeError('At least one camera must be configured');
+  const seen = new Set<string>();
+  for (const camera of cameras) {
+    if (!CAMERA_ID.test(camera.id)) {
+      throw new TypeError(`Camera id "${camera.id}" is invalid: use 1–64 letters, digits, "-" or "_"`);
+    }
+    if (seen.has(camera.id)) throw new TypeError(`Camera id "${camera.id}" is configured twice`);
+    seen.add(camera.id);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * `@servercam/core`: server-side camera capture shared by every viewer.
+ *
+ * @example
+ * ```ts
+ * import { ServerVideoStream } from '@servercam/core';
+ *
+ * await using stream = new ServerVideoStream({
+ *   cameras: [{ id: 'desk', label: 'Desk', source: 0 }, { id: 'test', source: 'synthetic:640x480' }],
+ *   fps: 15,
+ * });
+ * await stream.start(['desk']);
+ * stream.on('settings', (s) => console.log('now', s));
+ * for await (const frame of stream.frames({ maxWidth: 320 })) {
+ *   // frame.data is a JPEG, encoded once for every consumer of this size
+ * }
+ * ```
+ * @module
+ */
+export { ServerVideoStream, DEFAULT_TUNING } from './stream.ts';
+export type { FrameRequest, FramesOptions, ServerVideoStreamOptions, StreamEvents } from './stream.ts';
+export type { CameraConfig, CameraErrorInfo, CameraInfo, CameraStatus } from './camera.ts';
+export { validateCameras } from './camera.ts';
+export type { Frame, VariantSpec } from './frame.ts';
+export { FULL_VARIANT, scaledSize, variantKey } from './frame.ts';
+export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
+export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';
+export type { BackendName, SourceSpec } from './source.ts';
+export { parseSource, redactSource } from './source.ts';
+export {
+  BackendUnavailable,
+  CannotOpenCamera,
+  CannotReadCamera,
+  ErrorCode,
+  InvalidSettings,
+  isServercamError,
+  ServercamError,
+} from './errors.ts';
+export type { SerializedError } from './errors.ts';
+export type { CameraStats, CaptureTuning } from './worker/protocol.ts';
+export { LatestValueIterator } from './conflate.ts';

@@ -1,0 +1,294 @@
+/**
+ * One camera inside the capture worker: its open/read/encode loop, pacing,
+ * watchdog, reconnect backoff and status reporting.
+ * @module
+ */
+import type { CaptureBackend, CapturedImage, OpenedSource } from '../backends/backend.ts';
+import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
+import { CannotOpenCamera, CannotReadCamera, type SerializedError, ServercamError } from '../errors.ts';
+import { scaledSize } from '../frame.ts';
+import type { StreamSettings } from '../settings.ts';
+import { parseSource, type SourceSpec } from '../source.ts';
+import { epochNow, RateMeter } from '../time.ts';
+import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from './protocol.ts';
+
+export interface RunnerContext {
+  readonly session: number;
+  readonly tuning: CaptureTuning;
+  settings(): StreamSettings;
+  backend(spec: SourceSpec): CaptureBackend;
+  post(message: WorkerToMain, transfer?: ArrayBuffer[]): void;
+}
+
+const ABORTED = Symbol('aborted');
+
+/** Turns anything thrown into a typed error of this camera. */
+function asCameraError(error: unknown, cameraId: string, fallback: typeof CannotOpenCamera | typeof CannotReadCamera): ServercamError {
+  if (error instanceof ServercamError) return error;
+  const message = error instanceof Error && error.message ? error.message : String(error);
+  return new fallback(`Camera "${cameraId}": ${message}`, { cameraId, cause: error });
+}
+
+/** Gives an ArrayBuffer holding exactly `bytes`, without copying when it can be transferred as is. */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const { buffer } = bytes;
+  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+export class CameraRunner {
+  readonly id: string;
+  readonly #config: CameraConfig;
+  readonly #spec: SourceSpec;
+  readonly #ctx: RunnerContext;
+  #source: OpenedSource | undefined;
+  #opening: Promise<OpenedSource> | undefined;
+  #demand: VariantDemand[] = [];
+  readonly #nextDue = new Map<string, number>();
+  #seq = 0;
+  #lastTarget = 0;
+  #status: CameraStatus = 'idle';
+  #error: CameraErrorInfo | undefined;
+  #size: { width: number; height: number } | undefined;
+  readonly #meter = new RateMeter();
+  #wake: (() => void) | undefined;
+  #captured = 0;
+  #encodes = 0;
+  readonly #encodesByVariant: Record<string, number> = {};
+
+  constructor(config: CameraConfig, ctx: RunnerContext) {
+    this.id = config.id;
+    this.#config = config;
+    this.#spec = parseSource(config.source);
+    this.#ctx = ctx;
+  }
+
+  /** Replaces the set of variants consumers want; an empty set stops capture. */
+  setDemand(variants: VariantDemand[]): void {
+    this.#demand = variants;
+    for (const key of this.#nextDue.keys()) if (!variants.some((v) => v.key === key)) this.#nextDue.delete(key);
+    this.wake();
+  }
+
+  /** Interrupts a wait so the loop looks at settings and demand again. */
+  wake(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  stats(): CameraStats {
+    return { cameraId: this.id, captured: this.#captured, encodes: this.#encodes, encodesByVariant: { ...this.#encodesByVariant } };
+  }
+
+  /** Opens the source now (the original's `start(camera_indices)`); the opened source is cached. */
+  async preopen(): Promise<SerializedError | undefined> {
+    try {
+      await this.#open();
+      return undefined;
+    } catch (error) {
+      return asCameraError(error, this.id, CannotOpenCamera).toJSON();
+    }
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    try {
+      while (!signal.aborted) {
+        const settings = this.#ctx.settings();
+        if (settings.paused || this.#demand.length === 0) {
+          this.#meter.reset();
+          this.#report(settings.paused && this.#demand.length > 0 ? 'paused' : 'idle');
+          await this.#waitForChange(signal);
+          continue;
+        }
+        let source = this.#source;
+        if (!source) {
+          if (this.#status !== 'error') this.#report('opening');
+          try {
+            source = await this.#open();
+          } catch (error) {
+            this.#fail(asCameraError(error, this.id, CannotOpenCamera));
+            await this.#backoff(failures++, signal);
+            continue;
+          }
+        }
+        // Pace: the stream's fps, but never faster than the source's own rate.
+        const interval = Math.max(settings.fps > 0 ? 1000 / settings.fps : 0, source.frameIntervalMs);
+        const now = performance.now();
+        const target = this.#lastTarget + interval;
+        const due = target < now - interval ? now : target;
+        if (due > now + 0.5) {
+          await this.#waitForChange(signal, due - now);
+          continue;
+        }
+        this.#lastTarget = due;
+        let image: CapturedImage | typeof ABORTED;
+        try {
+          image = await this.#read(source, signal);
+        } catch (error) {
+          this.#fail(asCameraError(error, this.id, CannotReadCamera));
+          this.#closeSource(source);
+          await this.#backoff(failures++, signal);
+          continue;
+        }
+        if (image === ABORTED) break; // the session closed while a read was in flight
+        failures = 0;
+        const capturedAt = epochNow();
+        this.#seq++;
+        this.#captured++;
+        this.#meter.tick(capturedAt);
+        this.#size = { width: image.width, height: image.height };
+        this.#report('live');
+        try {
+          await this.#encodeAndPost(image, capturedAt, settings.quality);
+        } catch (error) {
+          this.#fail(asCameraError(error, this.id, CannotReadCamera));
+        } finally {
+          image.release();
+        }
+      }
+    } finally {
+      if (this.#source) this.#closeSource(this.#source);
+    }
+  }
+
+  async #open(): Promise<OpenedSource> {
+    if (this.#source) return this.#source;
+    this.#opening ??= this.#ctx
+      .backend(this.#spec)
+      .open(this.#spec, {
+        cameraId: this.id,
+        loop: this.#config.loop ?? true,
+        realtime: this.#config.realtime ?? true,
+      })
+      .then((source) => {
+        this.#source = source;
+        this.#size = { width: source.width, height: source.height };
+        return source;
+      })
+      .finally(() => {
+        this.#opening = undefined;
+      });
+    return this.#opening;
+  }
+
+  /** Reads with a watchdog: a read slower than readTimeoutMs is reported, and still awaited. */
+  async #read(source: OpenedSource, signal: AbortSignal): Promise<CapturedImage | typeof ABORTED> {
+    const read = source.read();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<typeof ABORTED>((resolve) => {
+      timer = setTimeout(() => {
+        this.#fail(
+          new CannotReadCamera(
+            `Cannot read camera "${this.id}": no frame for ${(this.#ctx.tuning.readTimeoutMs / 1000).toFixed(1)} s; the source has stalled`,
+            { cameraId: this.id },
+          ),
+        );
+      }, this.#ctx.tuning.readTimeoutMs);
+      onAbort = () => resolve(ABORTED);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const result = await Promise.race([read, aborted]);
+      if (result === ABORTED) {
+        // Never release a capture while a native read is in flight: release it once the read settles.
+        this.#source = undefined;
+        read.then((image) => image.release(), () => {}).finally(() => source.close());
+      }
+      return result;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Encodes each due variant once per distinct size and posts the bytes, transferred. */
+  async #encodeAndPost(image: CapturedImage, capturedAt: number, quality: number): Promise<void> {
+    const groups = new Map<number, { width: number; height: number; keys: string[] }>();
+    for (const variant of this.#demand) {
+      if (!this.#isDue(variant, capturedAt)) continue;
+      const size = scaledSize(image.width, image.height, variant.maxWidth);
+      const group = groups.get(size.width);
+      if (group) group.keys.push(variant.key);
+      else groups.set(size.width, { ...size, keys: [variant.key] });
+    }
+    const fps = this.#meter.rate();
+    await Promise.all(
+      [...groups.values()].map(async ({ width, height, keys }) => {
+        const bytes = await image.encode({ quality, width, height });
+        this.#encodes++;
+        for (const key of keys) this.#encodesByVariant[key] = (this.#encodesByVariant[key] ?? 0) + 1;
+        const data = ownBuffer(bytes);
+        this.#ctx.post(
+          { type: 'frame', session: this.#ctx.session, cameraId: this.id, seq: this.#seq, capturedAt, width, height, variants: keys, data, fps },
+          [data],
+        );
+      }),
+    );
+  }
+
+  #isDue(variant: VariantDemand, at: number): boolean {
+    if (!variant.maxFps) return true;
+    const interval = 1000 / variant.maxFps;
+    const next = this.#nextDue.get(variant.key) ?? 0;
+    // A little slack, so a 30 fps capture thinned to 10 fps keeps every third frame.
+    if (at + interval * 0.2 < next) return false;
+    this.#nextDue.set(variant.key, next + interval < at - interval ? at + interval : next + interval);
+    return true;
+  }
+
+  #fail(error: ServercamError): void {
+    this.#error = { code: error.code, message: error.message, at: Date.now() };
+    this.#meter.reset();
+    this.#report('error', true);
+  }
+
+  #report(status: CameraStatus, force = false): void {
+    if (status === 'live' && this.#status !== 'live') this.#error = undefined;
+    if (!force && status === this.#status) return;
+    this.#status = status;
+    this.#ctx.post({
+      type: 'status',
+      session: this.#ctx.session,
+      cameraId: this.id,
+      status,
+      error: this.#error,
+      width: this.#size?.width,
+      height: this.#size?.height,
+      fps: status === 'live' ? this.#meter.rate() : 0,
+    });
+  }
+
+  #closeSource(source: OpenedSource): void {
+    if (this.#source === source) this.#source = undefined;
+    try {
+      source.close();
+    } catch {
+      // Closing a broken source can fail; it is gone either way.
+    }
+  }
+
+  #backoff(failures: number, signal: AbortSignal): Promise<void> {
+    const { reconnectMinMs, reconnectMaxMs } = this.#ctx.tuning;
+    const delay = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.min(failures, 20));
+    return this.#waitForChange(signal, delay * (0.9 + Math.random() * 0.2), false);
+  }
+
+  /** Waits until woken (settings or demand changed), `ms` passes, or `signal` aborts. */
+  #waitForChange(signal: AbortSignal, ms = Number.POSITIVE_INFINITY, wakeable = true): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', finish);
+        if (this.#wake === finish) this.#wake = undefined;
+        resolve();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(finish, ms) : undefined;
+      signal.addEventListener('abort', finish, { once: true });
+      if (wakeable) this.#wake = finish;
+    });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The messages between the main thread and the capture worker. PROTOCOL.md
+ * describes them in prose; this file is the single typed source of truth.
+ * @module
+ */
+import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
+import type { SerializedError } from '../errors.ts';
+import type { StreamSettings } from '../settings.ts';
+import type { VariantSpec } from '../frame.ts';
+
+export interface CaptureTuning {
+  /** A read that takes longer is reported as CannotReadCamera (the read keeps waiting). */
+  readonly readTimeoutMs: number;
+  /** First delay before re-opening a failed camera; doubles on each failure. */
+  readonly reconnectMinMs: number;
+  /** The cap on that delay. */
+  readonly reconnectMaxMs: number;
+}
+
+/** A variant as the worker encodes it. `key` is {@link variantKey} of the spec. */
+export interface VariantDemand extends VariantSpec {
+  readonly key: string;
+}
+
+export type MainToWorker =
+  | { type: 'session.open'; session: number; cameras: CameraConfig[]; settings: StreamSettings; tuning: CaptureTuning }
+  | { type: 'session.settings'; session: number; settings: StreamSettings }
+  | { type: 'session.demand'; session: number; cameraId: string; variants: VariantDemand[] }
+  | { type: 'session.preopen'; session: number; request: number; cameraIds: string[] }
+  | { type: 'session.stats'; session: number; request: number }
+  | { type: 'session.close'; session: number; request: number };
+
+export interface CameraStats {
+  readonly cameraId: string;
+  /** Frames read from the source. */
+  readonly captured: number;
+  /** JPEG encodes, in all. */
+  readonly encodes: number;
+  /** Encodes per variant key. */
+  readonly encodesByVariant: Readonly<Record<string, number>>;
+}
+
+export type WorkerToMain =
+  | { type: 'ready' }
+  | {
+      type: 'frame';
+      session: number;
+      cameraId: string;
+      seq: number;
+      capturedAt: number;
+      width: number;
+      height: number;
+      /** Variant keys this one encode serves (several when their sizes coincide). */
+      variants: string[];
+      /** The JPEG bytes, transferred, not copied. */
+      data: ArrayBuffer;
+      /** The camera's measured capture rate. */
+      fps: number;
+    }
+  | {
+      type: 'status';
+      session: number;
+      cameraId: string;
+      status: CameraStatus;
+      error: CameraErrorInfo | undefined;
+      width: number | undefined;
+      height: number | undefined;
+      fps: number;
+    }
+  | { type: 'reply'; session: number; request: number; errors?: SerializedError[]; stats?: CameraStats[] }
+  | { type: 'fatal'; error: SerializedError | { name: string; message: string } };
