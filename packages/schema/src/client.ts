@@ -1,0 +1,7 @@
+/**
+ * `@servercam/schema/client`: typed documents for the UI (GraphQL Code
+ * Generator's client preset, `documentMode: 'string'`). Each document is a
+ * string that also carries its result and variables types.
+ * @module
+ */
+export * from './generated/client/index.ts';

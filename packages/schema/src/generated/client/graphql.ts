@@ -1,0 +1,233 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CameraErrorCode =
+  | 'BACKEND_UNAVAILABLE'
+  | 'CANNOT_OPEN_CAMERA'
+  | 'CANNOT_READ_CAMERA';
+
+export type CameraStatus =
+  | 'ERROR'
+  | 'IDLE'
+  | 'LIVE'
+  | 'OPENING'
+  | 'PAUSED';
+
+export type StreamSettingsInput = {
+  activeCameraId?: string | number | null | undefined;
+  fps?: number | null | undefined;
+  paused?: boolean | null | undefined;
+  quality?: number | null | undefined;
+};
+
+export type CameraFieldsFragment = { id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, error: { code: CameraErrorCode, message: string, at: string } | null };
+
+export type CamerasQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CamerasQuery = { cameras: Array<{ id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, error: { code: CameraErrorCode, message: string, at: string } | null }> };
+
+export type CameraStatusChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CameraStatusChangedSubscription = { cameraStatus: { id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, error: { code: CameraErrorCode, message: string, at: string } | null } };
+
+export type FrameFieldsFragment = { cameraId: string, seq: number, capturedAt: string, width: number, height: number, mimeType: string, data: string };
+
+export type FramesSubscriptionVariables = Exact<{
+  cameraId?: string | number | null | undefined;
+  maxFps?: number | null | undefined;
+  maxWidth?: number | null | undefined;
+}>;
+
+
+export type FramesSubscription = { frames: { cameraId: string, seq: number, capturedAt: string, width: number, height: number, mimeType: string, data: string } };
+
+export type SnapshotQueryVariables = Exact<{
+  cameraId?: string | number | null | undefined;
+}>;
+
+
+export type SnapshotQuery = { snapshot: { cameraId: string, seq: number, capturedAt: string, width: number, height: number, mimeType: string, data: string } | null };
+
+export type SettingsFieldsFragment = { paused: boolean, fps: number, activeCameraId: string, quality: number };
+
+export type StreamSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StreamSettingsQuery = { stream: { paused: boolean, fps: number, activeCameraId: string, quality: number } };
+
+export type UpdateStreamMutationVariables = Exact<{
+  input: StreamSettingsInput;
+}>;
+
+
+export type UpdateStreamMutation = { updateStream: { paused: boolean, fps: number, activeCameraId: string, quality: number } };
+
+export type StreamSettingsChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StreamSettingsChangedSubscription = { streamSettings: { paused: boolean, fps: number, activeCameraId: string, quality: number } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const CameraFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CameraFields on Camera {
+  id
+  label
+  status
+  error {
+    code
+    message
+    at
+  }
+  width
+  height
+  measuredFps
+  viewers
+}
+    `, {"fragmentName":"CameraFields"}) as unknown as TypedDocumentString<CameraFieldsFragment, unknown>;
+export const FrameFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FrameFields on Frame {
+  cameraId
+  seq
+  capturedAt
+  width
+  height
+  mimeType
+  data
+}
+    `, {"fragmentName":"FrameFields"}) as unknown as TypedDocumentString<FrameFieldsFragment, unknown>;
+export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SettingsFields on StreamSettings {
+  paused
+  fps
+  activeCameraId
+  quality
+}
+    `, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const CamerasDocument = new TypedDocumentString(`
+    query Cameras {
+  cameras {
+    ...CameraFields
+  }
+}
+    fragment CameraFields on Camera {
+  id
+  label
+  status
+  error {
+    code
+    message
+    at
+  }
+  width
+  height
+  measuredFps
+  viewers
+}`) as unknown as TypedDocumentString<CamerasQuery, CamerasQueryVariables>;
+export const CameraStatusChangedDocument = new TypedDocumentString(`
+    subscription CameraStatusChanged {
+  cameraStatus {
+    ...CameraFields
+  }
+}
+    fragment CameraFields on Camera {
+  id
+  label
+  status
+  error {
+    code
+    message
+    at
+  }
+  width
+  height
+  measuredFps
+  viewers
+}`) as unknown as TypedDocumentString<CameraStatusChangedSubscription, CameraStatusChangedSubscriptionVariables>;
+export const FramesDocument = new TypedDocumentString(`
+    subscription Frames($cameraId: ID, $maxFps: Float, $maxWidth: Int) {
+  frames(cameraId: $cameraId, maxFps: $maxFps, maxWidth: $maxWidth) {
+    ...FrameFields
+  }
+}
+    fragment FrameFields on Frame {
+  cameraId
+  seq
+  capturedAt
+  width
+  height
+  mimeType
+  data
+}`) as unknown as TypedDocumentString<FramesSubscription, FramesSubscriptionVariables>;
+export const SnapshotDocument = new TypedDocumentString(`
+    query Snapshot($cameraId: ID) {
+  snapshot(cameraId: $cameraId) {
+    ...FrameFields
+  }
+}
+    fragment FrameFields on Frame {
+  cameraId
+  seq
+  capturedAt
+  width
+  height
+  mimeType
+  data
+}`) as unknown as TypedDocumentString<SnapshotQuery, SnapshotQueryVariables>;
+export const StreamSettingsDocument = new TypedDocumentString(`
+    query StreamSettings {
+  stream {
+    ...SettingsFields
+  }
+}
+    fragment SettingsFields on StreamSettings {
+  paused
+  fps
+  activeCameraId
+  quality
+}`) as unknown as TypedDocumentString<StreamSettingsQuery, StreamSettingsQueryVariables>;
+export const UpdateStreamDocument = new TypedDocumentString(`
+    mutation UpdateStream($input: StreamSettingsInput!) {
+  updateStream(input: $input) {
+    ...SettingsFields
+  }
+}
+    fragment SettingsFields on StreamSettings {
+  paused
+  fps
+  activeCameraId
+  quality
+}`) as unknown as TypedDocumentString<UpdateStreamMutation, UpdateStreamMutationVariables>;
+export const StreamSettingsChangedDocument = new TypedDocumentString(`
+    subscription StreamSettingsChanged {
+  streamSettings {
+    ...SettingsFields
+  }
+}
+    fragment SettingsFields on StreamSettings {
+  paused
+  fps
+  activeCameraId
+  quality
+}`) as unknown as TypedDocumentString<StreamSettingsChangedSubscription, StreamSettingsChangedSubscriptionVariables>;
