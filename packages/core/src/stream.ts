@@ -66,6 +66,8 @@ interface Consumer {
   readonly cameraId: string | undefined;
   readonly variant: VariantDemand;
   push(frame: Frame): void;
+  /** Ends the consumer from the stream's side (on close). */
+  end(): void;
 }
 
 /**
@@ -217,7 +219,7 @@ export class ServerVideoStream implements AsyncDisposable {
    */
   frames(options: FramesOptions = {}): LatestValueIterator<Frame> {
     const iterator = new LatestValueIterator<Frame>(() => this.#removeConsumer(consumer), options.signal);
-    const consumer = this.#addConsumer(options, (frame) => iterator.push(frame));
+    const consumer = this.#addConsumer(options, (frame) => iterator.push(frame), () => iterator.close());
     if (this.#closed) iterator.close();
     return iterator;
   }
@@ -228,7 +230,7 @@ export class ServerVideoStream implements AsyncDisposable {
    */
   subscribe(request: FrameRequest, listener: (frame: Frame) => void | Promise<void>): () => void {
     const delivery = conflating(listener, (error) => queueMicrotask(() => { throw error; }));
-    const consumer = this.#addConsumer(request, (frame) => delivery.push(frame));
+    const consumer = this.#addConsumer(request, (frame) => delivery.push(frame), () => {});
     return () => this.#removeConsumer(consumer);
   }
 
@@ -258,7 +260,10 @@ export class ServerVideoStream implements AsyncDisposable {
 
   async #shutdown(): Promise<void> {
     this.#closed = true;
-    for (const consumer of [...this.#consumers]) this.#removeConsumer(consumer);
+    for (const consumer of [...this.#consumers]) {
+      this.#removeConsumer(consumer);
+      consumer.end();
+    }
     try {
       await this.#starting;
     } catch {
@@ -299,12 +304,12 @@ export class ServerVideoStream implements AsyncDisposable {
     if (this.#host && !this.#closed) this.#host.post(message);
   }
 
-  #addConsumer(request: FrameRequest, push: (frame: Frame) => void): Consumer {
+  #addConsumer(request: FrameRequest, push: (frame: Frame) => void, end: () => void): Consumer {
     if (request.cameraId !== undefined && !this.#cameras.has(request.cameraId)) {
       throw new TypeError(`Unknown camera "${request.cameraId}"`);
     }
     const spec = normalizeVariant(request);
-    const consumer: Consumer = { cameraId: request.cameraId, variant: { ...spec, key: variantKey(spec) }, push };
+    const consumer: Consumer = { cameraId: request.cameraId, variant: { ...spec, key: variantKey(spec) }, push, end };
     if (this.#closed) return consumer;
     this.#consumers.add(consumer);
     this.#syncDemand();

@@ -3,6 +3,7 @@
  * core uses (so the core type-checks on machines without OpenCV).
  * @module
  */
+import { createRequire } from 'node:module';
 import { BackendUnavailable } from '../errors.ts';
 
 export interface CvMat {
@@ -70,6 +71,7 @@ async function importOpenCv(): Promise<OpenCv> {
         'Run this camera under Node.js, or use a synthetic source under Deno.',
     );
   }
+  await silenceOpenCvBuildLog();
   let module: { cv?: OpenCv; default?: OpenCv };
   try {
     module = (await import(OPENCV_PACKAGE)) as typeof module;
@@ -82,4 +84,22 @@ async function importOpenCv(): Promise<OpenCv> {
   }
   loaded = true;
   return cv;
+}
+
+/**
+ * `@u4/opencv4nodejs` prints "init no_autobuild is set." through its builder's
+ * logger on every load. Silence that logger (best effort: it is a private
+ * detail of the addon's dependency, so any failure here is ignored).
+ */
+async function silenceOpenCvBuildLog(): Promise<void> {
+  try {
+    const require = createRequire(import.meta.url);
+    const fromAddon = createRequire(require.resolve(OPENCV_PACKAGE));
+    const cjsEntry = fromAddon.resolve('@u4/opencv-build');
+    const esmEntry = cjsEntry.replace(/[\\/]script[\\/]mod\.js$/, '/esm/mod.js');
+    const build = (await import(new URL(`file://${esmEntry}`).href)) as { Log?: { silence: boolean } };
+    if (build.Log) build.Log.silence = true;
+  } catch {
+    // Only log lines are at stake.
+  }
 }

@@ -26,6 +26,8 @@ export interface SessionHandler {
 
 /** Defaults for OpenCV's process-wide settings, read by its C code through getenv. */
 const OPENCV_ENV_DEFAULTS: Record<string, string> = {
+  // Load the addon built against the system OpenCV; never try to build OpenCV at run time.
+  OPENCV4NODEJS_DISABLE_AUTOBUILD: '1',
   // No warnings on stderr for a missing device; errors still show.
   OPENCV_LOG_LEVEL: 'ERROR',
   // Bound how long FFmpeg waits on a silent network source (microseconds).

@@ -1,0 +1,187 @@
+/**
+ * The behaviour suite every capture backend must pass. A backend supplies two
+ * cameras of different sizes whose own rate is `nativeFps`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CameraConfig, ServerVideoStream, type ServerVideoStreamOptions } from '@servercam/core';
+import { jpegSize } from './media.ts';
+import { framesFor, rateOf, until, untilStatus } from './wait.ts';
+
+export interface BackendFixture {
+  /** Two cameras: `big` and `small`, of different sizes. */
+  cameras(): Promise<[CameraConfig & { id: 'big' }, CameraConfig & { id: 'small' }]>;
+  size: { big: { width: number; height: number }; small: { width: number; height: number } };
+  /** The rate the sources give on their own (fps = 0). */
+  nativeFps: number;
+}
+
+export function behaviourSuite(name: string, fixture: BackendFixture, describeFn: typeof describe = describe): void {
+  describeFn(`ServerVideoStream behaviour: ${name}`, () => {
+    const streams: ServerVideoStream[] = [];
+    async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<ServerVideoStream> {
+      const stream = new ServerVideoStream({ cameras: await fixture.cameras(), fps: 20, ...options });
+      streams.push(stream);
+      await stream.start(['big']);
+      return stream;
+    }
+    afterEach(async () => {
+      await Promise.all(streams.splice(0).map((stream) => stream.close()));
+    });
+
+    it('opens, reads and encodes the active camera into value', async () => {
+      const stream = await open();
+      const frame = await until(() => stream.value, 'a first frame');
+      expect(frame).toMatchObject({ cameraId: 'big', mimeType: 'image/jpeg', ...fixture.size.big });
+      expect(frame.seq).toBeGreaterThanOrEqual(1);
+      expect(Math.abs(frame.capturedAt - Date.now())).toBeLessThan(5000);
+      expect(jpegSize(frame.data)).toEqual(fixture.size.big);
+      expect(stream.camera('big')?.status).toBe('live');
+    });
+
+    it('throttles capture to the fps setting', async () => {
+      const stream = await open({ fps: 8 });
+      const rate = rateOf(await framesFor(stream, {}, 2500));
+      expect(rate).toBeGreaterThan(8 * 0.7);
+      expect(rate).toBeLessThan(8 * 1.25);
+    });
+
+    it('captures at the source\'s own rate when fps is 0', async () => {
+      const stream = await open({ fps: 0 });
+      const rate = rateOf(await framesFor(stream, {}, 2500));
+      expect(rate).toBeGreaterThan(fixture.nativeFps * 0.7);
+      expect(rate).toBeLessThan(fixture.nativeFps * 1.25);
+    });
+
+    it('reports a measured fps close to the capture rate', async () => {
+      const stream = await open({ fps: 10 });
+      await framesFor(stream, {}, 2200);
+      const measured = stream.camera('big')!.measuredFps;
+      expect(measured).toBeGreaterThan(7);
+      expect(measured).toBeLessThan(13);
+    });
+
+    it('pause stops capture and keeps the last frame; resume restarts it', async () => {
+      const stream = await open();
+      await until(() => stream.value, 'a first frame');
+      stream.paused = true;
+      await untilStatus(stream, 'big', 'paused');
+      const kept = stream.value!;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(stream.value).toBe(kept);
+      stream.paused = false;
+      await until(() => stream.value!.seq > kept.seq, 'capture to resume');
+      expect(stream.camera('big')?.status).toBe('live');
+    });
+
+    it('switching the active camera switches value and the consumers that follow it', async () => {
+      const stream = await open();
+      const iterator = stream.frames();
+      expect((await iterator.next()).value?.cameraId).toBe('big');
+      stream.activeCameraId = 'small';
+      const frame = await until(() => stream.value?.cameraId === 'small' && stream.value, 'value from the small camera');
+      expect(jpegSize(frame.data)).toEqual(fixture.size.small);
+      let next = await iterator.next();
+      while (next.value?.cameraId === 'big') next = await iterator.next();
+      expect(next.value).toMatchObject({ cameraId: 'small', ...fixture.size.small });
+      await iterator.return();
+    });
+
+    it('captures a non-active camera only while something consumes it', async () => {
+      const stream = await open();
+      await untilStatus(stream, 'big', 'live');
+      expect(stream.camera('small')?.status).toBe('idle');
+      const stop = stream.subscribe({ cameraId: 'small' }, () => {});
+      await untilStatus(stream, 'small', 'live');
+      stop();
+      await untilStatus(stream, 'small', 'idle');
+    });
+
+    it('a stalled consumer gets the newest frame, never a backlog', async () => {
+      const stream = await open({ fps: 20 });
+      const iterator = stream.frames();
+      const first = (await iterator.next()).value!;
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // ~20 frames go by unread
+      const second = (await iterator.next()).value!;
+      expect(second.seq - first.seq).toBeGreaterThan(10);
+      expect(iterator.dropped).toBeGreaterThan(10);
+      const third = (await iterator.next()).value!;
+      expect(third.seq).toBeGreaterThan(second.seq);
+      await iterator.return();
+    });
+
+    it('encodes each frame once, however many consumers share the variant', async () => {
+      const stream = await open();
+      const received: Array<Map<number, unknown>> = [];
+      const stops = Array.from({ length: 20 }, () => {
+        const seen = new Map<number, unknown>();
+        received.push(seen);
+        return stream.subscribe({}, (frame) => void seen.set(frame.seq, frame));
+      });
+      await until(() => received[0]!.size >= 2, 'frames');
+      const before = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const after = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      stops.forEach((stop) => stop());
+      const captured = after.captured - before.captured;
+      expect(captured).toBeGreaterThan(5);
+      expect(Math.abs(after.encodes - before.encodes - captured)).toBeLessThanOrEqual(1);
+      // Every consumer got the very same frame object for a given seq: nothing was copied.
+      const seq = [...received[0]!.keys()][1]!;
+      for (const seen of received) expect(seen.get(seq)).toBe(received[0]!.get(seq));
+    });
+
+    it('encodes once per distinct variant, and scales to maxWidth', async () => {
+      const stream = await open();
+      const widths = new Set<number>();
+      const stops = [
+        stream.subscribe({ maxWidth: 96 }, (frame) => void widths.add(frame.width)),
+        stream.subscribe({ maxWidth: 96 }, () => {}),
+        stream.subscribe({ maxWidth: 64 }, () => {}),
+      ];
+      await until(() => widths.size > 0, 'a scaled frame');
+      const before = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const after = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      stops.forEach((stop) => stop());
+      expect([...widths]).toEqual([96]);
+      const captured = after.captured - before.captured;
+      // full (for value) + w96 + w64: three encodes per frame.
+      expect(Math.abs(after.encodes - before.encodes - 3 * captured)).toBeLessThanOrEqual(3);
+    });
+
+    it('thins a variant to its maxFps', async () => {
+      const stream = await open({ fps: 20 });
+      const rate = rateOf(await framesFor(stream, { maxFps: 5 }, 2500));
+      expect(rate).toBeGreaterThan(5 * 0.7);
+      expect(rate).toBeLessThan(5 * 1.3);
+    });
+
+    it('makes settings changes observable to every listener', async () => {
+      const stream = await open();
+      const seen: unknown[] = [];
+      stream.on('settings', (settings) => seen.push(settings));
+      stream.update({ fps: 5, quality: 60 });
+      expect(seen).toEqual([{ paused: false, fps: 5, quality: 60, activeCameraId: 'big' }]);
+      expect(stream.fps).toBe(5);
+      expect(stream.quality).toBe(60);
+    });
+
+    it('applies a new quality from the next frame', async () => {
+      const stream = await open();
+      const high = await until(() => stream.value, 'a frame');
+      stream.quality = 5;
+      const low = await until(() => (stream.value!.seq > high.seq + 1 ? stream.value : undefined), 'frames at the new quality');
+      expect(low.data.length).toBeLessThan(high.data.length);
+    });
+
+    it('close() ends every consumer and stops capture', async () => {
+      const stream = await open();
+      const iterator = stream.frames();
+      await iterator.next();
+      await stream.close();
+      expect((await iterator.next()).done).toBe(true);
+      expect(await stream.stats()).toEqual([]);
+      await expect(stream.start()).rejects.toThrow(/closed/);
+    });
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Real media for tests, made by ffmpeg: video files, and MJPEG-over-HTTP
+ * sources that can be stopped and restarted, or made to stall.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+const dir = mkdtempSync(join(tmpdir(), 'servercam-media-'));
+
+export interface VideoOptions {
+  width: number;
+  height: number;
+  fps: number;
+  seconds: number;
+}
+
+/** An H.264 MP4 of ffmpeg's moving test pattern; made once per options and process. */
+export function makeVideo({ width, height, fps, seconds }: VideoOptions): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `testsrc-${width}x${height}-${fps}fps-${seconds}s.mp4`);
+  if (existsSync(path)) return path;
+  const result = spawnSync('ffmpeg', [
+    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
+    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
+  ], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ffmpeg failed to make ${path}: ${result.stderr || result.error?.message}`);
+  return path;
+}
+
+export function tempPath(name: string): string {
+  return join(dir, name);
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A real MJPEG-over-HTTP camera: ffmpeg serving its test pattern on
+ * http://127.0.0.1:PORT/ (one client per ffmpeg run, as a cheap IP camera).
+ */
+export class FfmpegMjpegServer {
+  readonly url: string;
+  readonly #port: number;
+  #process: ChildProcess | undefined;
+
+  constructor(port: number) {
+    this.#port = port;
+    this.url = `http://127.0.0.1:${port}/`;
+  }
+
+  start(): void {
+    this.#process = spawn('ffmpeg', [
+      '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15',
+      '-c:v', 'mjpeg', '-q:v', '5', '-f', 'mpjpeg', '-listen', '1', this.url,
+    ], { stdio: 'ignore' });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#process;
+    this.#process = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+}
+
+/**
+ * An MJPEG-over-HTTP source that sends `frames` good frames and then goes
+ * silent, keeping the connection open: the read of a camera on it hangs.
+ */
+export async function stallingMjpegServer(frames: number): Promise<{ url: string; close(): Promise<void> }> {
+  const jpeg = await sharp({ create: { width: 160, height: 120, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'multipart/x-mixed-replace;boundary=ffmpeg' });
+    for (let i = 0; i < frames; i++) {
+      res.write(`--ffmpeg\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`);
+      res.write(jpeg);
+      res.write('\r\n');
+    }
+    // …and then nothing more, ever.
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Width and height from a JPEG's SOF marker; throws when the bytes are not a JPEG. */
+export function jpegSize(bytes: Uint8Array): { width: number; height: number } {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error('not a JPEG: no SOI marker');
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) throw new Error(`not a JPEG: bad marker at ${i}`);
+    const marker = bytes[i + 1]!;
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[i + 5]! << 8) | bytes[i + 6]!, width: (bytes[i + 7]! << 8) | bytes[i + 8]! };
+    }
+    i += 2 + length;
+  }
+  throw new Error('not a JPEG: no SOF marker');
+}

@@ -1,0 +1,46 @@
+/** Waiting helpers for tests of live streams: poll a condition, or gather frames for a while. */
+import type { CameraInfo, CameraStatus, Frame, FrameRequest, ServerVideoStream } from '@servercam/core';
+
+/** Resolves once `check()` is truthy; rejects with `what` after `timeoutMs`. */
+export async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves with the camera's info once it reports `status`. */
+export function untilStatus(stream: ServerVideoStream, cameraId: string, status: CameraStatus, timeoutMs = 10_000): Promise<CameraInfo> {
+  return until(() => {
+    const info = stream.camera(cameraId);
+    return info?.status === status ? info : undefined;
+  }, `camera ${cameraId} to be ${status} (is ${stream.camera(cameraId)?.status})`, timeoutMs);
+}
+
+/** Every frame a consumer receives during `ms`, after the first one arrived. */
+export async function framesFor(stream: ServerVideoStream, request: FrameRequest, ms: number): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  let first: (() => void) | undefined;
+  const started = new Promise<void>((resolve) => (first = resolve));
+  const stop = stream.subscribe(request, (frame) => {
+    frames.push(frame);
+    first?.();
+  });
+  try {
+    await Promise.race([started, new Promise((_, reject) => setTimeout(() => reject(new Error('no frame within 10 s')), 10_000))]);
+    frames.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return [...frames];
+  } finally {
+    stop();
+  }
+}
+
+/** Frames per second in a list of frames, from their capture times. */
+export function rateOf(frames: readonly Frame[]): number {
+  if (frames.length < 2) return 0;
+  return ((frames.length - 1) * 1000) / (frames.at(-1)!.capturedAt - frames[0]!.capturedAt);
+}
