@@ -47,7 +47,7 @@ export interface StreamEvents extends Record<string, unknown> {
   value: Frame;
 }
 
-export const DEFAULT_TUNING: CaptureTuning = { readTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 10_000 };
+export const DEFAULT_TUNING: CaptureTuning = { readTimeoutMs: 5000, openTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 10_000 };
 
 interface CameraState {
   readonly config: CameraConfig;

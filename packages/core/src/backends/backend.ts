@@ -41,6 +41,8 @@ export interface OpenOptions {
   readonly cameraId: string;
   readonly loop: boolean;
   readonly realtime: boolean;
+  /** How long a network source may take to answer before the open fails. */
+  readonly openTimeoutMs: number;
 }
 
 export interface CaptureBackend {

@@ -23,8 +23,10 @@ export interface CvVideoCapture {
 
 export interface OpenCv {
   readonly version: { major: number; minor: number; revision: number };
-  readonly VideoCapture: new (source: string | number) => CvVideoCapture;
+  readonly VideoCapture: new (source: string | number, apiPreference?: number) => CvVideoCapture;
   imencodeAsync(ext: string, mat: CvMat, flags?: number[]): Promise<Uint8Array>;
+  readonly CAP_ANY: number;
+  readonly CAP_FFMPEG: number;
   readonly CAP_PROP_FRAME_WIDTH: number;
   readonly CAP_PROP_FRAME_HEIGHT: number;
   readonly CAP_PROP_FPS: number;

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
 import { redactSource, type SourceSpec } from '../source.ts';
 import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
+import { probeNetworkSource } from './network-probe.ts';
 import { type CvMat, type CvVideoCapture, loadOpenCv, type OpenCv } from './opencv-module.ts';
 
 const DEFAULT_FILE_FPS = 30;
@@ -128,10 +129,21 @@ export const openCvBackend: CaptureBackend = {
       }
     }
     if (spec.kind === 'synthetic') throw openFailure(spec, cameraId, new Error('not an OpenCV source'));
+    if (spec.kind === 'url') {
+      try {
+        await probeNetworkSource(spec.url, options.openTimeoutMs);
+      } catch (cause) {
+        throw new CannotOpenCamera(
+          `Cannot open camera "${cameraId}" (${redactSource(spec.text)}): ${cause instanceof Error ? cause.message : String(cause)}`,
+          { cameraId, cause },
+        );
+      }
+    }
     const target = spec.kind === 'device' ? spec.device : spec.kind === 'url' ? spec.url : spec.path;
     let cap: CvVideoCapture;
     try {
-      cap = new cv.VideoCapture(target);
+      // Files and streams go straight to FFmpeg (no guessing through image-sequence readers); devices to any backend.
+      cap = new cv.VideoCapture(target, spec.kind === 'device' ? cv.CAP_ANY : cv.CAP_FFMPEG);
     } catch (cause) {
       // OpenCV throws an Error whose message is undefined for a missing device: say what happened.
       throw openFailure(spec, cameraId, cause instanceof Error && cause.message ? cause : new Error(`OpenCV could not open ${String(target)}`, { cause }));

@@ -161,6 +161,7 @@ export class CameraRunner {
         cameraId: this.id,
         loop: this.#config.loop ?? true,
         realtime: this.#config.realtime ?? true,
+        openTimeoutMs: this.#ctx.tuning.openTimeoutMs,
       })
       .then((source) => {
         this.#source = source;

@@ -28,10 +28,12 @@ export interface SessionHandler {
 const OPENCV_ENV_DEFAULTS: Record<string, string> = {
   // Load the addon built against the system OpenCV; never try to build OpenCV at run time.
   OPENCV4NODEJS_DISABLE_AUTOBUILD: '1',
-  // No warnings on stderr for a missing device; errors still show.
-  OPENCV_LOG_LEVEL: 'ERROR',
-  // Bound how long FFmpeg waits on a silent network source (microseconds).
-  OPENCV_FFMPEG_CAPTURE_OPTIONS: 'rw_timeout;10000000',
+  // servercam reports every failure as a typed error; OpenCV's own log lines only repeat them.
+  OPENCV_LOG_LEVEL: 'FATAL',
+  // FFmpeg's log: errors only (AV_LOG_ERROR).
+  OPENCV_FFMPEG_LOGLEVEL: '16',
+  // Bound how long FFmpeg waits on a network source that goes silent (microseconds).
+  OPENCV_FFMPEG_CAPTURE_OPTIONS: 'rw_timeout;5000000',
 };
 
 function workerUrl(): URL {

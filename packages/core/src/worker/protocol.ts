@@ -11,6 +11,8 @@ import type { VariantSpec } from '../frame.ts';
 export interface CaptureTuning {
   /** A read that takes longer is reported as CannotReadCamera (the read keeps waiting). */
   readonly readTimeoutMs: number;
+  /** A network source that does not answer with data within this fails to open. */
+  readonly openTimeoutMs: number;
   /** First delay before re-opening a failed camera; doubles on each failure. */
   readonly reconnectMinMs: number;
   /** The cap on that delay. */

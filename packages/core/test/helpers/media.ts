@@ -46,39 +46,73 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A real MJPEG-over-HTTP camera: ffmpeg serving its test pattern on
- * http://127.0.0.1:PORT/ (one client per ffmpeg run, as a cheap IP camera).
+ * A real MJPEG-over-HTTP camera, as cheap IP cameras are: ffmpeg encodes its
+ * moving test pattern to JPEGs, and an HTTP server on 127.0.0.1:PORT sends
+ * them as multipart/x-mixed-replace to every client. `stop()` kills ffmpeg
+ * and closes the port (the camera is gone); `start()` brings both back.
  */
 export class FfmpegMjpegServer {
   readonly url: string;
-  readonly #port: number;
-  #process: ChildProcess | undefined;
+  readonly port: number;
+  #ffmpeg: ChildProcess | undefined;
+  #server: Server | undefined;
+  readonly #clients = new Set<import('node:http').ServerResponse>();
+  readonly #sockets = new Set<import('node:net').Socket>();
 
   constructor(port: number) {
-    this.#port = port;
+    this.port = port;
     this.url = `http://127.0.0.1:${port}/`;
   }
 
-  start(): void {
-    this.#process = spawn('ffmpeg', [
+  async start(): Promise<void> {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'multipart/x-mixed-replace;boundary=ffmpeg', 'Cache-Control': 'no-store' });
+      this.#clients.add(res);
+      res.on('close', () => this.#clients.delete(res));
+    });
+    server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.#server = server;
+    const ffmpeg = spawn('ffmpeg', [
       '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15',
-      '-c:v', 'mjpeg', '-q:v', '5', '-f', 'mpjpeg', '-listen', '1', this.url,
-    ], { stdio: 'ignore' });
+      '-c:v', 'mjpeg', '-q:v', '5', '-f', 'mjpeg', 'pipe:1',
+    ], { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.#ffmpeg = ffmpeg;
+    let pending = Buffer.alloc(0);
+    ffmpeg.stdout!.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      for (;;) {
+        const start = pending.indexOf(JPEG_SOI);
+        const end = start < 0 ? -1 : pending.indexOf(JPEG_EOI, start + 2);
+        if (end < 0) break;
+        const jpeg = pending.subarray(start, end + 2);
+        pending = pending.subarray(end + 2);
+        const head = `--ffmpeg\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`;
+        for (const client of this.#clients) client.write(Buffer.concat([Buffer.from(head), jpeg, Buffer.from('\r\n')]));
+      }
+    });
   }
 
   async stop(): Promise<void> {
-    const child = this.#process;
-    this.#process = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  get port(): number {
-    return this.#port;
+    const ffmpeg = this.#ffmpeg;
+    this.#ffmpeg = undefined;
+    if (ffmpeg && ffmpeg.exitCode === null) {
+      const exited = new Promise((resolve) => ffmpeg.once('exit', resolve));
+      ffmpeg.kill('SIGKILL');
+      await exited;
+    }
+    const server = this.#server;
+    this.#server = undefined;
+    for (const socket of this.#sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
+
+const JPEG_SOI = Buffer.from([0xff, 0xd8]);
+const JPEG_EOI = Buffer.from([0xff, 0xd9]);
 
 /**
  * An MJPEG-over-HTTP source that sends `frames` good frames and then goes
