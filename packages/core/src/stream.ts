@@ -274,7 +274,7 @@ export class ServerVideoStream implements AsyncDisposable {
       try {
         await host.request({ type: 'session.close', session: this.#session }, 10_000);
       } finally {
-        host.detach(this.#session);
+        await host.detach(this.#session);
         this.#host = undefined;
       }
     }

@@ -11,6 +11,7 @@ import type { StreamSettings } from '../settings.ts';
 import { parseSource, type SourceSpec } from '../source.ts';
 import { epochNow, RateMeter } from '../time.ts';
 import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from './protocol.ts';
+import { transferableCopy } from './transfer.ts';
 
 export interface RunnerContext {
   readonly session: number;
@@ -27,13 +28,6 @@ function asCameraError(error: unknown, cameraId: string, fallback: typeof Cannot
   if (error instanceof ServercamError) return error;
   const message = error instanceof Error && error.message ? error.message : String(error);
   return new fallback(`Camera "${cameraId}": ${message}`, { cameraId, cause: error });
-}
-
-/** Gives an ArrayBuffer holding exactly `bytes`, without copying when it can be transferred as is. */
-function ownBuffer(bytes: Uint8Array): ArrayBuffer {
-  const { buffer } = bytes;
-  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
-  return bytes.slice().buffer as ArrayBuffer;
 }
 
 export class CameraRunner {
@@ -221,7 +215,7 @@ export class CameraRunner {
         const bytes = await image.encode({ quality, width, height });
         this.#encodes++;
         for (const key of keys) this.#encodesByVariant[key] = (this.#encodesByVariant[key] ?? 0) + 1;
-        const data = ownBuffer(bytes);
+        const data = transferableCopy(bytes);
         this.#ctx.post(
           { type: 'frame', session: this.#ctx.session, cameraId: this.id, seq: this.#seq, capturedAt, width, height, variants: keys, data, fps },
           [data],

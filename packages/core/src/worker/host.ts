@@ -82,14 +82,15 @@ export class CaptureWorkerHost {
     return session;
   }
 
-  detach(session: number): void {
+  /** Unregisters a session; resolves once the worker has ended, when this was the last session of an unpinned worker. */
+  async detach(session: number): Promise<void> {
     this.#sessions.delete(session);
     if (this.#sessions.size > 0 || this.#dead) return;
     if (this.#pinned) {
       this.#worker.unref();
     } else {
       this.#dead = true;
-      void this.#worker.terminate();
+      await this.#worker.terminate();
     }
   }
 
