@@ -1,0 +1,202 @@
+/**
+ * The Node adapter: puts a {@link ServercamApp} on a `node:http` server, with
+ * graphql-ws over `ws` on `/graphql` (same port). The only module that knows
+ * Node's HTTP and WebSocket types; the rest of the server speaks
+ * `Request`/`Response`.
+ *
+ * Responses are written with backpressure: while a socket's buffer is full the
+ * body is not read, so stream bodies (MJPEG, SSE) drop or conflate frames
+ * upstream instead of queueing them here.
+ * @module
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { useServer } from 'graphql-ws/use/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { ServercamApp } from '../app.ts';
+import type { Logger } from '../logger.ts';
+import { GRAPHQL_PATH } from '../schema/yoga.ts';
+
+export interface NodeListenOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Interval of the WebSocket keep-alive pings (ms, default 12 000); a client that misses one is dropped. */
+  readonly keepAliveMs?: number | undefined;
+}
+
+export interface WebSocketStats {
+  readonly clients: number;
+  /** Bytes accepted for sending but not yet handed to the kernel, over all WebSocket clients. */
+  readonly bufferedBytes: number;
+}
+
+export interface NodeListener {
+  readonly server: Server;
+  readonly host: string;
+  readonly port: number;
+  webSocketStats(): WebSocketStats;
+  /**
+   * Graceful: stops accepting, completes every subscription (clients get
+   * `complete`, streams end), closes WebSockets with 1001, then ends what is
+   * left. Bounded by `graceMs`.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): Request {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (!name.startsWith(':')) headers.append(name, req.rawHeaders[i + 1]!);
+  }
+  const method = req.method ?? 'GET';
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: controller.signal };
+  if (method !== 'GET' && method !== 'HEAD') {
+    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+    init.duplex = 'half';
+  }
+  return new Request(new URL(req.url ?? '/', origin), init);
+}
+
+/** Waits until the response can take more data; false when it closed instead. */
+function drained(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onDrain = (): void => done(true);
+    const onClose = (): void => done(false);
+    const done = (ok: boolean): void => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers: string[] = [];
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers.push(name, value);
+  });
+  for (const cookie of response.headers.getSetCookie()) headers.push('set-cookie', cookie);
+  res.writeHead(response.status, response.statusText || undefined, headers);
+  const body = response.body;
+  if (!body || req.method === 'HEAD') {
+    res.end();
+    await body?.cancel().catch(() => {});
+    return;
+  }
+  res.flushHeaders();
+  const reader = body.getReader();
+  const cancel = (): void => void reader.cancel().catch(() => {});
+  res.once('close', cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value) && !(await drained(res))) return;
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  } finally {
+    res.off('close', cancel);
+    if (!res.writableFinished) cancel();
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Serves `app` on `host:port` (port 0: any free port). */
+export async function listenNode(app: ServercamApp, options: NodeListenOptions, logger: Logger): Promise<NodeListener> {
+  const log = logger.child({ component: 'http' });
+  let origin = `http://${hostForUrl(options.host)}:${options.port}`;
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req, res) => {
+    const request = toRequest(req, res, origin);
+    app
+      .fetch(request)
+      .then((response) => writeResponse(response, req, res))
+      .catch((error: unknown) => {
+        log.error({ err: error, url: req.url }, 'request failed');
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"Internal server error"}');
+        else res.destroy();
+      });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  const graphqlWs = useServer(app.graphqlWsOptions<{ socket: WebSocket; request: IncomingMessage }>(), wss, options.keepAliveMs ?? 12_000);
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const { pathname } = new URL(req.url ?? '/', origin);
+    if (pathname !== GRAPHQL_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  server.listen(options.port, options.host);
+  await Promise.race([
+    once(server, 'listening'),
+    once(server, 'error').then(([error]) => {
+      throw error;
+    }),
+  ]);
+  const address = server.address() as AddressInfo;
+  origin = `http://${hostForUrl(options.host)}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 2000): Promise<void> => {
+    closing ??= (async () => {
+      const deadline = Date.now() + graceMs;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Subscriptions complete: graphql-ws sends `complete`, SSE and MJPEG bodies end.
+      app.endSubscriptions();
+      await until(() => [...wss.clients].every((ws) => ws.bufferedAmount === 0), Math.min(500, graceMs / 4));
+      // Then WebSockets close with 1001 (going away); those that do not answer are cut.
+      const disposed = Promise.resolve(graphqlWs.dispose()).catch(() => {});
+      await until(() => wss.clients.size === 0, Math.max(0, deadline - Date.now() - 200));
+      for (const ws of wss.clients) ws.terminate();
+      await disposed;
+      server.closeIdleConnections();
+      await until(() => sockets.size === 0, Math.max(0, deadline - Date.now()));
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    })();
+    return closing;
+  };
+
+  return {
+    server,
+    host: options.host,
+    port: address.port,
+    webSocketStats: () => {
+      let bufferedBytes = 0;
+      for (const ws of wss.clients) bufferedBytes += ws.bufferedAmount;
+      return { clients: wss.clients.size, bufferedBytes };
+    },
+    close,
+  };
+}
+
+/** Polls `condition` every 20 ms until it holds or `ms` pass. */
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+}

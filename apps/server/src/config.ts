@@ -1,0 +1,203 @@
+/**
+ * The settings of `servercam serve`: from a JSON config file, overridden by
+ * flags. Validation names the offending key, so an invalid config gets one
+ * clear error.
+ *
+ * ```json
+ * {
+ *   "host": "127.0.0.1",
+ *   "port": 4000,
+ *   "fps": 15,
+ *   "quality": 80,
+ *   "cameras": [
+ *     { "id": "desk", "label": "Desk", "source": 0 },
+ *     { "id": "clip", "label": "Demo clip", "source": "videos/demo.mp4", "loop": true }
+ *   ]
+ * }
+ * ```
+ * Relative file paths (camera sources, `uiDir`) are relative to the config file.
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import {
+  applySettings,
+  type CameraConfig,
+  DEFAULT_FPS,
+  DEFAULT_QUALITY,
+  InvalidSettings,
+  parseSource,
+} from '@servercam/core';
+import { LOG_LEVELS } from './logger.ts';
+import type { LevelWithSilent } from 'pino';
+
+/** An invalid config file or flag. `key` names it: `cameras[1].source`, `--port`. */
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  readonly key: string;
+  constructor(key: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+    this.key = key;
+  }
+}
+
+export interface ServeConfig {
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly fps?: number | undefined;
+  readonly quality?: number | undefined;
+  readonly paused?: boolean | undefined;
+  readonly cameras?: readonly CameraConfig[] | undefined;
+  readonly uiDir?: string | undefined;
+  readonly logLevel?: LevelWithSilent | undefined;
+}
+
+const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const TOP_KEYS = ['host', 'port', 'fps', 'quality', 'paused', 'cameras', 'uiDir', 'logLevel'] as const;
+const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime'] as const;
+
+type Problem = (key: string, message: string) => ConfigError;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function checkHost(value: unknown, key: string, problem: Problem): string {
+  if (typeof value !== 'string' || value.trim() === '') throw problem(key, 'must be a host name or IP address, e.g. "127.0.0.1"');
+  return value.trim();
+}
+
+export function checkPort(value: unknown, key: string, problem: Problem): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw problem(key, `must be a whole number from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** fps and quality, by the core's own rules. */
+export function checkSetting(name: 'fps' | 'quality', value: unknown, key: string, problem: Problem): number {
+  if (typeof value !== 'number') throw problem(key, `must be a number, got ${JSON.stringify(value)}`);
+  try {
+    applySettings({ paused: false, fps: DEFAULT_FPS, quality: DEFAULT_QUALITY, activeCameraId: 'x' }, { [name]: value }, new Set(['x']));
+  } catch (error) {
+    if (error instanceof InvalidSettings) throw problem(key, error.message.replace(new RegExp(`^${name} `), ''));
+    throw error;
+  }
+  return value;
+}
+
+export function checkLogLevel(value: unknown, key: string, problem: Problem): LevelWithSilent {
+  if (typeof value !== 'string' || !LOG_LEVELS.includes(value as LevelWithSilent)) {
+    throw problem(key, `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as LevelWithSilent;
+}
+
+/**
+ * A camera source, checked by the core's parser. File paths are made absolute
+ * against `baseDir`, so they do not depend on where the server is started.
+ */
+export function checkSource(value: unknown, key: string, problem: Problem, baseDir: string): string | number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw problem(key, 'must be a device number, a video file, an rtsp:// or http(s):// URL, or "synthetic[:WIDTHxHEIGHT[@FPS]]"');
+  }
+  let spec;
+  try {
+    spec = parseSource(value);
+  } catch (error) {
+    throw problem(key, error instanceof Error ? error.message : String(error));
+  }
+  return spec.kind === 'file' ? resolve(baseDir, spec.path) : spec.text;
+}
+
+export function checkCameraId(value: unknown, key: string, problem: Problem): string {
+  if (typeof value !== 'string' || !CAMERA_ID.test(value)) {
+    throw problem(key, `must be 1 to 64 letters, digits, "-" or "_", got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkCameras(value: unknown, problem: Problem, baseDir: string): CameraConfig[] {
+  if (!Array.isArray(value) || value.length === 0) throw problem('cameras', 'must be a non-empty list of cameras, e.g. [{ "id": "desk", "source": 0 }]');
+  const seen = new Set<string>();
+  return value.map((entry: unknown, index) => {
+    const at = `cameras[${index}]`;
+    if (!isObject(entry)) throw problem(at, 'must be an object with "id" and "source"');
+    for (const key of Object.keys(entry)) {
+      if (!(CAMERA_KEYS as readonly string[]).includes(key)) throw problem(`${at}.${key}`, `is not a camera setting (use ${CAMERA_KEYS.join(', ')})`);
+    }
+    const id = checkCameraId(entry['id'], `${at}.id`, problem);
+    if (seen.has(id)) throw problem(`${at}.id`, `"${id}" is used by another camera`);
+    seen.add(id);
+    if (entry['source'] === undefined) throw problem(`${at}.source`, 'is missing');
+    const camera: { -readonly [K in keyof CameraConfig]: CameraConfig[K] } = {
+      id,
+      source: checkSource(entry['source'], `${at}.source`, problem, baseDir),
+    };
+    if (entry['label'] !== undefined) {
+      if (typeof entry['label'] !== 'string' || entry['label'].trim() === '') throw problem(`${at}.label`, 'must be a non-empty string');
+      camera.label = entry['label'];
+    }
+    for (const flag of ['loop', 'realtime'] as const) {
+      if (entry[flag] === undefined) continue;
+      if (typeof entry[flag] !== 'boolean') throw problem(`${at}.${flag}`, 'must be true or false');
+      camera[flag] = entry[flag];
+    }
+    return camera;
+  });
+}
+
+/** Validates a parsed config object. `file` names it in errors; relative paths resolve against `baseDir`. */
+export function parseConfig(value: unknown, file: string, baseDir: string): ServeConfig {
+  const problem: Problem = (key, message) => new ConfigError(key, `Invalid config ${file}: "${key}" ${message}`);
+  if (!isObject(value)) throw problem('(root)', 'must be a JSON object, e.g. { "cameras": [{ "id": "desk", "source": 0 }] }');
+  for (const key of Object.keys(value)) {
+    if (!(TOP_KEYS as readonly string[]).includes(key)) throw problem(key, `is not a setting (use ${TOP_KEYS.join(', ')})`);
+  }
+  const config: { -readonly [K in keyof ServeConfig]: ServeConfig[K] } = {};
+  if (value['host'] !== undefined) config.host = checkHost(value['host'], 'host', problem);
+  if (value['port'] !== undefined) config.port = checkPort(value['port'], 'port', problem);
+  if (value['fps'] !== undefined) config.fps = checkSetting('fps', value['fps'], 'fps', problem);
+  if (value['quality'] !== undefined) config.quality = checkSetting('quality', value['quality'], 'quality', problem);
+  if (value['paused'] !== undefined) {
+    if (typeof value['paused'] !== 'boolean') throw problem('paused', 'must be true or false');
+    config.paused = value['paused'];
+  }
+  if (value['cameras'] !== undefined) config.cameras = checkCameras(value['cameras'], problem, baseDir);
+  if (value['uiDir'] !== undefined) {
+    if (typeof value['uiDir'] !== 'string' || value['uiDir'] === '') throw problem('uiDir', 'must be a directory path');
+    config.uiDir = resolve(baseDir, value['uiDir']);
+  }
+  if (value['logLevel'] !== undefined) config.logLevel = checkLogLevel(value['logLevel'], 'logLevel', problem);
+  return config;
+}
+
+/** Reads and validates a JSON config file. */
+export async function loadConfigFile(path: string): Promise<ServeConfig> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : String((cause as Error).message);
+    throw new ConfigError('--config', `Cannot read config file ${file}: ${reason}`, { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError('(json)', `Invalid config ${file}: not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  return parseConfig(value, file, dirname(file));
+}
+
+/** Flags override the file field by field; `--camera` flags replace the file's cameras. */
+export function mergeConfig(file: ServeConfig, flags: ServeConfig): ServeConfig {
+  const merged: { -readonly [K in keyof ServeConfig]: ServeConfig[K] } = { ...file };
+  for (const [key, value] of Object.entries(flags) as Array<[keyof ServeConfig, never]>) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}

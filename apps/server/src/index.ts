@@ -1,0 +1,26 @@
+/**
+ * `@servercam/server`: servercam's HTTP server. GraphQL Yoga with frame
+ * subscriptions over graphql-ws and SSE, offline GraphiQL, MJPEG streams,
+ * snapshots, the UI's static files, and the `servercam` CLI.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from '@servercam/server';
+ *
+ * await using server = createServer({ cameras: [{ id: 'cam', source: 'synthetic:640x480' }], port: 0 });
+ * const { url } = await server.listen();
+ * const response = await fetch(`${url}/cameras/cam/snapshot.jpg`);
+ * ```
+ * @module
+ */
+export { createServer, DEFAULT_HOST, DEFAULT_PORT, Servercam } from './server.ts';
+export type { ListenInfo, ServerOptions, ServerStats } from './server.ts';
+export { DEFAULT_CAMERAS, REPO_UI_DIR, ServercamApp } from './app.ts';
+export type { AppOptions, AppStats } from './app.ts';
+export { ConfigError, loadConfigFile, mergeConfig, parseConfig } from './config.ts';
+export type { ServeConfig } from './config.ts';
+export { parseCommandLine, USAGE } from './args.ts';
+export { createLogger, silentLogger } from './logger.ts';
+export type { Logger } from './logger.ts';
+export { MJPEG_BOUNDARY, serializationCounts, toGraphQLFrame } from './frames/serialize.ts';
+export { EXAMPLE_OPERATIONS, GRAPHQL_PATH } from './schema/yoga.ts';

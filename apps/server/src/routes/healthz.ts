@@ -1,0 +1,19 @@
+/**
+ * `GET /healthz`: the server is up, and how its cameras are doing, as JSON.
+ * Always 200 while the server runs; `status` is `degraded` when a camera is in error.
+ * @module
+ */
+import type { ServerVideoStream } from '@servercam/core';
+import type { CameraDirectory } from '../cameras.ts';
+import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
+
+export function healthResponse(stream: ServerVideoStream, cameras: CameraDirectory, startedAt: number): Response {
+  const list = cameras.list().map(toGraphQLCamera);
+  const body = {
+    status: list.some((camera) => camera.status === 'ERROR') ? 'degraded' : 'ok',
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    stream: toGraphQLSettings(stream.settings),
+    cameras: list,
+  };
+  return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+}

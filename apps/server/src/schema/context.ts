@@ -1,0 +1,21 @@
+/**
+ * What every resolver receives.
+ * @module
+ */
+import type { ServerVideoStream } from '@servercam/core';
+import type { CameraDirectory } from '../cameras.ts';
+import type { Subscriptions } from '../subscriptions.ts';
+
+export interface ServerContext {
+  readonly stream: ServerVideoStream;
+  readonly cameras: CameraDirectory;
+  readonly subscriptions: Subscriptions;
+  /** How long a snapshot waits for the first frame of a camera that is not capturing yet. */
+  readonly snapshotWaitMs: number;
+}
+
+/**
+ * The context resolvers see: ours, plus what the transport adds. Over HTTP
+ * `request` is the web Request, whose signal ends with the client's request.
+ */
+export type ResolverContext = ServerContext & { readonly request?: { readonly signal?: AbortSignal | undefined } | undefined };

@@ -1,0 +1,87 @@
+/**
+ * The resolvers of schema.graphql, typed by the generated `Resolvers`.
+ * Subscriptions read the core's conflating iterators directly, never Yoga's
+ * in-memory pub/sub: a slow subscriber gets the newest frame, not a backlog.
+ * @module
+ */
+import { type CameraInfo, type Frame, InvalidSettings, type StreamSettings } from '@servercam/core';
+import type { Resolvers, StreamSettingsInput } from '@servercam/schema';
+import { takeSnapshot } from '../frames/snapshot.ts';
+import { toGraphQLFrame } from '../frames/serialize.ts';
+import type { ResolverContext } from './context.ts';
+import { badUserInput, unknownCamera } from './errors.ts';
+import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
+import { DateTime } from './scalars.ts';
+
+function requireCamera(context: ResolverContext, cameraId: string, argument = 'cameraId'): string {
+  if (!context.cameras.has(cameraId)) throw unknownCamera(cameraId, context.cameras.ids, argument);
+  return cameraId;
+}
+
+/** Drops nulls: an explicit null means "leave unchanged", like an omitted field. */
+function patchOf(input: StreamSettingsInput): { paused?: boolean; fps?: number; activeCameraId?: string; quality?: number } {
+  return {
+    ...(input.paused != null ? { paused: input.paused } : {}),
+    ...(input.fps != null ? { fps: input.fps } : {}),
+    ...(input.activeCameraId != null ? { activeCameraId: input.activeCameraId } : {}),
+    ...(input.quality != null ? { quality: input.quality } : {}),
+  };
+}
+
+export const resolvers: Resolvers<ResolverContext> = {
+  DateTime,
+  Query: {
+    cameras: (_parent, _args, context) => context.cameras.list().map(toGraphQLCamera),
+    camera: (_parent, { id }, context) => {
+      const camera = context.cameras.get(id);
+      return camera ? toGraphQLCamera(camera) : null;
+    },
+    stream: (_parent, _args, context) => toGraphQLSettings(context.stream.settings),
+    snapshot: async (_parent, { cameraId }, context) => {
+      const id = cameraId == null ? context.stream.activeCameraId : requireCamera(context, cameraId);
+      const frame = await takeSnapshot(context.stream, context.cameras, id, {
+        waitMs: context.snapshotWaitMs,
+        signal: context.request?.signal,
+      });
+      return frame ? toGraphQLFrame(frame) : null;
+    },
+  },
+  Mutation: {
+    updateStream: (_parent, { input }, context) => {
+      try {
+        return toGraphQLSettings(context.stream.update(patchOf(input)));
+      } catch (error) {
+        if (error instanceof InvalidSettings) throw badUserInput(error.message, 'input', error.field);
+        throw error;
+      }
+    },
+  },
+  Subscription: {
+    frames: {
+      subscribe: (_parent, { cameraId, maxFps, maxWidth }, context) => {
+        if (cameraId != null) requireCamera(context, cameraId);
+        try {
+          return context.subscriptions.frames({
+            cameraId: cameraId ?? undefined,
+            maxFps: maxFps ?? undefined,
+            maxWidth: maxWidth ?? undefined,
+          });
+        } catch (error) {
+          if (error instanceof RangeError) {
+            throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
+          }
+          throw error;
+        }
+      },
+      resolve: (frame: Frame) => toGraphQLFrame(frame),
+    },
+    streamSettings: {
+      subscribe: (_parent, _args, context) => context.subscriptions.settings(),
+      resolve: (settings: StreamSettings) => toGraphQLSettings(settings),
+    },
+    cameraStatus: {
+      subscribe: (_parent, _args, context) => context.subscriptions.statuses(),
+      resolve: (camera: CameraInfo) => toGraphQLCamera(camera),
+    },
+  },
+};

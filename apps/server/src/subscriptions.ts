@@ -1,0 +1,128 @@
+/**
+ * Every live subscription of the server, whatever its transport, so that
+ * shutdown can complete them all, and so that their counts and dropped frames
+ * can be reported. Frames come from the core's conflating iterators and events
+ * from {@link KeyedLatestIterator}: a slow subscriber never builds a backlog.
+ * @module
+ */
+import type { CameraInfo, Frame, FrameRequest, ServerVideoStream, StreamSettings } from '@servercam/core';
+import type { CameraDirectory } from './cameras.ts';
+import { KeyedLatestIterator } from './keyed-latest.ts';
+
+export interface SubscriptionStats {
+  /** Live subscriptions by kind. */
+  readonly frames: number;
+  readonly streamSettings: number;
+  readonly cameraStatus: number;
+  /** Frames skipped for slow subscribers since start (a newer frame replaced an unread one). */
+  readonly framesDropped: number;
+}
+
+interface Live {
+  readonly kind: 'frames' | 'streamSettings' | 'cameraStatus';
+  close(): void;
+  dropped(): number;
+}
+
+export class Subscriptions {
+  readonly #stream: ServerVideoStream;
+  readonly #cameras: CameraDirectory;
+  readonly #live = new Set<Live>();
+  readonly #extra = new Set<() => void>();
+  #framesDropped = 0;
+  #closed = false;
+
+  constructor(stream: ServerVideoStream, cameras: CameraDirectory) {
+    this.#stream = stream;
+    this.#cameras = cameras;
+  }
+
+  /** Frames of a camera (or of the active camera, following it). Throws TypeError/RangeError for a bad request. */
+  frames(request: FrameRequest): AsyncIterableIterator<Frame> {
+    const controller = new AbortController();
+    const inner = this.#stream.frames({ ...request, signal: controller.signal });
+    const release = (): void => {
+      if (this.#live.delete(live)) this.#framesDropped += inner.dropped;
+    };
+    const live: Live = {
+      kind: 'frames',
+      close: () => {
+        controller.abort();
+        release();
+      },
+      dropped: () => inner.dropped,
+    };
+    this.#track(live);
+    return {
+      next: async () => {
+        const result = await inner.next();
+        if (result.done) release();
+        return result;
+      },
+      return: async () => {
+        release();
+        return inner.return();
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** The shared settings on every change; a slow reader gets the newest. */
+  settings(): AsyncIterableIterator<StreamSettings> {
+    const iterator: KeyedLatestIterator<StreamSettings> = new KeyedLatestIterator(() => 'settings', () => {
+      off();
+      this.#live.delete(live);
+    });
+    const off = this.#stream.on('settings', (settings) => iterator.push(settings));
+    const live: Live = { kind: 'streamSettings', close: () => iterator.close(), dropped: () => 0 };
+    this.#track(live);
+    return iterator;
+  }
+
+  /** Every status change of any camera; a slow reader gets the newest status of each camera. */
+  statuses(): AsyncIterableIterator<CameraInfo> {
+    const iterator: KeyedLatestIterator<CameraInfo> = new KeyedLatestIterator((camera) => camera.id, () => {
+      off();
+      this.#live.delete(live);
+    });
+    const off = this.#cameras.onStatus((camera) => iterator.push(camera));
+    const live: Live = { kind: 'cameraStatus', close: () => iterator.close(), dropped: () => 0 };
+    this.#track(live);
+    return iterator;
+  }
+
+  /** Registers another long-lived response (an MJPEG stream) to end on close; returns the unregister. */
+  hold(close: () => void): () => void {
+    if (this.#closed) {
+      queueMicrotask(close);
+      return () => {};
+    }
+    this.#extra.add(close);
+    return () => void this.#extra.delete(close);
+  }
+
+  stats(): SubscriptionStats {
+    const counts = { frames: 0, streamSettings: 0, cameraStatus: 0 };
+    let dropped = this.#framesDropped;
+    for (const live of this.#live) {
+      counts[live.kind]++;
+      dropped += live.dropped();
+    }
+    return { ...counts, framesDropped: dropped };
+  }
+
+  /** Completes every subscription and ends every held response; later ones end at once. */
+  close(): void {
+    this.#closed = true;
+    for (const live of [...this.#live]) live.close();
+    for (const close of [...this.#extra]) close();
+    this.#extra.clear();
+  }
+
+  #track(live: Live): void {
+    this.#live.add(live);
+    if (this.#closed) live.close();
+  }
+}

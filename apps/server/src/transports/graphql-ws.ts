@@ -1,0 +1,53 @@
+/**
+ * GraphQL over WebSocket (the graphql-ws protocol), run through Yoga's
+ * envelop so plugins, context and error masking are the same as over HTTP.
+ * Runtime-neutral: each adapter hands these options to its graphql-ws binding
+ * (Node: `graphql-ws/use/ws`).
+ *
+ * Backpressure: graphql-ws awaits each `send` before it pulls the next result,
+ * and the frames iterator conflates meanwhile, so a stalled socket holds at
+ * most one message in server memory.
+ * @module
+ */
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import type { ServercamYoga } from '../schema/yoga.ts';
+
+interface EnvelopedRoot {
+  execute(args: ExecutionArgs): ReturnType<NonNullable<ServerOptions['execute']>>;
+  subscribe(args: ExecutionArgs): ReturnType<NonNullable<ServerOptions['subscribe']>>;
+}
+
+export function graphqlWsOptions<E extends Record<PropertyKey, unknown>>(
+  yoga: ServercamYoga,
+): ServerOptions<Record<string, unknown> | undefined, E> {
+  return {
+    execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+    subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+    onSubscribe: async (ctx, _id, payload) => {
+      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        ...ctx.extra,
+        connectionParams: ctx.connectionParams,
+        params: payload,
+      });
+      let document;
+      try {
+        document = parse(payload.query);
+      } catch (error) {
+        if (error instanceof GraphQLError) return [error];
+        throw error;
+      }
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors;
+      const root: EnvelopedRoot = { execute, subscribe };
+      return {
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: await contextFactory(),
+        rootValue: root,
+      };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * `GET /cameras/:id/stream.mjpeg`: Motion JPEG over HTTP
+ * (`multipart/x-mixed-replace`), for `<img>` tags, VLC, Home Assistant.
+ *
+ * Each frame's part is made once (frames/serialize.ts) and the same bytes go
+ * to every client. A client's stream queues at most one part: when the
+ * socket's buffer is full, the adapter stops reading the stream, and new
+ * frames for that client are dropped instead of queued.
+ * @module
+ */
+import type { Frame, ServerVideoStream } from '@servercam/core';
+import type { CameraDirectory } from '../cameras.ts';
+import { MJPEG_BOUNDARY, mjpegPart } from '../frames/serialize.ts';
+import type { Subscriptions } from '../subscriptions.ts';
+import { errorResponse, parseVariantParams } from '../routes/http.ts';
+
+export interface MjpegStats {
+  readonly clients: number;
+  readonly partsSent: number;
+  readonly partsDropped: number;
+}
+
+export class MjpegStreams {
+  readonly #stream: ServerVideoStream;
+  readonly #cameras: CameraDirectory;
+  readonly #subscriptions: Subscriptions;
+  #clients = 0;
+  #sent = 0;
+  #dropped = 0;
+
+  constructor(stream: ServerVideoStream, cameras: CameraDirectory, subscriptions: Subscriptions) {
+    this.#stream = stream;
+    this.#cameras = cameras;
+    this.#subscriptions = subscriptions;
+  }
+
+  stats(): MjpegStats {
+    return { clients: this.#clients, partsSent: this.#sent, partsDropped: this.#dropped };
+  }
+
+  respond(request: Request, cameraId: string): Response {
+    if (!this.#cameras.has(cameraId)) return errorResponse(404, `Unknown camera "${cameraId}"`);
+    const variant = parseVariantParams(new URL(request.url).searchParams);
+    if ('error' in variant) return errorResponse(400, variant.error);
+    const headers = {
+      'Content-Type': `multipart/x-mixed-replace; boundary=${MJPEG_BOUNDARY}`,
+      'Cache-Control': 'no-store, no-cache, must-revalidate',
+      Pragma: 'no-cache',
+      'X-Accel-Buffering': 'no',
+    };
+    if (request.method === 'HEAD') return new Response(null, { headers });
+
+    let end: (() => void) | undefined;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          const push = (frame: Frame): void => {
+            if ((controller.desiredSize ?? 0) > 0) {
+              controller.enqueue(mjpegPart(frame));
+              this.#sent++;
+            } else {
+              this.#dropped++;
+            }
+          };
+          // Show the current picture at once (it matters when paused); scaled variants wait for their first frame.
+          const latest = variant.maxWidth === undefined ? this.#stream.latest(cameraId) : undefined;
+          if (latest) push(latest);
+          const unsubscribe = this.#stream.subscribe({ cameraId, ...variant }, push);
+          this.#clients++;
+          let ended = false;
+          const release = this.#subscriptions.hold(() => {
+            end?.();
+            try {
+              controller.close();
+            } catch {
+              // Already closed or cancelled.
+            }
+          });
+          end = () => {
+            if (ended) return;
+            ended = true;
+            unsubscribe();
+            release();
+            this.#clients--;
+          };
+        },
+        cancel: () => end?.(),
+      },
+      { highWaterMark: 1 },
+    );
+    return new Response(body, { headers });
+  }
+}
