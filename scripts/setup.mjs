@@ -13,7 +13,8 @@ const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
 if (hasSystemOpenCv()) {
   console.log('[setup] system OpenCV found: @u4/opencv4nodejs will be built against it (first time only, ~5 min on 2 cores).');
 } else {
-  console.log('[setup] no system OpenCV: installing without the OpenCV backend. To add it: pnpm setup:opencv');
+  console.log('[setup] no system OpenCV: installing without the OpenCV backend (the optional addon\'s build fails below; that is expected).');
+  console.log('[setup] To add OpenCV later: pnpm setup:opencv');
 }
 const started = Date.now();
 const result = spawnSync(cmd, [...args, 'install', ...frozen, '--reporter=append-only'], {
