@@ -1,0 +1,138 @@
+/**
+ * One browser's connection to servercam: the live client (subscriptions over
+ * graphql-ws), queries and mutations over HTTP, and the state every page
+ * shows (connection, shared settings, cameras).
+ * @module
+ */
+import { getContext, setContext } from 'svelte';
+import {
+  CameraStatusChangedDocument,
+  CamerasDocument,
+  FramesDocument,
+  SnapshotDocument,
+  StreamSettingsChangedDocument,
+  StreamSettingsDocument,
+  UpdateStreamDocument,
+  type FrameFieldsFragment,
+  type FramesSubscriptionVariables,
+} from '@servercam/schema/client';
+import { ConnectionState } from '../graphql/connection.svelte.ts';
+import type { Document } from '../graphql/document.ts';
+import type { OperationError } from '../graphql/errors.ts';
+import { request } from '../graphql/http.ts';
+import { LiveClient, graphqlWsUrl, type Unsubscribe } from '../graphql/ws.ts';
+import { CameraList } from './cameras.svelte.ts';
+import { SettingsModel, type SettingsPatch } from './settings.svelte.ts';
+
+export type Frame = FrameFieldsFragment;
+
+export interface ConsoleOptions {
+  /** Origin of the server, e.g. `http://127.0.0.1:4000`: the page's own. */
+  readonly origin: string;
+  /** How often camera figures (measured fps, viewers) are refreshed, in ms. */
+  readonly refreshMs?: number | undefined;
+}
+
+export class ServercamConsole {
+  readonly connection = new ConnectionState();
+  readonly settings = new SettingsModel();
+  readonly cameras = new CameraList();
+  /** The last error loading cameras or settings, while there is one. */
+  loadError = $state<string | null>(null);
+
+  #httpUrl = '/graphql';
+  #live: LiveClient | null = null;
+  #stops: Unsubscribe[] = [];
+  #refreshTimer: ReturnType<typeof setInterval> | undefined;
+
+  /** The active camera, once settings and cameras are known. */
+  get activeCamera() {
+    return this.cameras.get(this.settings.current?.activeCameraId);
+  }
+
+  /** Connects: call once, in the browser. Nothing connects before (so the page can be prerendered). */
+  start(options: ConsoleOptions): void {
+    if (this.#live) return;
+    const origin = new URL(options.origin);
+    this.#httpUrl = new URL('/graphql', origin).href;
+    this.#live = new LiveClient({
+      url: graphqlWsUrl(origin),
+      connection: this.connection,
+      onConnected: () => void this.refresh(),
+    });
+    this.#stops.push(
+      this.#live.subscribe(StreamSettingsChangedDocument, {}, { next: (data) => this.settings.applyServer(data.streamSettings) }),
+      this.#live.subscribe(CameraStatusChangedDocument, {}, { next: (data) => this.cameras.upsert(data.cameraStatus) }),
+    );
+    this.#refreshTimer = setInterval(() => {
+      if (this.connection.online && document.visibilityState === 'visible') void this.refreshCameras();
+    }, options.refreshMs ?? 3_000);
+  }
+
+  /** Loads cameras and settings again (after connecting, and after a reconnect). */
+  async refresh(): Promise<void> {
+    await Promise.all([this.refreshCameras(), this.#refreshSettings()]);
+  }
+
+  async refreshCameras(): Promise<void> {
+    try {
+      const { cameras } = await this.query(CamerasDocument, {});
+      this.cameras.replace(cameras);
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = (error as OperationError).message;
+    }
+  }
+
+  async #refreshSettings(): Promise<void> {
+    try {
+      const { stream } = await this.query(StreamSettingsDocument, {});
+      this.settings.applyServer(stream);
+    } catch (error) {
+      this.loadError = (error as OperationError).message;
+    }
+  }
+
+  /** A query or mutation over HTTP; rejects with an `OperationError`. */
+  query<TResult, TVariables>(document: Document<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+    return request(this.#httpUrl, document, variables);
+  }
+
+  /** Changes the shared settings through `updateStream`; false when the server rejected it. */
+  updateStream(patch: SettingsPatch): Promise<boolean> {
+    return this.settings.change(patch, async (input) => (await this.query(UpdateStreamDocument, { input })).updateStream);
+  }
+
+  /** Frames of a camera (of the active one when `cameraId` is omitted), until unsubscribed. */
+  subscribeFrames(variables: FramesSubscriptionVariables, onFrame: (frame: Frame) => void, onError?: (error: OperationError) => void): Unsubscribe {
+    if (!this.#live) throw new Error('ServercamConsole.start() was not called');
+    return this.#live.subscribe(FramesDocument, variables, {
+      next: (data) => onFrame(data.frames),
+      ...(onError ? { error: onError } : {}),
+    });
+  }
+
+  /** The latest frame of a camera; null before its first frame. */
+  async snapshot(cameraId: string): Promise<Frame | null> {
+    return (await this.query(SnapshotDocument, { cameraId })).snapshot;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#refreshTimer);
+    for (const stop of this.#stops.splice(0)) stop();
+    await this.#live?.dispose();
+    this.#live = null;
+  }
+}
+
+const KEY = Symbol('servercam-console');
+
+export function setConsole(console: ServercamConsole): ServercamConsole {
+  return setContext(KEY, console);
+}
+
+export function getConsole(): ServercamConsole {
+  const console = getContext<ServercamConsole | undefined>(KEY);
+  if (!console) throw new Error('No ServercamConsole in context: the root layout sets it');
+  return console;
+}
