@@ -121,7 +121,7 @@ const JPEG_EOI = Buffer.from([0xff, 0xd9]);
 export async function stallingMjpegServer(frames: number): Promise<{ url: string; close(): Promise<void> }> {
   const jpeg = await sharp({ create: { width: 160, height: 120, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
   const sockets = new Set<import('node:net').Socket>();
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'multipart/x-mixed-replace;boundary=ffmpeg' });
     for (let i = 0; i < frames; i++) {
       res.write(`--ffmpeg\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`);
