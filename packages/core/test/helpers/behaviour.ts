@@ -96,6 +96,32 @@ export function behaviourSuite(name: string, fixture: BackendFixture, describeFn
       await untilStatus(stream, 'small', 'idle');
     });
 
+    it('caches opened cameras: switching back does not open the camera again', async () => {
+      const stream = await open();
+      const statuses: string[] = [];
+      stream.on('status', (info) => info.id === 'big' && statuses.push(info.status));
+      await untilStatus(stream, 'big', 'live');
+      stream.activeCameraId = 'small';
+      await untilStatus(stream, 'big', 'idle');
+      await untilStatus(stream, 'small', 'live');
+      stream.activeCameraId = 'big';
+      await untilStatus(stream, 'big', 'live');
+      expect(statuses).not.toContain('opening');
+    });
+
+    it('a listener that is still busy gets the newest frame when it is done, not every frame', async () => {
+      const stream = await open({ fps: 20 });
+      const seqs: number[] = [];
+      const stop = stream.subscribe({}, async (frame) => {
+        seqs.push(frame.seq);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      });
+      await until(() => seqs.length >= 3, 'three deliveries');
+      stop();
+      // At 20 fps, ~8 frames go by during each 400 ms call: only the newest of them is delivered.
+      expect(seqs[2]! - seqs[1]!).toBeGreaterThan(4);
+    });
+
     it('a stalled consumer gets the newest frame, never a backlog', async () => {
       const stream = await open({ fps: 20 });
       const iterator = stream.frames();
@@ -172,6 +198,14 @@ export function behaviourSuite(name: string, fixture: BackendFixture, describeFn
       stream.quality = 5;
       const low = await until(() => (stream.value!.seq > high.seq + 1 ? stream.value : undefined), 'frames at the new quality');
       expect(low.data.length).toBeLessThan(high.data.length);
+    });
+
+    it('Symbol.asyncDispose closes the stream', async () => {
+      const stream = await open();
+      const iterator = stream.frames();
+      await iterator.next();
+      await stream[Symbol.asyncDispose]();
+      expect((await iterator.next()).done).toBe(true);
     });
 
     it('close() ends every consumer and stops capture', async () => {
