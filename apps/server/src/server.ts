@@ -13,7 +13,7 @@
  * @module
  */
 import { type AppOptions, type AppStats, ServercamApp } from './app.ts';
-import { listenNode, type NodeListener, type WebSocketStats } from './adapters/node.ts';
+import { type HttpStreamStats, listenNode, type NodeListener, type WebSocketStats } from './adapters/node.ts';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4000;
@@ -36,6 +36,7 @@ export interface ListenInfo {
 
 export interface ServerStats extends AppStats {
   readonly webSockets: WebSocketStats;
+  readonly httpStreams: HttpStreamStats;
 }
 
 export class Servercam implements AsyncDisposable {
@@ -83,7 +84,11 @@ export class Servercam implements AsyncDisposable {
   }
 
   stats(): ServerStats {
-    return { ...this.app.stats(), webSockets: this.#listener?.webSocketStats() ?? { clients: 0, bufferedBytes: 0 } };
+    return {
+      ...this.app.stats(),
+      webSockets: this.#listener?.webSocketStats() ?? { clients: 0, bufferedBytes: 0 },
+      httpStreams: this.#listener?.httpStreamStats() ?? { streaming: 0, bufferedBytes: 0 },
+    };
   }
 
   /**

@@ -32,11 +32,19 @@ export interface WebSocketStats {
   readonly bufferedBytes: number;
 }
 
+export interface HttpStreamStats {
+  /** Responses whose body is still being written (MJPEG, SSE). */
+  readonly streaming: number;
+  /** Bytes accepted for sending but not yet handed to the kernel, over those responses. */
+  readonly bufferedBytes: number;
+}
+
 export interface NodeListener {
   readonly server: Server;
   readonly host: string;
   readonly port: number;
   webSocketStats(): WebSocketStats;
+  httpStreamStats(): HttpStreamStats;
   /**
    * Graceful: stops accepting, completes every subscription (clients get
    * `complete`, streams end), closes WebSockets with 1001, then ends what is
@@ -80,7 +88,7 @@ function drained(res: ServerResponse): Promise<boolean> {
   });
 }
 
-async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse, streaming: Set<ServerResponse>): Promise<void> {
   const headers: string[] = [];
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') headers.push(name, value);
@@ -97,6 +105,7 @@ async function writeResponse(response: Response, req: IncomingMessage, res: Serv
   const reader = body.getReader();
   const cancel = (): void => void reader.cancel().catch(() => {});
   res.once('close', cancel);
+  streaming.add(res);
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -107,6 +116,7 @@ async function writeResponse(response: Response, req: IncomingMessage, res: Serv
   } catch {
     res.destroy();
   } finally {
+    streaming.delete(res);
     res.off('close', cancel);
     if (!res.writableFinished) cancel();
   }
@@ -121,12 +131,13 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   const log = logger.child({ component: 'http' });
   let origin = `http://${hostForUrl(options.host)}:${options.port}`;
   const sockets = new Set<Socket>();
+  const streaming = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     const request = toRequest(req, res, origin);
     app
       .fetch(request)
-      .then((response) => writeResponse(response, req, res))
+      .then((response) => writeResponse(response, req, res, streaming))
       .catch((error: unknown) => {
         log.error({ err: error, url: req.url }, 'request failed');
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"Internal server error"}');
@@ -190,6 +201,11 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
       let bufferedBytes = 0;
       for (const ws of wss.clients) bufferedBytes += ws.bufferedAmount;
       return { clients: wss.clients.size, bufferedBytes };
+    },
+    httpStreamStats: () => {
+      let bufferedBytes = 0;
+      for (const res of streaming) bufferedBytes += res.writableLength;
+      return { streaming: streaming.size, bufferedBytes };
     },
     close,
   };

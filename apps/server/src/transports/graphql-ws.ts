@@ -25,9 +25,11 @@ export function graphqlWsOptions<E extends Record<PropertyKey, unknown>>(
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
     onSubscribe: async (ctx, _id, payload) => {
+      // Not `request`: Yoga would take the WebSocket's upgrade GET for the operation's method and refuse mutations.
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-        ...ctx.extra,
-        connectionParams: ctx.connectionParams,
+        ...ctx,
+        req: ctx.extra['request'],
+        socket: ctx.extra['socket'],
         params: payload,
       });
       let document;
