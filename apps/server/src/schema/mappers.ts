@@ -23,11 +23,13 @@ export function toGraphQLCamera(camera: CameraInfo): Camera {
     id: camera.id,
     label: camera.label,
     status: STATUS[camera.status],
-    error: error && {
-      code: (ERROR_CODES.has(error.code) ? error.code : 'CANNOT_READ_CAMERA') as CameraErrorCode,
-      message: error.message,
-      at: isoTime(error.at),
-    },
+    error: error
+      ? {
+          code: (ERROR_CODES.has(error.code) ? error.code : 'CANNOT_READ_CAMERA') as CameraErrorCode,
+          message: error.message,
+          at: isoTime(error.at),
+        }
+      : null,
     width: camera.width ?? null,
     height: camera.height ?? null,
     measuredFps: camera.measuredFps,
