@@ -37,5 +37,7 @@ export {
   ServercamError,
 } from './errors.ts';
 export type { SerializedError } from './errors.ts';
-export type { CameraStats, CaptureTuning } from './worker/protocol.ts';
+export type { CameraStats, CaptureTuning } from './protocol.ts';
+export type { ProcessSupervision } from './host/process-host.ts';
+export { DEFAULT_SUPERVISION } from './host/process-host.ts';
 export { LatestValueIterator } from './conflate.ts';

@@ -3,10 +3,10 @@
  * describes them in prose; this file is the single typed source of truth.
  * @module
  */
-import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
-import type { SerializedError } from '../errors.ts';
-import type { StreamSettings } from '../settings.ts';
-import type { VariantSpec } from '../frame.ts';
+import type { CameraConfig, CameraErrorInfo, CameraStatus } from './camera.ts';
+import type { SerializedError } from './errors.ts';
+import type { StreamSettings } from './settings.ts';
+import type { VariantSpec } from './frame.ts';
 
 export interface CaptureTuning {
   /** A read that takes longer is reported as CannotReadCamera (the read keeps waiting). */
@@ -30,7 +30,9 @@ export type MainToWorker =
   | { type: 'session.demand'; session: number; cameraId: string; variants: VariantDemand[] }
   | { type: 'session.preopen'; session: number; request: number; cameraIds: string[] }
   | { type: 'session.stats'; session: number; request: number }
-  | { type: 'session.close'; session: number; request: number };
+  | { type: 'session.close'; session: number; request: number }
+  /** Liveness check of a capture process; answered with `pong`. */
+  | { type: 'ping'; id: number };
 
 export interface CameraStats {
   readonly cameraId: string;
@@ -70,4 +72,5 @@ export type WorkerToMain =
       fps: number;
     }
   | { type: 'reply'; session: number; request: number; errors?: SerializedError[]; stats?: CameraStats[] }
-  | { type: 'fatal'; error: SerializedError | { name: string; message: string } };
+  | { type: 'fatal'; error: SerializedError | { name: string; message: string } }
+  | { type: 'pong'; id: number };

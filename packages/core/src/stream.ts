@@ -17,14 +17,24 @@ import {
   type StreamSettingsPatch,
 } from './settings.ts';
 import { parseSource } from './source.ts';
-import { CaptureWorkerHost } from './worker/host.ts';
-import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from './worker/protocol.ts';
+import type { CaptureHost } from './host/capture-host.ts';
+import { ChildProcessHost, type ProcessSupervision } from './host/process-host.ts';
+import { WorkerThreadHost } from './host/worker-host.ts';
+import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from './protocol.ts';
 
 export interface ServerVideoStreamOptions extends StreamSettingsPatch {
   /** The cameras, configured in code; sources never come from clients. */
   readonly cameras: readonly CameraConfig[];
   /** Tuning of the capture loop; the defaults suit real cameras. */
   readonly tuning?: Partial<CaptureTuning> | undefined;
+  /**
+   * Where capture runs. `worker` (default): a worker thread of this process.
+   * `process`: a supervised child process, restarted when it crashes (a native
+   * abort in OpenCV, say) or stops answering; the API side never goes down.
+   */
+  readonly isolation?: 'worker' | 'process' | undefined;
+  /** Restart and heartbeat timing for `isolation: 'process'`. */
+  readonly supervision?: Partial<ProcessSupervision> | undefined;
 }
 
 /** Which frames a consumer wants. */
@@ -89,7 +99,9 @@ export class ServerVideoStream implements AsyncDisposable {
   readonly #events = new Emitter<StreamEvents>();
   readonly #consumers = new Set<Consumer>();
   #settings: StreamSettings;
-  #host: CaptureWorkerHost | undefined;
+  #host: CaptureHost | undefined;
+  readonly #isolation: 'worker' | 'process';
+  readonly #supervision: Partial<ProcessSupervision> | undefined;
   #session = 0;
   #starting: Promise<void> | undefined;
   #closed = false;
@@ -119,6 +131,13 @@ export class ServerVideoStream implements AsyncDisposable {
       this.#cameraIds,
     );
     this.#tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.#isolation = options.isolation ?? 'worker';
+    this.#supervision = options.supervision;
+  }
+
+  /** The id of the capture child process (`isolation: 'process'`), while it runs. */
+  get capturePid(): number | undefined {
+    return this.#host?.pid;
   }
 
   // ---- the original's parameters -------------------------------------------------------
@@ -282,13 +301,24 @@ export class ServerVideoStream implements AsyncDisposable {
   }
 
   async #attach(): Promise<void> {
-    const host = CaptureWorkerHost.shared();
+    const host = this.#isolation === 'process' ? new ChildProcessHost(this.#supervision) : WorkerThreadHost.shared();
     const usesOpenCv = [...this.#cameras.values()].some((camera) => camera.usesOpenCv);
     this.#session = host.attach(
-      { onMessage: (message) => this.#onWorkerMessage(message), onWorkerLost: (error) => this.#onWorkerLost(error) },
+      {
+        onMessage: (message) => this.#onWorkerMessage(message),
+        onWorkerLost: (error) => this.#onWorkerLost(error),
+        onRestart: () => this.#openSession(),
+      },
       usesOpenCv,
     );
     this.#host = host;
+    this.#openSession();
+  }
+
+  /** Opens this stream's session on the capture side: cameras, settings, then demand. */
+  #openSession(): void {
+    const host = this.#host;
+    if (!host || this.#closed) return;
     host.post({
       type: 'session.open',
       session: this.#session,
@@ -300,7 +330,7 @@ export class ServerVideoStream implements AsyncDisposable {
     this.#syncDemand();
   }
 
-  #post(message: Parameters<CaptureWorkerHost['post']>[0]): void {
+  #post(message: Parameters<CaptureHost['post']>[0]): void {
     if (this.#host && !this.#closed) this.#host.post(message);
   }
 
@@ -341,7 +371,7 @@ export class ServerVideoStream implements AsyncDisposable {
     }
   }
 
-  #onWorkerMessage(message: Exclude<WorkerToMain, { type: 'ready' | 'reply' | 'fatal' }>): void {
+  #onWorkerMessage(message: Extract<WorkerToMain, { type: 'frame' | 'status' }>): void {
     const camera = this.#cameras.get(message.cameraId);
     if (!camera || this.#closed) return;
     if (message.type === 'status') {
@@ -381,7 +411,7 @@ export class ServerVideoStream implements AsyncDisposable {
   }
 
   #onWorkerLost(error: Error): void {
-    const lost = new CannotReadCamera(`The capture worker stopped: ${error.message}`, { cause: error });
+    const lost = new CannotReadCamera(`Capture stopped: ${error.message}`, { cause: error });
     for (const [id, camera] of this.#cameras) {
       camera.status = 'error';
       camera.error = { code: ErrorCode.CannotReadCamera, message: lost.message, at: Date.now() };

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { transferableCopy } from '../src/worker/transfer.ts';
+import { transferableCopy } from '../src/capture/transfer.ts';
 
 describe('transferableCopy', () => {
   it('gives a buffer that postMessage really transfers (detaches), unlike a native Buffer', async () => {

@@ -10,7 +10,7 @@ import { scaledSize } from '../frame.ts';
 import type { StreamSettings } from '../settings.ts';
 import { parseSource, type SourceSpec } from '../source.ts';
 import { epochNow, RateMeter } from '../time.ts';
-import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from './protocol.ts';
+import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from '../protocol.ts';
 import { transferableCopy } from './transfer.ts';
 
 export interface RunnerContext {

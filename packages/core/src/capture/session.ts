@@ -11,7 +11,7 @@ import { ErrorCode, type SerializedError } from '../errors.ts';
 import type { StreamSettings } from '../settings.ts';
 import type { SourceSpec } from '../source.ts';
 import { CameraRunner } from './camera-runner.ts';
-import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from './protocol.ts';
+import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from '../protocol.ts';
 
 const backends: Record<SourceSpec['backend'], CaptureBackend> = {
   opencv: openCvBackend,

@@ -15,11 +15,16 @@ export interface BackendFixture {
   nativeFps: number;
 }
 
-export function behaviourSuite(name: string, fixture: BackendFixture, describeFn: typeof describe = describe): void {
+export function behaviourSuite(
+  name: string,
+  fixture: BackendFixture,
+  describeFn: typeof describe = describe,
+  streamOptions: Partial<ServerVideoStreamOptions> = {},
+): void {
   describeFn(`ServerVideoStream behaviour: ${name}`, () => {
     const streams: ServerVideoStream[] = [];
     async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<ServerVideoStream> {
-      const stream = new ServerVideoStream({ cameras: await fixture.cameras(), fps: 20, ...options });
+      const stream = new ServerVideoStream({ cameras: await fixture.cameras(), fps: 20, ...streamOptions, ...options });
       streams.push(stream);
       await stream.start(['big']);
       return stream;

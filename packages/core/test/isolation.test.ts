@@ -1,0 +1,92 @@
+/**
+ * isolation: 'process': capture in a supervised child process survives a
+ * crash of the capture side (a native abort, simulated with SIGABRT) and a
+ * capture process that stops answering (SIGSTOP).
+ */
+import { afterEach, expect, it } from 'vitest';
+import { ServerVideoStream } from '@servercam/core';
+import { makeVideo } from './helpers/media.ts';
+import { describeOpenCv } from './helpers/opencv.ts';
+import { until, untilStatus } from './helpers/wait.ts';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describeOpenCv('capture in a supervised child process', () => {
+  const streams: ServerVideoStream[] = [];
+  afterEach(async () => {
+    await Promise.all(streams.splice(0).map((stream) => stream.close()));
+  });
+
+  function open(): ServerVideoStream {
+    const stream = new ServerVideoStream({
+      cameras: [
+        { id: 'file', source: makeVideo({ width: 320, height: 240, fps: 25, seconds: 4 }) },
+        { id: 'test', source: 'synthetic:160x120' },
+      ],
+      fps: 20,
+      isolation: 'process',
+      supervision: { restartMinMs: 100, heartbeatMs: 250, heartbeatTimeoutMs: 1500 },
+    });
+    streams.push(stream);
+    return stream;
+  }
+
+  it('captures OpenCV and synthetic cameras in another process', async () => {
+    const stream = open();
+    await stream.start(['file']);
+    const frame = await until(() => stream.value, 'a frame');
+    expect(frame).toMatchObject({ cameraId: 'file', width: 320, height: 240 });
+    const pid = await until(() => stream.capturePid, 'the capture process');
+    expect(pid).not.toBe(process.pid);
+    expect(alive(pid)).toBe(true);
+  });
+
+  it('a native abort of the capture process shows ERROR, then capture restarts and goes LIVE', async () => {
+    const stream = open();
+    const statuses: string[] = [];
+    stream.on('status', (info) => info.id === 'file' && statuses.push(info.error ? `${info.status}: ${info.error.message}` : info.status));
+    await stream.start(['file']);
+    await untilStatus(stream, 'file', 'live');
+    const pid = await until(() => stream.capturePid, 'the capture process');
+    await until(() => stream.value, 'a first frame');
+
+    process.kill(pid, 'SIGABRT');
+    await untilStatus(stream, 'file', 'error');
+    expect(statuses.at(-1)).toMatch(/error: Capture stopped: the capture process was killed by SIGABRT; restarting it/);
+
+    await untilStatus(stream, 'file', 'live');
+    const newPid = await until(() => stream.capturePid, 'a new capture process');
+    expect(newPid).not.toBe(pid);
+    // The new process counts its own frames; the stream shows fresh ones again.
+    const fresh = await until(() => (stream.value!.capturedAt > Date.now() - 1000 ? stream.value : undefined), 'fresh frames');
+    expect(fresh.cameraId).toBe('file');
+  });
+
+  it('a capture process that stops answering is killed and restarted', async () => {
+    const stream = open();
+    await stream.start(['file']);
+    await untilStatus(stream, 'file', 'live');
+    const pid = await until(() => stream.capturePid, 'the capture process');
+    process.kill(pid, 'SIGSTOP');
+    const failed = await untilStatus(stream, 'file', 'error', 10_000);
+    expect(failed.error!.message).toMatch(/killed by SIGKILL; restarting it/);
+    await untilStatus(stream, 'file', 'live', 10_000);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('close() ends the capture process', async () => {
+    const stream = open();
+    await stream.start(['file']);
+    const pid = await until(() => stream.capturePid, 'the capture process');
+    await stream.close();
+    await until(() => !alive(pid), 'the capture process to end', 5000);
+    expect(stream.capturePid).toBeUndefined();
+  });
+});
