@@ -3,6 +3,7 @@
  * @module
  */
 import type { ErrorCode } from './errors.ts';
+import { type MotionConfig, resolveMotionConfig } from './motion.ts';
 
 export interface CameraConfig {
   /** Stable id, used in URLs and APIs: letters, digits, `-` and `_`. */
@@ -18,6 +19,11 @@ export interface CameraConfig {
    * as fast as decoding allows, which benchmarks use.
    */
   readonly realtime?: boolean | undefined;
+  /**
+   * Motion detection for this camera (opt-in). A camera with detection is
+   * captured whenever the stream is not paused, whether or not anyone watches.
+   */
+  readonly motion?: MotionConfig | undefined;
 }
 
 export type CameraStatus = 'idle' | 'opening' | 'live' | 'paused' | 'error';
@@ -42,6 +48,8 @@ export interface CameraInfo {
   readonly measuredFps: number;
   /** How many consumers currently receive this camera's frames. */
   readonly consumers: number;
+  /** Motion is being seen right now (cameras with detection only). */
+  readonly motion: boolean;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -56,5 +64,12 @@ export function validateCameras(cameras: readonly CameraConfig[]): void {
     }
     if (seen.has(camera.id)) throw new TypeError(`Camera id "${camera.id}" is configured twice`);
     seen.add(camera.id);
+    if (camera.motion) {
+      try {
+        resolveMotionConfig(camera.motion);
+      } catch (error) {
+        throw new TypeError(`Camera "${camera.id}": ${(error as Error).message}`);
+      }
+    }
   }
 }

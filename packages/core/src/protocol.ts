@@ -7,6 +7,7 @@ import type { CameraConfig, CameraErrorInfo, CameraStatus } from './camera.ts';
 import type { SerializedError } from './errors.ts';
 import type { StreamSettings } from './settings.ts';
 import type { VariantSpec } from './frame.ts';
+import type { MotionBox } from './motion.ts';
 
 export interface CaptureTuning {
   /** A read that takes longer is reported as CannotReadCamera (the read keeps waiting). */
@@ -42,6 +43,10 @@ export interface CameraStats {
   readonly encodes: number;
   /** Encodes per variant key. */
   readonly encodesByVariant: Readonly<Record<string, number>>;
+  /** Frames run through motion detection. */
+  readonly analyzed: number;
+  /** Time spent in motion detection, ms in all (wall time on the capture side). */
+  readonly motionMs: number;
 }
 
 export type WorkerToMain =
@@ -70,6 +75,20 @@ export type WorkerToMain =
       width: number | undefined;
       height: number | undefined;
       fps: number;
+    }
+  | {
+      type: 'motion';
+      session: number;
+      cameraId: string;
+      phase: 'start' | 'end';
+      startedAt: number;
+      endedAt: number | undefined;
+      peakScore: number;
+      boxes: MotionBox[];
+      /** A JPEG of the best frame so far, transferred. */
+      snapshot: ArrayBuffer | undefined;
+      snapshotWidth: number | undefined;
+      snapshotHeight: number | undefined;
     }
   | { type: 'reply'; session: number; request: number; errors?: SerializedError[]; stats?: CameraStats[] }
   | { type: 'fatal'; error: SerializedError | { name: string; message: string } }

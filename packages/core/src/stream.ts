@@ -17,10 +17,11 @@ import {
   type StreamSettingsPatch,
 } from './settings.ts';
 import { parseSource } from './source.ts';
-import type { CaptureHost } from './host/capture-host.ts';
+import type { CaptureHost, SessionMessage } from './host/capture-host.ts';
+import type { MotionEvent } from './motion.ts';
 import { ChildProcessHost, type ProcessSupervision } from './host/process-host.ts';
 import { WorkerThreadHost } from './host/worker-host.ts';
-import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from './protocol.ts';
+import type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
 
 export interface ServerVideoStreamOptions extends StreamSettingsPatch {
   /** The cameras, configured in code; sources never come from clients. */
@@ -55,6 +56,8 @@ export interface StreamEvents extends Record<string, unknown> {
   status: CameraInfo;
   /** A new `value`: a full-size frame of the active camera. */
   value: Frame;
+  /** A motion event started or ended (cameras with detection). */
+  motion: MotionEvent;
 }
 
 export const DEFAULT_TUNING: CaptureTuning = { readTimeoutMs: 5000, openTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 10_000 };
@@ -70,6 +73,7 @@ interface CameraState {
   fps: number;
   latest: Frame | undefined;
   demandKeys: string;
+  motion: boolean;
 }
 
 interface Consumer {
@@ -122,6 +126,7 @@ export class ServerVideoStream implements AsyncDisposable {
         fps: 0,
         latest: undefined,
         demandKeys: '',
+        motion: false,
       });
     }
     this.#cameraIds = new Set(this.#cameras.keys());
@@ -371,9 +376,26 @@ export class ServerVideoStream implements AsyncDisposable {
     }
   }
 
-  #onWorkerMessage(message: Extract<WorkerToMain, { type: 'frame' | 'status' }>): void {
+  #onWorkerMessage(message: SessionMessage): void {
     const camera = this.#cameras.get(message.cameraId);
     if (!camera || this.#closed) return;
+    if (message.type === 'motion') {
+      camera.motion = message.phase === 'start';
+      this.#events.emit('motion', {
+        id: `${message.cameraId}-${Math.round(message.startedAt)}`,
+        cameraId: message.cameraId,
+        phase: message.phase,
+        startedAt: message.startedAt,
+        endedAt: message.endedAt,
+        peakScore: message.peakScore,
+        boxes: message.boxes,
+        snapshot: message.snapshot ? new Uint8Array(message.snapshot) : undefined,
+        snapshotWidth: message.snapshotWidth,
+        snapshotHeight: message.snapshotHeight,
+      });
+      this.#emitStatus(message.cameraId);
+      return;
+    }
     if (message.type === 'status') {
       camera.status = message.status;
       camera.error = message.error;
@@ -414,6 +436,7 @@ export class ServerVideoStream implements AsyncDisposable {
     const lost = new CannotReadCamera(`Capture stopped: ${error.message}`, { cause: error });
     for (const [id, camera] of this.#cameras) {
       camera.status = 'error';
+      camera.motion = false;
       camera.error = { code: ErrorCode.CannotReadCamera, message: lost.message, at: Date.now() };
       camera.fps = 0;
       this.#emitStatus(id);
@@ -435,6 +458,7 @@ export class ServerVideoStream implements AsyncDisposable {
       height: camera.height,
       measuredFps: camera.status === 'live' ? camera.fps : 0,
       consumers: this.#consumersOf(id).length,
+      motion: camera.motion,
     };
   }
 }

@@ -3,6 +3,8 @@
  * images and encodes them. Everything here runs inside the capture worker.
  * @module
  */
+import type { MotionAnalyzer } from '../capture/motion/analyzer.ts';
+import type { ResolvedMotionConfig } from '../motion.ts';
 import type { SourceSpec } from '../source.ts';
 
 export interface EncodeOptions {
@@ -19,6 +21,8 @@ export interface CapturedImage {
   readonly height: number;
   /** Encodes to JPEG. May be called several times, once per distinct size. */
   encode(options: EncodeOptions): Promise<Uint8Array>;
+  /** A small grayscale copy (width × height bytes), for motion detection. */
+  grayscale(width: number, height: number): Promise<Uint8Array>;
   /** Frees native memory early; the image is not used afterwards. */
   release(): void;
 }
@@ -32,6 +36,8 @@ export interface OpenedSource {
    * whose read waits for the next frame itself (devices, network streams).
    */
   readonly frameIntervalMs: number;
+  /** A motion analyzer native to this backend (OpenCV's), if it has one. */
+  createMotionAnalyzer?(config: ResolvedMotionConfig): MotionAnalyzer;
   /** Reads the next image. Rejects with CannotReadCamera when the source gives none. */
   read(): Promise<CapturedImage>;
   close(): void;

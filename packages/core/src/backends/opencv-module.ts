@@ -6,11 +6,32 @@
 import { createRequire } from 'node:module';
 import { BackendUnavailable } from '../errors.ts';
 
+export interface CvSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface CvContour {
+  readonly area: number;
+  boundingRect(): { x: number; y: number; width: number; height: number };
+}
+
 export interface CvMat {
   readonly rows: number;
   readonly cols: number;
   readonly empty: boolean;
+  resize(rows: number, cols: number, fx?: number, fy?: number, interpolation?: number): CvMat;
   resizeAsync(rows: number, cols: number, fx?: number, fy?: number, interpolation?: number): Promise<CvMat>;
+  cvtColor(code: number): CvMat;
+  gaussianBlur(size: CvSize, sigmaX: number): CvMat;
+  convertTo(type: number): CvMat;
+  absdiff(other: CvMat): CvMat;
+  threshold(thresh: number, maxVal: number, type: number): CvMat;
+  bitwiseAnd(other: CvMat): CvMat;
+  dilate(kernel: CvMat): CvMat;
+  countNonZero(): number;
+  findContours(mode: number, method: number): CvContour[];
+  getData(): Uint8Array;
   release(): void;
 }
 
@@ -24,7 +45,22 @@ export interface CvVideoCapture {
 export interface OpenCv {
   readonly version: { major: number; minor: number; revision: number };
   readonly VideoCapture: new (source: string | number, apiPreference?: number) => CvVideoCapture;
+  readonly Mat: {
+    new (rows: number, cols: number, type: number, fill?: number): CvMat;
+    new (data: Uint8Array, rows: number, cols: number, type: number): CvMat;
+  };
+  readonly Size: new (width: number, height: number) => CvSize;
   imencodeAsync(ext: string, mat: CvMat, flags?: number[]): Promise<Uint8Array>;
+  accumulateWeighted(src: CvMat, dst: CvMat, alpha: number): void;
+  getStructuringElement(shape: number, size: CvSize): CvMat;
+  readonly CV_8U: number;
+  readonly CV_8UC1: number;
+  readonly CV_32F: number;
+  readonly COLOR_BGR2GRAY: number;
+  readonly THRESH_BINARY: number;
+  readonly MORPH_RECT: number;
+  readonly RETR_EXTERNAL: number;
+  readonly CHAIN_APPROX_SIMPLE: number;
   readonly CAP_ANY: number;
   readonly CAP_FFMPEG: number;
   readonly CAP_PROP_FRAME_WIDTH: number;

@@ -8,12 +8,15 @@ import { stat } from 'node:fs/promises';
 import { CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
 import { redactSource, type SourceSpec } from '../source.ts';
 import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
+import type { MotionAnalyzer } from '../capture/motion/analyzer.ts';
+import type { ResolvedMotionConfig } from '../motion.ts';
 import { probeNetworkSource } from './network-probe.ts';
+import { type HasMat, OpenCvMotionAnalyzer } from './opencv-motion.ts';
 import { type CvMat, type CvVideoCapture, loadOpenCv, type OpenCv } from './opencv-module.ts';
 
 const DEFAULT_FILE_FPS = 30;
 
-class OpenCvImage implements CapturedImage {
+class OpenCvImage implements CapturedImage, HasMat {
   readonly #cv: OpenCv;
   #mat: CvMat | undefined;
 
@@ -24,6 +27,21 @@ class OpenCvImage implements CapturedImage {
 
   get width(): number {
     return this.#mat?.cols ?? 0;
+  }
+
+  get mat(): CvMat {
+    if (!this.#mat) throw new Error('image was released');
+    return this.#mat;
+  }
+
+  async grayscale(width: number, height: number): Promise<Uint8Array> {
+    const cv = this.#cv;
+    const small = await this.mat.resizeAsync(height, width, 0, 0, cv.INTER_AREA);
+    const gray = small.cvtColor(cv.COLOR_BGR2GRAY);
+    const data = gray.getData();
+    small.release();
+    gray.release();
+    return data;
   }
 
   get height(): number {
@@ -71,6 +89,10 @@ class OpenCvSource implements OpenedSource {
     this.frameIntervalMs = spec.kind === 'file' && options.realtime
       ? 1000 / (fps > 0 && fps <= 240 ? fps : DEFAULT_FILE_FPS)
       : 0;
+  }
+
+  createMotionAnalyzer(config: ResolvedMotionConfig): MotionAnalyzer {
+    return new OpenCvMotionAnalyzer(this.#cv, config);
   }
 
   async read(): Promise<CapturedImage> {

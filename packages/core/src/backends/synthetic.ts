@@ -23,6 +23,17 @@ export async function encodeRgbJpeg(
   return image.jpeg({ quality: options.quality, mozjpeg: false, chromaSubsampling: '4:2:0' }).toBuffer();
 }
 
+/** A small grayscale copy of a packed RGB image. */
+export async function grayscaleRgb(rgb: Uint8Array, width: number, height: number, toWidth: number, toHeight: number): Promise<Uint8Array> {
+  const { data, info } = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .resize(toWidth, toHeight, { fit: 'fill', kernel: 'linear' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`expected one channel, got ${info.channels}`);
+  return data;
+}
+
 class SyntheticSource implements OpenedSource {
   readonly width: number;
   readonly height: number;
@@ -50,6 +61,7 @@ class SyntheticSource implements OpenedSource {
       width,
       height,
       encode: (options) => encodeRgbJpeg(rgb, width, height, options),
+      grayscale: (w, h) => grayscaleRgb(rgb, width, height, w, h),
       release: () => {},
     };
   }

@@ -12,6 +12,13 @@ import { parseSource, type SourceSpec } from '../source.ts';
 import { epochNow, RateMeter } from '../time.ts';
 import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from '../protocol.ts';
 import { transferableCopy } from './transfer.ts';
+import type { MotionAnalyzer } from './motion/analyzer.ts';
+import { PureMotionAnalyzer } from './motion/pure-analyzer.ts';
+import { MotionTracker, type TrackedEvent, type TrackerStep } from './motion/tracker.ts';
+import { resolveMotionConfig, type ResolvedMotionConfig } from '../motion.ts';
+
+/** Motion snapshots are at most this wide. */
+const SNAPSHOT_WIDTH = 640;
 
 export interface RunnerContext {
   readonly session: number;
@@ -49,12 +56,19 @@ export class CameraRunner {
   #captured = 0;
   #encodes = 0;
   readonly #encodesByVariant: Record<string, number> = {};
+  readonly #motionConfig: ResolvedMotionConfig | undefined;
+  #analyzer: MotionAnalyzer | undefined;
+  readonly #tracker: MotionTracker | undefined;
+  #analyzed = 0;
+  #motionMs = 0;
 
   constructor(config: CameraConfig, ctx: RunnerContext) {
     this.id = config.id;
     this.#config = config;
     this.#spec = parseSource(config.source);
     this.#ctx = ctx;
+    this.#motionConfig = config.motion ? resolveMotionConfig(config.motion) : undefined;
+    this.#tracker = this.#motionConfig ? new MotionTracker(this.#motionConfig) : undefined;
   }
 
   /** Replaces the set of variants consumers want; an empty set stops capture. */
@@ -72,7 +86,14 @@ export class CameraRunner {
   }
 
   stats(): CameraStats {
-    return { cameraId: this.id, captured: this.#captured, encodes: this.#encodes, encodesByVariant: { ...this.#encodesByVariant } };
+    return {
+      cameraId: this.id,
+      captured: this.#captured,
+      encodes: this.#encodes,
+      encodesByVariant: { ...this.#encodesByVariant },
+      analyzed: this.#analyzed,
+      motionMs: this.#motionMs,
+    };
   }
 
   /** Opens the source now (the original's `start(camera_indices)`); the opened source is cached. */
@@ -90,9 +111,11 @@ export class CameraRunner {
     try {
       while (!signal.aborted) {
         const settings = this.#ctx.settings();
-        if (settings.paused || this.#demand.length === 0) {
+        const wanted = this.#demand.length > 0 || this.#tracker !== undefined;
+        if (settings.paused || !wanted) {
           this.#meter.reset();
-          this.#report(settings.paused && this.#demand.length > 0 ? 'paused' : 'idle');
+          this.#endMotion();
+          this.#report(settings.paused && wanted ? 'paused' : 'idle');
           await this.#waitForChange(signal);
           continue;
         }
@@ -122,6 +145,7 @@ export class CameraRunner {
           image = await this.#read(source, signal);
         } catch (error) {
           this.#fail(asCameraError(error, this.id, CannotReadCamera));
+          this.#endMotion();
           this.#closeSource(source);
           await this.#backoff(failures++, signal);
           continue;
@@ -135,7 +159,10 @@ export class CameraRunner {
         this.#size = { width: image.width, height: image.height };
         this.#report('live');
         try {
-          await this.#encodeAndPost(image, capturedAt, settings.quality);
+          await Promise.all([
+            this.#encodeAndPost(image, capturedAt, settings.quality),
+            this.#detectMotion(source, image, capturedAt, settings.quality),
+          ]);
         } catch (error) {
           this.#fail(asCameraError(error, this.id, CannotReadCamera));
         } finally {
@@ -143,8 +170,55 @@ export class CameraRunner {
         }
       }
     } finally {
+      this.#endMotion();
       if (this.#source) this.#closeSource(this.#source);
     }
+  }
+
+  /** Runs motion detection on a frame, and reports events as they start and end. */
+  async #detectMotion(source: OpenedSource, image: CapturedImage, at: number, quality: number): Promise<void> {
+    const tracker = this.#tracker;
+    const config = this.#motionConfig;
+    if (!tracker || !config) return;
+    this.#analyzer ??= config.engine !== 'pure' && source.createMotionAnalyzer
+      ? source.createMotionAnalyzer(config)
+      : new PureMotionAnalyzer(config);
+    const started = performance.now();
+    const sample = await this.#analyzer.analyze(image);
+    this.#motionMs += performance.now() - started;
+    this.#analyzed++;
+    const step = tracker.update(sample, at);
+    if ((step.kind === 'start' || step.kind === 'continue') && step.snapshot) {
+      const size = scaledSize(image.width, image.height, SNAPSHOT_WIDTH);
+      step.event.snapshot = { data: await image.encode({ quality, ...size }), ...size };
+    }
+    this.#postMotion(step);
+  }
+
+  #endMotion(): void {
+    if (this.#tracker) this.#postMotion(this.#tracker.end());
+  }
+
+  #postMotion(step: TrackerStep): void {
+    if (step.kind !== 'start' && step.kind !== 'end') return;
+    const event: TrackedEvent = step.event;
+    const snapshot = event.snapshot ? transferableCopy(event.snapshot.data) : undefined;
+    this.#ctx.post(
+      {
+        type: 'motion',
+        session: this.#ctx.session,
+        cameraId: this.id,
+        phase: step.kind,
+        startedAt: event.startedAt,
+        endedAt: step.kind === 'end' ? event.lastMotionAt : undefined,
+        peakScore: event.peakScore,
+        boxes: [...event.peakBoxes],
+        snapshot,
+        snapshotWidth: event.snapshot?.width,
+        snapshotHeight: event.snapshot?.height,
+      },
+      snapshot ? [snapshot] : [],
+    );
   }
 
   async #open(): Promise<OpenedSource> {
