@@ -73,9 +73,11 @@ async function servercam(source, seconds, cameraOptions = {}) {
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);
   const counted = frames;
+  const [stats] = await stream.stats();
   stop();
   await stream.close();
   return {
+    motionMsPerFrame: stats && stats.analyzed > 0 ? stats.motionMs / stats.analyzed : undefined,
     fps: counted / elapsed,
     // Main-thread busy time per delivered frame (event-loop utilization × wall time / frames).
     mainMsPerFrame: (elu.active / counted),
@@ -102,5 +104,13 @@ for (const [width, height] of sizes) {
   const ratio = file.fps / limitFps;
   log(`  OpenCV file ${label}: ${file.fps.toFixed(1)} fps vs limit ${limitFps.toFixed(1)} fps = ${(ratio * 100).toFixed(1)}% of the limit; main thread ${file.mainMsPerFrame.toFixed(3)} ms/frame`);
   results.push({ source: 'opencv-file', size: label, limitFps, ratio, ...file });
+  if (label === '1280x720') {
+    for (const engine of ['opencv', 'pure']) {
+      const withMotion = await servercam(path, seconds, { motion: { engine } });
+      const costRatio = withMotion.motionMsPerFrame / (1000 / file.fps);
+      log(`  motion detection (${engine}) at ${label}: ${withMotion.motionMsPerFrame.toFixed(2)} ms/frame = ${(costRatio * 100).toFixed(1)}% of capture+encode (${(1000 / file.fps).toFixed(2)} ms); pipeline ${withMotion.fps.toFixed(1)} fps with detection`);
+      results.push({ source: 'opencv-file+motion', engine, size: label, costRatio, ...withMotion });
+    }
+  }
 }
 if (values.json) console.log(JSON.stringify(results));

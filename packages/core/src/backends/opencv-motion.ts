@@ -30,10 +30,10 @@ export class OpenCvMotionAnalyzer implements MotionAnalyzer {
     const cv = this.#cv;
     const { mat } = image as CapturedImage & HasMat;
     const size = detectSize(mat.cols, mat.rows, this.#config.detectWidth);
-    const gray = mat
-      .resize(size.height, size.width, 0, 0, cv.INTER_AREA)
-      .cvtColor(cv.COLOR_BGR2GRAY)
-      .gaussianBlur(new cv.Size(5, 5), 0);
+    // The one costly step, the downscale of the full frame, runs on libuv's pool; the rest is on a tiny image.
+    const small = await mat.resizeAsync(size.height, size.width, 0, 0, cv.INTER_AREA);
+    const gray = small.cvtColor(cv.COLOR_BGR2GRAY).gaussianBlur(new cv.Size(5, 5), 0);
+    small.release();
     if (!this.#background || size.width !== this.#size.width || size.height !== this.#size.height) {
       this.#size = size;
       this.#background = gray.convertTo(cv.CV_32F);
