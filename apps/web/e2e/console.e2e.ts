@@ -126,6 +126,22 @@ describe('live view', () => {
     expect((await streamSettings(server.url)).activeCameraId).toBe(second.id);
   });
 
+  it('scales with the window and goes fullscreen', async () => {
+    const page = await viewer('/', { width: 1024, height: 640 });
+    await waitForStage(page, (data) => data.painted >= 1, 'a frame');
+    const small = await stage(page).boundingBox();
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await expect.poll(async () => (await stage(page).boundingBox())?.width).toBeGreaterThan((small?.width ?? 0) + 400);
+    expect((await stage(page).boundingBox())?.height).toBeGreaterThan((small?.height ?? 0) + 200);
+
+    const button = stage(page).getByRole('button', { name: 'Fullscreen' });
+    await button.click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement?.getAttribute('aria-label'))).toBe('Live view');
+    await expect.poll(() => button.getAttribute('aria-pressed')).toBe('true');
+    await button.click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement === null)).toBe(true);
+  });
+
   it('lists each camera with its status in the Camera select', async () => {
     const page = await viewer();
     const options = page.getByRole('combobox', { name: 'Camera' }).getByRole('option');
