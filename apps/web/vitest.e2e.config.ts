@@ -9,5 +9,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A loaded two-core machine can take a while to show what the server sent.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

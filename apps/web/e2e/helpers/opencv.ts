@@ -16,6 +16,8 @@ export interface OpenCvCheck {
 export function checkOpenCv(): OpenCvCheck {
   const result = spawnSync(process.execPath, ['-e', "const cv = require('@u4/opencv4nodejs'); process.stdout.write(String(cv.version.major))"], {
     cwd: CORE_DIR,
+    // As the core loads it: the addon built against the system OpenCV, never a build at run time.
+    env: { ...process.env, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', OPENCV_LOG_LEVEL: 'FATAL' },
     encoding: 'utf8',
     timeout: 60_000,
   });
