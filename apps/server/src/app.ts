@@ -17,7 +17,6 @@ import {
   type CaptureTuning,
   ServerVideoStream,
 } from '@servercam/core';
-import type { ServerOptions as GraphqlWsOptions } from 'graphql-ws';
 import { CameraDirectory } from './cameras.ts';
 import { serializationCounts } from './frames/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -28,7 +27,7 @@ import { hasUi, type UiLinks, uiResponse } from './routes/ui.ts';
 import type { ServerContext } from './schema/context.ts';
 import { createServercamYoga, GRAPHQL_PATH, type ServercamYoga } from './schema/yoga.ts';
 import { type SubscriptionStats, Subscriptions } from './subscriptions.ts';
-import { graphqlWsOptions } from './transports/graphql-ws.ts';
+import { type GraphqlWsBinding, graphqlWsBinding } from './transports/graphql-ws.ts';
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
 
 /** The camera served when none is configured. */
@@ -143,9 +142,9 @@ export class ServercamApp implements AsyncDisposable {
     return uiResponse(request, this.uiDir, () => this.links(''));
   };
 
-  /** Options for a graphql-ws binding (the adapter's WebSocket on `/graphql`). */
-  graphqlWsOptions<E extends Record<PropertyKey, unknown>>(): GraphqlWsOptions<Record<string, unknown> | undefined, E> {
-    return graphqlWsOptions<E>(this.yoga);
+  /** graphql-ws options for an adapter's WebSocket on `/graphql`, and a count of its running operations. */
+  graphqlWs<E extends Record<PropertyKey, unknown>>(): GraphqlWsBinding<E> {
+    return graphqlWsBinding<E>(this.yoga);
   }
 
   /** The URLs people use, under `base` (e.g. `http://127.0.0.1:4000`). */

@@ -109,7 +109,8 @@ export function checkSource(value: unknown, key: string, problem: Problem, baseD
   } catch (error) {
     throw problem(key, error instanceof Error ? error.message : String(error));
   }
-  return spec.kind === 'file' ? resolve(baseDir, spec.path) : spec.text;
+  if (spec.kind === 'file') return resolve(baseDir, spec.path);
+  return spec.kind === 'device' && typeof spec.device === 'number' ? spec.device : spec.text;
 }
 
 export function checkCameraId(value: unknown, key: string, problem: Problem): string {

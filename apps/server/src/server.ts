@@ -76,8 +76,9 @@ export class Servercam implements AsyncDisposable {
   listen(port = this.#options.port ?? DEFAULT_PORT, host = this.#options.host ?? DEFAULT_HOST): Promise<ListenInfo> {
     if (this.#closing) return Promise.reject(new Error('This server is closed'));
     this.#listening ??= (async () => {
-      await this.app.start();
+      // Listen first: a taken port fails fast, before any camera is opened.
       this.#listener = await listenNode(this.app, { host, port, keepAliveMs: this.#options.keepAliveMs }, this.app.logger);
+      await this.app.start();
       return this.address!;
     })();
     return this.#listening;

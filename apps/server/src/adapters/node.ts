@@ -150,7 +150,8 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   });
 
   const wss = new WebSocketServer({ noServer: true });
-  const graphqlWs = useServer(app.graphqlWsOptions<{ socket: WebSocket; request: IncomingMessage }>(), wss, options.keepAliveMs ?? 12_000);
+  const binding = app.graphqlWs<{ socket: WebSocket; request: IncomingMessage }>();
+  const graphqlWs = useServer(binding.options, wss, options.keepAliveMs ?? 12_000);
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const { pathname } = new URL(req.url ?? '/', origin);
     if (pathname !== GRAPHQL_PATH) {
@@ -177,8 +178,12 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Subscriptions complete: graphql-ws sends `complete`, SSE and MJPEG bodies end.
+      // A client that does not read is not waited for long.
       app.endSubscriptions();
-      await until(() => [...wss.clients].every((ws) => ws.bufferedAmount === 0), Math.min(500, graceMs / 4));
+      await until(
+        () => binding.activeOperations() === 0 && streaming.size === 0 && [...wss.clients].every((ws) => ws.bufferedAmount === 0),
+        graceMs / 2,
+      );
       // Then WebSockets close with 1001 (going away); those that do not answer are cut.
       const disposed = Promise.resolve(graphqlWs.dispose()).catch(() => {});
       await until(() => wss.clients.size === 0, Math.max(0, deadline - Date.now() - 200));

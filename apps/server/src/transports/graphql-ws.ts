@@ -18,10 +18,22 @@ interface EnvelopedRoot {
   subscribe(args: ExecutionArgs): ReturnType<NonNullable<ServerOptions['subscribe']>>;
 }
 
-export function graphqlWsOptions<E extends Record<PropertyKey, unknown>>(
-  yoga: ServercamYoga,
-): ServerOptions<Record<string, unknown> | undefined, E> {
-  return {
+export interface GraphqlWsBinding<E extends Record<PropertyKey, unknown>> {
+  readonly options: ServerOptions<Record<string, unknown> | undefined, E>;
+  /** Operations running over every open connection (shutdown waits for them to complete). */
+  activeOperations(): number;
+}
+
+export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: ServercamYoga): GraphqlWsBinding<E> {
+  const connections = new Set<{ readonly subscriptions: Record<string, unknown> }>();
+  const options: ServerOptions<Record<string, unknown> | undefined, E> = {
+    onConnect: (ctx) => {
+      connections.add(ctx);
+      return true;
+    },
+    onClose: (ctx) => {
+      connections.delete(ctx);
+    },
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
     subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
     onSubscribe: async (ctx, _id, payload) => {
@@ -50,6 +62,14 @@ export function graphqlWsOptions<E extends Record<PropertyKey, unknown>>(
         contextValue: await contextFactory(),
         rootValue: root,
       };
+    },
+  };
+  return {
+    options,
+    activeOperations: () => {
+      let count = 0;
+      for (const ctx of connections) count += Object.keys(ctx.subscriptions).length;
+      return count;
     },
   };
 }

@@ -1,0 +1,95 @@
+/**
+ * `servercam serve`: runs the server with a resolved config until SIGINT or
+ * SIGTERM, then shuts down gracefully.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { redactSource } from '@servercam/core';
+import { bannerText, publicBase } from './banner.ts';
+import type { ServeConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createServer, DEFAULT_HOST, DEFAULT_PORT, type Servercam } from './server.ts';
+
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 4500;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function handleSignals(server: Servercam, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: completing subscriptions and releasing the cameras');
+    const deadline = setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    server.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function listenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${port} on ${host} is in use: stop the other server or pick another --port`;
+  if (code === 'EACCES') return `not allowed to listen on ${host}:${port}: pick a port above 1023`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `${host} is not an address of this machine`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Serves until a signal. Resolves once listening (the banner is logged);
+ * exits the process itself on shutdown or when it cannot listen.
+ * @throws {TypeError} when the core refuses the cameras (a config problem).
+ */
+export async function serve(config: ServeConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const host = config.host ?? DEFAULT_HOST;
+  const port = config.port ?? DEFAULT_PORT;
+  const server = createServer({ ...config, host, port, logger });
+  handleSignals(server, logger);
+  try {
+    await server.listen();
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot listen: ${listenFailure(error, host, port)}`);
+    await server.close().catch(() => {});
+    process.exit(1);
+  }
+  const address = server.address!;
+  const base = publicBase(address.host, address.port);
+  const links = server.app.links(base);
+  const sources = new Map((config.cameras ?? []).map((camera) => [camera.id, String(camera.source)]));
+  const cameras = links.cameras.map((camera) => ({
+    id: camera.id,
+    label: camera.label,
+    source: redactSource(sources.get(camera.id) ?? 'synthetic'),
+    mjpeg: camera.mjpeg,
+  }));
+  const uiBuilt = await server.app.hasUi();
+  logger.info(
+    { url: address.url, ui: links.ui, uiDir: uiBuilt ? server.app.uiDir : undefined, graphiql: links.graphiql, cameras },
+    bannerText({ version: version(), base, ui: links.ui, uiBuilt, graphiql: links.graphiql, cameras }),
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * The command line and the config file: parsing, validation naming the key,
+ * and flags overriding the file.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, mergeConfig, parseCommandLine, parseConfig } from '../src/index.ts';
+import { tempDir } from './helpers/media.ts';
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('servercam serve flags', () => {
+  it('parses every flag', () => {
+    const command = parseCommandLine(
+      ['serve', '--host', '0.0.0.0', '--port', '8080', '--camera', 'desk=0', '--camera', 'clip=videos/a.mp4', '--camera', 'test=synthetic:640x480@15',
+        '--fps', '12.5', '--quality', '70', '--ui-dir', 'web', '--log-level', 'debug', '--config', 'servercam.json'],
+      '/srv',
+    );
+    expect(command).toEqual({
+      command: 'serve',
+      configFile: 'servercam.json',
+      flags: {
+        host: '0.0.0.0',
+        port: 8080,
+        fps: 12.5,
+        quality: 70,
+        logLevel: 'debug',
+        uiDir: '/srv/web',
+        cameras: [
+          { id: 'desk', source: 0 },
+          { id: 'clip', source: '/srv/videos/a.mp4' },
+          { id: 'test', source: 'synthetic:640x480@15' },
+        ],
+      },
+    });
+  });
+
+  it('keeps everything after the first "=" as the source (URLs with queries)', () => {
+    const command = parseCommandLine(['serve', '--camera', 'gate=rtsp://user:pw@10.0.0.5/stream?channel=1']);
+    expect(command.command === 'serve' && command.flags.cameras).toEqual([{ id: 'gate', source: 'rtsp://user:pw@10.0.0.5/stream?channel=1' }]);
+  });
+
+  it.each([
+    [['serve', '--port', 'http'], '--port'],
+    [['serve', '--port', '70000'], '--port'],
+    [['serve', '--fps=-2'], '--fps'],
+    [['serve', '--quality', '0'], '--quality'],
+    [['serve', '--camera', 'no-equals-sign'], '--camera'],
+    [['serve', '--camera', 'bad id=0'], '--camera'],
+    [['serve', '--camera', 'a=0', '--camera', 'a=1'], '--camera'],
+    [['serve', '--camera', 'a=synthetic:1x1'], '--camera'],
+    [['serve', '--log-level', 'loud'], '--log-level'],
+    [['serve', '--colour'], '(arguments)'],
+    [['film'], '(command)'],
+  ])('refuses %j naming %s', (argv, key) => {
+    const error = configError(() => parseCommandLine(argv));
+    expect(error.key).toBe(key);
+    expect(error.message).toContain(key.startsWith('--') ? key : '');
+  });
+
+  it('gives help for no command, help or --help', () => {
+    expect(parseCommandLine([])).toEqual({ command: 'help' });
+    expect(parseCommandLine(['help'])).toEqual({ command: 'help' });
+    expect(parseCommandLine(['serve', '--help'])).toEqual({ command: 'help' });
+  });
+});
+
+describe('config file', () => {
+  it('reads cameras with labels, fps, quality, host and port; file paths relative to the file', async () => {
+    const file = join(tempDir, 'good.json');
+    writeFileSync(file, JSON.stringify({
+      host: '127.0.0.2', port: 4100, fps: 15, quality: 60,
+      cameras: [{ id: 'desk', label: 'Desk', source: 0 }, { id: 'clip', source: 'clips/a.mp4', loop: false, realtime: true }],
+    }));
+    expect(await loadConfigFile(file)).toEqual({
+      host: '127.0.0.2', port: 4100, fps: 15, quality: 60,
+      cameras: [{ id: 'desk', label: 'Desk', source: 0 }, { id: 'clip', source: join(tempDir, 'clips/a.mp4'), loop: false, realtime: true }],
+    });
+  });
+
+  it.each([
+    [{ port: '4000' }, 'port'],
+    [{ fps: -1 }, 'fps'],
+    [{ quality: 101 }, 'quality'],
+    [{ qualty: 80 }, 'qualty'],
+    [{ cameras: [] }, 'cameras'],
+    [{ cameras: [{ id: 'a' }] }, 'cameras[0].source'],
+    [{ cameras: [{ id: 'a', source: 0 }, { id: 'a', source: 1 }] }, 'cameras[1].id'],
+    [{ cameras: [{ id: 'a', source: 0, lable: 'A' }] }, 'cameras[0].lable'],
+    [{ cameras: [{ id: 'a', source: 'synthetic:big' }] }, 'cameras[0].source'],
+    [{ cameras: [{ id: 'a', source: 0, loop: 'yes' }] }, 'cameras[0].loop'],
+    [[1, 2], '(root)'],
+  ])('refuses %j naming "%s"', (value, key) => {
+    const error = configError(() => parseConfig(value, 'servercam.json', '/srv'));
+    expect(error.key).toBe(key);
+    expect(error.message).toContain(`Invalid config servercam.json: "${key}"`);
+  });
+
+  it('refuses a file that is not JSON, saying so', async () => {
+    const file = join(tempDir, 'broken.json');
+    writeFileSync(file, '{ "port": 4000, }');
+    await expect(loadConfigFile(file)).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('flags override the file field by field, and --camera replaces its cameras', () => {
+    const merged = mergeConfig(
+      { host: '0.0.0.0', port: 4100, fps: 15, quality: 60, cameras: [{ id: 'desk', source: 0 }] },
+      { port: 5000, fps: undefined, cameras: [{ id: 'test', source: 'synthetic' }] },
+    );
+    expect(merged).toEqual({ host: '0.0.0.0', port: 5000, fps: 15, quality: 60, cameras: [{ id: 'test', source: 'synthetic' }] });
+  });
+});
