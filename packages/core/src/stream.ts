@@ -52,7 +52,7 @@ export interface FramesOptions extends FrameRequest {
 export interface StreamEvents extends Record<string, unknown> {
   /** The shared settings changed (any field). */
   settings: StreamSettings;
-  /** A camera's status, error, size or consumer count changed. */
+  /** A camera's status, error, size, consumer count or motion changed, or its measured fps moved (at most once a second). */
   status: CameraInfo;
   /** A new `value`: a full-size frame of the active camera. */
   value: Frame;
@@ -74,6 +74,9 @@ interface CameraState {
   latest: Frame | undefined;
   demandKeys: string;
   motion: boolean;
+  /** The measured rate last reported in a `status` event, and when. */
+  reportedFps: number;
+  reportedAt: number;
 }
 
 interface Consumer {
@@ -127,6 +130,8 @@ export class ServerVideoStream implements AsyncDisposable {
         latest: undefined,
         demandKeys: '',
         motion: false,
+        reportedFps: 0,
+        reportedAt: 0,
       });
     }
     this.#cameraIds = new Set(this.#cameras.keys());
@@ -406,6 +411,7 @@ export class ServerVideoStream implements AsyncDisposable {
       return;
     }
     camera.fps = message.fps;
+    this.#maybeEmitFps(message.cameraId, camera);
     const data = new Uint8Array(message.data);
     const isActive = message.cameraId === this.#settings.activeCameraId;
     for (const key of message.variants) {
@@ -444,7 +450,18 @@ export class ServerVideoStream implements AsyncDisposable {
   }
 
   #emitStatus(cameraId: string): void {
+    const camera = this.#cameras.get(cameraId);
+    if (camera) {
+      camera.reportedFps = camera.fps;
+      camera.reportedAt = Date.now();
+    }
     this.#events.emit('status', this.#info(cameraId));
+  }
+
+  /** A `status` event for a measured rate that moved (by 10% or 0.5 fps), at most once a second per camera. */
+  #maybeEmitFps(cameraId: string, camera: CameraState): void {
+    const moved = Math.abs(camera.fps - camera.reportedFps) > Math.max(0.5, camera.reportedFps * 0.1);
+    if (moved && Date.now() - camera.reportedAt >= 1000) this.#emitStatus(cameraId);
   }
 
   #info(id: string): CameraInfo {

@@ -65,6 +65,15 @@ export function behaviourSuite(
       expect(measured).toBeLessThan(13);
     });
 
+    it('reports a changed measured fps in a status event, at most once a second', async () => {
+      const stream = await open({ fps: 10 });
+      const reports: Array<{ at: number; fps: number }> = [];
+      stream.on('status', (info) => info.id === 'big' && info.status === 'live' && reports.push({ at: Date.now(), fps: info.measuredFps }));
+      await until(() => reports.some((report) => report.fps > 7), 'a status event with the measured rate', 5000);
+      const fpsReports = reports.filter((report) => report.fps > 0);
+      for (let i = 1; i < fpsReports.length; i++) expect(fpsReports[i]!.at - fpsReports[i - 1]!.at).toBeGreaterThanOrEqual(990);
+    });
+
     it('pause stops capture and keeps the last frame; resume restarts it', async () => {
       const stream = await open();
       await until(() => stream.value, 'a first frame');
