@@ -52,6 +52,12 @@ export interface AppOptions {
   readonly tuning?: Partial<CaptureTuning> | undefined;
   /** How long a snapshot waits for the first frame of a camera that is not capturing yet (ms, default 2000). */
   readonly snapshotWaitMs?: number | undefined;
+  /**
+   * Origins (`http://host:port`) of other sites whose pages may use the API,
+   * over HTTP (CORS) and WebSocket, e.g. a UI dev server. Pages served by
+   * servercam itself always may; clients that send no Origin (curl, VLC) too.
+   */
+  readonly allowedOrigins?: readonly string[] | undefined;
 }
 
 export interface AppStats {
@@ -73,6 +79,7 @@ export class ServercamApp implements AsyncDisposable {
   readonly #mjpeg: MjpegStreams;
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
+  readonly #allowedOrigins: ReadonlySet<string>;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #offStatusLog: (() => void) | undefined;
@@ -95,7 +102,8 @@ export class ServercamApp implements AsyncDisposable {
       subscriptions: this.subscriptions,
       snapshotWaitMs: options.snapshotWaitMs ?? 2000,
     };
-    this.yoga = createServercamYoga(this.#context, this.logger);
+    this.#allowedOrigins = new Set(options.allowedOrigins ?? []);
+    this.yoga = createServercamYoga(this.#context, this.logger, [...this.#allowedOrigins]);
     this.uiDir = options.uiDir === false ? undefined : (options.uiDir ?? REPO_UI_DIR);
     this.#logStatusChanges();
   }
@@ -141,6 +149,21 @@ export class ServercamApp implements AsyncDisposable {
     }
     return uiResponse(request, this.uiDir, () => this.links(''));
   };
+
+  /**
+   * Whether a WebSocket may be opened from a page of `origin` (the upgrade's
+   * Origin header) to this server at `host` (its Host header). Browsers do
+   * not apply CORS to WebSockets: without this, any site could drive the cameras.
+   */
+  allowsWebSocketOrigin(origin: string | undefined, host: string | undefined): boolean {
+    if (origin === undefined) return true;
+    if (this.#allowedOrigins.has(origin)) return true;
+    try {
+      return host !== undefined && new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  }
 
   /** graphql-ws options for an adapter's WebSocket on `/graphql`, and a count of its running operations. */
   graphqlWs<E extends Record<PropertyKey, unknown>>(): GraphqlWsBinding<E> {

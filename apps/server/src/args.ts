@@ -10,6 +10,7 @@ import {
   checkCameraId,
   checkHost,
   checkLogLevel,
+  checkOrigin,
   checkPort,
   checkSetting,
   checkSource,
@@ -34,6 +35,8 @@ Options:
   --quality N          JPEG quality, 1 to 100 (default 80)
   --ui-dir DIR         the web UI's build to serve at / (default: apps/web/build)
   --log-level LEVEL    fatal, error, warn, info, debug, trace or silent (default info)
+  --allow-origin URL   let pages of another site use the API (e.g. a UI dev server,
+                       http://localhost:5173); repeat for more
   -h, --help           this help
 
 Example:
@@ -78,6 +81,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
         quality: { type: 'string' },
         'ui-dir': { type: 'string' },
         'log-level': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -97,6 +101,9 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   if (values.fps !== undefined) flags.fps = checkSetting('fps', number(values.fps, '--fps'), '--fps', flagProblem);
   if (values.quality !== undefined) flags.quality = checkSetting('quality', number(values.quality, '--quality'), '--quality', flagProblem);
   if (values['log-level'] !== undefined) flags.logLevel = checkLogLevel(values['log-level'], '--log-level', flagProblem);
+  if (values['allow-origin'] !== undefined) {
+    flags.allowedOrigins = values['allow-origin'].map((origin) => checkOrigin(origin, '--allow-origin', flagProblem));
+  }
   if (values['ui-dir'] !== undefined) flags.uiDir = resolve(cwd, values['ui-dir']);
   if (values.camera !== undefined) {
     const cameras = values.camera.map((text) => parseCameraFlag(text, cwd));

@@ -51,10 +51,12 @@ export interface ServeConfig {
   readonly cameras?: readonly CameraConfig[] | undefined;
   readonly uiDir?: string | undefined;
   readonly logLevel?: LevelWithSilent | undefined;
+  /** Other sites whose pages may use the API (e.g. a UI dev server): `http://localhost:5173`. */
+  readonly allowedOrigins?: readonly string[] | undefined;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const TOP_KEYS = ['host', 'port', 'fps', 'quality', 'paused', 'cameras', 'uiDir', 'logLevel'] as const;
+const TOP_KEYS = ['host', 'port', 'fps', 'quality', 'paused', 'cameras', 'uiDir', 'logLevel', 'allowedOrigins'] as const;
 const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime'] as const;
 
 type Problem = (key: string, message: string) => ConfigError;
@@ -85,6 +87,20 @@ export function checkSetting(name: 'fps' | 'quality', value: unknown, key: strin
     throw error;
   }
   return value;
+}
+
+/** An origin as browsers send it: scheme, host and port, nothing more. */
+export function checkOrigin(value: unknown, key: string, problem: Problem): string {
+  let origin: string | undefined;
+  try {
+    origin = typeof value === 'string' ? new URL(value).origin : undefined;
+  } catch {
+    origin = undefined;
+  }
+  if (origin === undefined || origin === 'null' || origin !== value) {
+    throw problem(key, `must be an origin like "http://localhost:5173" (scheme, host and port, no path), got ${JSON.stringify(value)}`);
+  }
+  return origin;
 }
 
 export function checkLogLevel(value: unknown, key: string, problem: Problem): LevelWithSilent {
@@ -172,6 +188,11 @@ export function parseConfig(value: unknown, file: string, baseDir: string): Serv
     config.uiDir = resolve(baseDir, value['uiDir']);
   }
   if (value['logLevel'] !== undefined) config.logLevel = checkLogLevel(value['logLevel'], 'logLevel', problem);
+  if (value['allowedOrigins'] !== undefined) {
+    const origins = value['allowedOrigins'];
+    if (!Array.isArray(origins)) throw problem('allowedOrigins', 'must be a list of origins, e.g. ["http://localhost:5173"]');
+    config.allowedOrigins = origins.map((origin: unknown, index) => checkOrigin(origin, `allowedOrigins[${index}]`, problem));
+  }
   return config;
 }
 

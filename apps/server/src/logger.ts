@@ -23,7 +23,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (readable) {
     return pino(
       { level },
-      pretty({ colorize: true, sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }),
+      pretty({ colorize: true, sync: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,url,ui,uiDir,graphiql,cameras' }),
     );
   }
   return pino({ level });

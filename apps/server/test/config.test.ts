@@ -119,3 +119,16 @@ describe('config file', () => {
     expect(merged).toEqual({ host: '0.0.0.0', port: 5000, fps: 15, quality: 60, cameras: [{ id: 'test', source: 'synthetic' }] });
   });
 });
+
+describe('allowed origins', () => {
+  it('come from --allow-origin flags and the allowedOrigins key', () => {
+    const command = parseCommandLine(['serve', '--allow-origin', 'http://localhost:5173', '--allow-origin', 'https://cams.example']);
+    expect(command.command === 'serve' && command.flags.allowedOrigins).toEqual(['http://localhost:5173', 'https://cams.example']);
+    expect(parseConfig({ allowedOrigins: ['http://localhost:5173'] }, 'f.json', '/').allowedOrigins).toEqual(['http://localhost:5173']);
+  });
+
+  it.each(['localhost:5173', 'http://localhost:5173/', 'http://localhost:5173/app', '*'])('refuse %j, which is not an origin', (origin) => {
+    expect(configError(() => parseCommandLine(['serve', '--allow-origin', origin])).key).toBe('--allow-origin');
+    expect(configError(() => parseConfig({ allowedOrigins: [origin] }, 'f.json', '/')).key).toBe('allowedOrigins[0]');
+  });
+});

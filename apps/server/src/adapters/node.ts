@@ -158,6 +158,11 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (!app.allowsWebSocketOrigin(req.headers.origin, req.headers.host)) {
+      log.warn({ origin: req.headers.origin }, 'WebSocket refused: a page of another site (see allowedOrigins)');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 

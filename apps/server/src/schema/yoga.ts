@@ -99,7 +99,11 @@ function yogaLogger(logger: Logger): YogaLogger {
 
 export type ServercamYoga = YogaServerInstance<Record<string, unknown>, ServerContext>;
 
-export function createServercamYoga(context: ServerContext, logger: Logger): ServercamYoga {
+/**
+ * @param allowedOrigins other origins (e.g. a UI dev server) whose pages may
+ * call the API; by default only pages served by servercam itself may.
+ */
+export function createServercamYoga(context: ServerContext, logger: Logger, allowedOrigins: readonly string[] = []): ServercamYoga {
   return createYoga<Record<string, unknown>, ServerContext>({
     schema: createSchema<Record<string, unknown> & YogaInitialContext & ServerContext>({ typeDefs, resolvers }),
     graphqlEndpoint: GRAPHQL_PATH,
@@ -107,6 +111,8 @@ export function createServercamYoga(context: ServerContext, logger: Logger): Ser
     graphiql: GRAPHIQL_OPTIONS,
     renderGraphiQL: cachedGraphiQL(),
     landingPage: false,
+    // No CORS by default: another site's page may not call (or mutate through) the API.
+    cors: allowedOrigins.length > 0 ? { origin: [...allowedOrigins], credentials: false } : false,
     logging: yogaLogger(logger.child({ component: 'graphql' })),
   });
 }
