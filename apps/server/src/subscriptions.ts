@@ -37,10 +37,20 @@ export class Subscriptions {
     this.#cameras = cameras;
   }
 
-  /** Frames of a camera (or of the active camera, following it). Throws TypeError/RangeError for a bad request. */
+  /**
+   * Frames of a camera (or of the active camera, following it). A full-size
+   * subscriber starts with the current picture, so a paused stream shows at
+   * once. Throws TypeError/RangeError for a bad request.
+   */
   frames(request: FrameRequest): AsyncIterableIterator<Frame> {
     const controller = new AbortController();
     const inner = this.#stream.frames({ ...request, signal: controller.signal });
+    if (request.maxWidth === undefined) {
+      const cameraId = request.cameraId ?? this.#stream.activeCameraId;
+      const status = this.#cameras.get(cameraId)?.status;
+      const latest = this.#stream.latest(cameraId);
+      if (latest && (status === 'live' || status === 'paused')) inner.push(latest);
+    }
     const release = (): void => {
       if (this.#live.delete(live)) this.#framesDropped += inner.dropped;
     };

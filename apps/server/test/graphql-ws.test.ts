@@ -140,6 +140,21 @@ describe('frames over graphql-ws', () => {
   });
 });
 
+describe('while paused', () => {
+  it('a new subscriber gets the current picture at once, and nothing more until resumed', async () => {
+    await httpRequest(running.url, UPDATE, { input: { paused: true } });
+    try {
+      await until(() => running.server.stream.camera('wide')?.status === 'paused', 'the camera to pause');
+      const kept = running.server.stream.latest('wide')!;
+      const frames = wsSubscribe<{ frames: Frame }>(wsClient(running.wsUrl), FRAMES);
+      expect((await next(frames)).data!.frames).toMatchObject({ cameraId: 'wide', seq: kept.seq });
+      expect(await collectFor(frames, 700)).toEqual([]);
+    } finally {
+      await httpRequest(running.url, UPDATE, { input: { paused: false } });
+    }
+  });
+});
+
 describe('streamSettings and cameraStatus over graphql-ws', () => {
   it('a second client sees the settings a first client changed', async () => {
     const watcher = wsSubscribe<{ streamSettings: StreamSettings }>(wsClient(running.wsUrl), SETTINGS_CHANGED);

@@ -63,8 +63,9 @@ export class MjpegStreams {
             }
           };
           // Show the current picture at once (it matters when paused); scaled variants wait for their first frame.
+          const status = this.#cameras.get(cameraId)?.status;
           const latest = variant.maxWidth === undefined ? this.#stream.latest(cameraId) : undefined;
-          if (latest) push(latest);
+          if (latest && (status === 'live' || status === 'paused')) push(latest);
           const unsubscribe = this.#stream.subscribe({ cameraId, ...variant }, push);
           this.#clients++;
           let ended = false;
