@@ -23,7 +23,7 @@ export type { CameraConfig, CameraErrorInfo, CameraInfo, CameraStatus } from './
 export { validateCameras } from './camera.ts';
 export type { Frame, VariantSpec } from './frame.ts';
 export type { MotionBox, MotionConfig, MotionEvent } from './motion.ts';
-export { FULL_VARIANT, scaledSize, variantKey } from './frame.ts';
+export { FULL_VARIANT, normalizeVariant, scaledSize, variantKey } from './frame.ts';
 export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
 export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';
 export type { BackendName, SourceSpec } from './source.ts';

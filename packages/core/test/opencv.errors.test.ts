@@ -31,6 +31,15 @@ describeOpenCv('OpenCV: cameras that cannot be opened', () => {
     expect(error.cause).toBeInstanceOf(Error);
   });
 
+  it('a camera that fails to open in start() shows ERROR with the error, even with nobody watching', async () => {
+    const stream = open({ cameras: [{ id: 'ok', source: 'synthetic:64x48' }, { id: 'gone', source: tempPath('missing-too.mp4') }] });
+    await startError(stream, 'gone');
+    const info = stream.camera('gone')!;
+    expect(info.status).toBe('error');
+    expect(info.error).toMatchObject({ code: 'CANNOT_OPEN_CAMERA' });
+    expect(info.consumers).toBe(0);
+  });
+
   it('a missing device by index gives an actionable CannotOpenCamera, not an undefined message', async () => {
     const stream = open({ cameras: [{ id: 'usb', source: 9 }] });
     const error = await startError(stream, 'usb');

@@ -102,7 +102,9 @@ export class CameraRunner {
       await this.#open();
       return undefined;
     } catch (error) {
-      return asCameraError(error, this.id, CannotOpenCamera).toJSON();
+      const typed = asCameraError(error, this.id, CannotOpenCamera);
+      this.#fail(typed);
+      return typed.toJSON();
     }
   }
 
@@ -115,7 +117,8 @@ export class CameraRunner {
         if (settings.paused || !wanted) {
           this.#meter.reset();
           this.#endMotion();
-          this.#report(settings.paused && wanted ? 'paused' : 'idle');
+          // A camera whose last open or read failed stays in error (with its error) until it works again.
+          if (this.#status !== 'error' || this.#source) this.#report(settings.paused && wanted ? 'paused' : 'idle');
           await this.#waitForChange(signal);
           continue;
         }
