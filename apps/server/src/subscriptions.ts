@@ -5,6 +5,7 @@
  * from {@link KeyedLatestIterator}: a slow subscriber never builds a backlog.
  * @module
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CameraInfo, Frame, FrameRequest, ServerVideoStream, StreamSettings } from '@servercam/core';
 import type { CameraDirectory } from './cameras.ts';
 import { KeyedLatestIterator } from './keyed-latest.ts';
@@ -17,6 +18,23 @@ export interface SubscriptionStats {
   /** Frames skipped for slow subscribers since start (a newer frame replaced an unread one). */
   readonly framesDropped: number;
 }
+
+/**
+ * A subscriber's frames: a conflating iterator, plus `drop()` for a transport
+ * that skips a frame itself (its socket was full), so that skips are counted.
+ */
+export interface FrameFeed extends AsyncIterableIterator<Frame> {
+  drop(): void;
+}
+
+/**
+ * Lets a transport take the frames of a `frames` subscription that it runs
+ * through GraphQL: inside `frameTap.run(take, ...)`, each feed made by
+ * {@link Subscriptions.frames} is handed to `take`, so the transport can read
+ * the frames directly and serialize each one once for all its subscribers,
+ * instead of per subscriber (transports/fast-frames.ts).
+ */
+export const frameTap = new AsyncLocalStorage<(feed: FrameFeed) => void>();
 
 interface Live {
   readonly kind: 'frames' | 'streamSettings' | 'cameraStatus';
@@ -42,7 +60,7 @@ export class Subscriptions {
    * subscriber starts with the current picture, so a paused stream shows at
    * once. Throws TypeError/RangeError for a bad request.
    */
-  frames(request: FrameRequest): AsyncIterableIterator<Frame> {
+  frames(request: FrameRequest): FrameFeed {
     const controller = new AbortController();
     const inner = this.#stream.frames({ ...request, signal: controller.signal });
     if (request.maxWidth === undefined) {
@@ -51,8 +69,9 @@ export class Subscriptions {
       const latest = this.#stream.latest(cameraId);
       if (latest && (status === 'live' || status === 'paused')) inner.push(latest);
     }
+    let skipped = 0;
     const release = (): void => {
-      if (this.#live.delete(live)) this.#framesDropped += inner.dropped;
+      if (this.#live.delete(live)) this.#framesDropped += inner.dropped + skipped;
     };
     const live: Live = {
       kind: 'frames',
@@ -60,10 +79,14 @@ export class Subscriptions {
         controller.abort();
         release();
       },
-      dropped: () => inner.dropped,
+      dropped: () => inner.dropped + skipped,
     };
     this.#track(live);
-    return {
+    const feed: FrameFeed = {
+      drop: () => {
+        if (this.#live.has(live)) skipped++;
+        else this.#framesDropped++;
+      },
       next: async () => {
         const result = await inner.next();
         if (result.done) release();
@@ -77,6 +100,8 @@ export class Subscriptions {
         return this;
       },
     };
+    frameTap.getStore()?.(feed);
+    return feed;
   }
 
   /** The shared settings on every change; a slow reader gets the newest. */

@@ -4,14 +4,22 @@
  * Runtime-neutral: each adapter hands these options to its graphql-ws binding
  * (Node: `graphql-ws/use/ws`).
  *
- * Backpressure: graphql-ws awaits each `send` before it pulls the next result,
- * and the frames iterator conflates meanwhile, so a stalled socket holds at
- * most one message in server memory.
+ * `frames` subscriptions take the fast path (fast-frames.ts): subscribed
+ * through envelop like the rest, then written as bytes shared by every
+ * subscriber of the same frame and selection, with frames dropped for a socket
+ * whose buffer is full. Everything else (queries, mutations, other
+ * subscriptions, errors) is graphql-ws's normal path: it awaits each `send`
+ * before it pulls the next result, and the iterators conflate meanwhile, so a
+ * stalled socket holds at most one message in server memory.
  * @module
  */
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
+import type { FrameSelection } from '../frames/messages.ts';
+import { selectionKey } from '../frames/messages.ts';
 import type { ServercamYoga } from '../schema/yoga.ts';
+import type { FrameFeed } from '../subscriptions.ts';
+import { type FrameSocket, type FrameStats, isFramesSubscription, pumpFramesToWebSocket, subscribeTakingFeed } from './fast-frames.ts';
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): ReturnType<NonNullable<ServerOptions['execute']>>;
@@ -22,10 +30,25 @@ export interface GraphqlWsBinding<E extends Record<PropertyKey, unknown>> {
   readonly options: ServerOptions<Record<string, unknown> | undefined, E>;
   /** Operations running over every open connection (shutdown waits for them to complete). */
   activeOperations(): number;
+  /** `next` messages of `frames` written by the fast path, and frames it dropped for full sockets. */
+  frameStats(): Readonly<FrameStats>;
+}
+
+/** A `frames` subscription on the fast path, between `onSubscribe` and `onOperation`. */
+interface FastFrames {
+  readonly selection: FrameSelection;
+  feed?: FrameFeed | undefined;
+}
+
+function isFrameSocket(socket: unknown): socket is FrameSocket {
+  const candidate = socket as Partial<FrameSocket> | undefined;
+  return typeof candidate?.send === 'function' && typeof candidate.bufferedAmount === 'number' && typeof candidate.readyState === 'number';
 }
 
 export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: ServercamYoga): GraphqlWsBinding<E> {
   const connections = new Set<{ readonly subscriptions: Record<string, unknown> }>();
+  const fast = new WeakMap<object, FastFrames>();
+  const frameStats: FrameStats = { sent: 0, dropped: 0 };
   const options: ServerOptions<Record<string, unknown> | undefined, E> = {
     onConnect: (ctx) => {
       connections.add(ctx);
@@ -35,7 +58,29 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
       connections.delete(ctx);
     },
     execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-    subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+    subscribe: async (args) => {
+      const fastFrames = fast.get(args);
+      if (!fastFrames) return (args.rootValue as EnvelopedRoot).subscribe(args);
+      const { result, feed } = await subscribeTakingFeed(() => (args.rootValue as EnvelopedRoot).subscribe(args));
+      fastFrames.feed = feed;
+      return result;
+    },
+    onOperation: (ctx, id, _payload, args, result) => {
+      const fastFrames = fast.get(args);
+      if (!fastFrames?.feed) return undefined;
+      fast.delete(args);
+      const { feed, selection } = fastFrames;
+      const socket = ctx.extra['socket'];
+      const stream = result as Partial<AsyncIterator<unknown>>;
+      const closeStream = (): void => void stream.return?.()?.catch(() => {});
+      if (!(Symbol.asyncIterator in Object(result))) {
+        // Errors: the feed goes, graphql-ws sends them as usual.
+        void feed.return?.();
+        return undefined;
+      }
+      if (!isFrameSocket(socket)) return undefined;
+      return pumpFramesToWebSocket(feed, socket, id, selection, frameStats, closeStream);
+    },
     onSubscribe: async (ctx, _id, payload) => {
       // Not `request`: Yoga would take the WebSocket's upgrade GET for the operation's method and refuse mutations.
       const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -54,7 +99,7 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
       const errors = validate(schema, document);
       if (errors.length > 0) return errors;
       const root: EnvelopedRoot = { execute, subscribe };
-      return {
+      const args = {
         schema,
         document,
         operationName: payload.operationName,
@@ -62,6 +107,19 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
         contextValue: await contextFactory(),
         rootValue: root,
       };
+      if (isFramesSubscription(document, payload.operationName) && isFrameSocket(ctx.extra['socket'])) {
+        fast.set(args, {
+          selection: {
+            key: selectionKey(payload.query, payload.operationName, payload.variables),
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: args.contextValue,
+          },
+        });
+      }
+      return args;
     },
   };
   return {
@@ -71,5 +129,6 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
       for (const ctx of connections) count += Object.keys(ctx.subscriptions).length;
       return count;
     },
+    frameStats: () => ({ ...frameStats }),
   };
 }

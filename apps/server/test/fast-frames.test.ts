@@ -1,0 +1,71 @@
+/**
+ * The fast path of `frames` over graphql-ws: the payload is made once per
+ * frame and selection, yet each client gets exactly what it selected, under
+ * its own subscription id, in order.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { frameMessageCount } from '../src/frames/messages.ts';
+import { closeAll, next, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
+
+let running: Running;
+
+beforeAll(async () => {
+  running = await startServer({ fps: 15, cameras: [{ id: 'cam', source: 'synthetic:160x120@30' }] });
+});
+
+afterAll(async () => {
+  await closeAll();
+});
+
+it('gives only the selected fields, with aliases and __typename as on the normal path', async () => {
+  const frames = wsSubscribe<Record<string, unknown>>(
+    wsClient(running.wsUrl),
+    'subscription Few($w: Int) { shot: frames(maxWidth: $w) { __typename n: seq w: width ... on Frame { capturedAt } } }',
+    { w: 96 },
+  );
+  const { data, errors } = await next(frames);
+  await frames.return!();
+  expect(errors).toBeUndefined();
+  expect(Object.keys(data!)).toEqual(['shot']);
+  const shot = data!['shot'] as Record<string, unknown>;
+  expect(Object.keys(shot)).toEqual(['__typename', 'n', 'w', 'capturedAt']);
+  expect(shot).toMatchObject({ __typename: 'Frame', w: 96 });
+  expect(new Date(shot['capturedAt'] as string).toISOString()).toBe(shot['capturedAt']);
+});
+
+it('sends each subscription its own id, frames in order, on a raw graphql-transport-ws socket', async () => {
+  const ws = new WebSocket(running.wsUrl, 'graphql-transport-ws');
+  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const messages: Array<{ id?: string; type: string; payload?: { data?: { frames?: { seq: number } } } }> = [];
+  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  ws.send(JSON.stringify({ type: 'connection_init' }));
+  await until(() => messages.some((message) => message.type === 'connection_ack'), 'connection_ack');
+  const query = 'subscription { frames { seq } }';
+  const executions = frameMessageCount();
+  ws.send(JSON.stringify({ id: 'a "quoted" id', type: 'subscribe', payload: { query } }));
+  ws.send(JSON.stringify({ id: 'b', type: 'subscribe', payload: { query } }));
+  const seqs = (id: string) => messages.filter((m) => m.id === id && m.type === 'next').map((m) => m.payload!.data!.frames!.seq);
+  await until(() => seqs('a "quoted" id').length >= 4 && seqs('b').length >= 4, 'frames for both subscriptions');
+  ws.send(JSON.stringify({ id: 'b', type: 'complete' }));
+  // One shared execution per frame for both subscribers (the first frame may be shared with earlier tests' picture).
+  const delivered = seqs('a "quoted" id').length + seqs('b').length;
+  expect(frameMessageCount() - executions).toBeLessThanOrEqual(Math.ceil(delivered / 2) + 1);
+  for (const id of ['a "quoted" id', 'b']) {
+    const got = seqs(id);
+    expect(got).toEqual([...got].sort((x, y) => x - y));
+    expect(new Set(got).size).toBe(got.length);
+  }
+  await until(() => running.server.stats().subscriptions.frames === 1, 'the completed subscription to be released');
+  ws.close();
+  await until(() => running.server.stats().subscriptions.frames === 0, 'the closed socket\'s subscription to be released');
+});
+
+it('completes fast-path subscriptions on shutdown of the subscriptions', async () => {
+  const frames = wsSubscribe<{ frames: { seq: number } }>(wsClient(running.wsUrl), 'subscription { frames { seq } }');
+  await next(frames);
+  running.server.app.endSubscriptions();
+  let result = await frames.next();
+  while (!result.done) result = await frames.next();
+  expect(result.done).toBe(true);
+});
