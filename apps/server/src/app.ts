@@ -15,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 import {
   type CameraConfig,
   type CaptureTuning,
+  InvalidSettings,
+  type ProcessSupervision,
   ServerVideoStream,
+  type StreamSettingsPatch,
 } from '@servercam/core';
 import { CameraDirectory } from './cameras.ts';
 import { serializationCounts } from './frames/serialize.ts';
@@ -29,6 +32,15 @@ import { createServercamYoga, GRAPHQL_PATH, type ServercamYoga } from './schema/
 import { type SubscriptionStats, Subscriptions } from './subscriptions.ts';
 import { type GraphqlWsBinding, graphqlWsBinding } from './transports/graphql-ws.ts';
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
+import { type AuthTokens, type Principal, Security } from './security/index.ts';
+import { unauthenticatedResponse } from './security/auth.ts';
+import { guardGraphqlWs, type WsGuardHooks } from './security/graphql-ws-guard.ts';
+import { withSecurityHeaders } from './security/headers.ts';
+import { bodyTooLargeResponse, BodyTooLarge, type Limits, withLimitedBody } from './security/limits.ts';
+import { foreignOriginResponse, needsOriginCheck } from './security/origin.ts';
+import { PRINCIPAL_KEY } from './security/plugins.ts';
+import { SESSION_PATH } from './security/session-cookie.ts';
+import { loadState, StateWriter } from './state-file.ts';
 
 /** The camera served when none is configured. */
 export const DEFAULT_CAMERAS: readonly CameraConfig[] = [{ id: 'synthetic', label: 'Synthetic test pattern', source: 'synthetic' }];
@@ -58,6 +70,20 @@ export interface AppOptions {
    * servercam itself always may; clients that send no Origin (curl, VLC) too.
    */
   readonly allowedOrigins?: readonly string[] | undefined;
+  /** Tokens; either one turns auth on (docs/security.md). Default: none, auth off. */
+  readonly auth?: AuthTokens | undefined;
+  /** Abuse limits; each omitted one keeps its default (security/limits.ts). */
+  readonly limits?: Partial<Limits> | undefined;
+  /** Where capture runs: `process` (a supervised child, restarted after a crash) or `worker` (default here; `serve` uses `process`). */
+  readonly isolation?: 'worker' | 'process' | undefined;
+  readonly supervision?: Partial<ProcessSupervision> | undefined;
+  /** A JSON file that keeps the settings changed through `updateStream` across restarts. Default: none. */
+  readonly stateFile?: string | undefined;
+}
+
+/** Who is calling an HTTP route: the adapter knows the client's address. */
+export interface ClientInfo {
+  readonly address: string;
 }
 
 export interface AppStats {
@@ -79,7 +105,9 @@ export class ServercamApp implements AsyncDisposable {
   readonly #mjpeg: MjpegStreams;
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
-  readonly #allowedOrigins: ReadonlySet<string>;
+  readonly security: Security;
+  readonly #state: StateWriter | undefined;
+  #offState: (() => void) | undefined;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #offStatusLog: (() => void) | undefined;
@@ -92,6 +120,8 @@ export class ServercamApp implements AsyncDisposable {
       quality: options.quality,
       paused: options.paused,
       tuning: options.tuning,
+      isolation: options.isolation,
+      supervision: options.supervision,
     });
     this.cameras = new CameraDirectory(this.stream);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
@@ -102,8 +132,9 @@ export class ServercamApp implements AsyncDisposable {
       subscriptions: this.subscriptions,
       snapshotWaitMs: options.snapshotWaitMs ?? 2000,
     };
-    this.#allowedOrigins = new Set(options.allowedOrigins ?? []);
-    this.yoga = createServercamYoga(this.#context, this.logger, [...this.#allowedOrigins]);
+    this.security = new Security({ auth: options.auth, limits: options.limits, allowedOrigins: options.allowedOrigins });
+    this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
+    this.#state = options.stateFile ? new StateWriter(options.stateFile, this.logger.child({ component: 'state' })) : undefined;
     this.uiDir = options.uiDir === false ? undefined : (options.uiDir ?? REPO_UI_DIR);
     this.#logStatusChanges();
   }
@@ -111,6 +142,7 @@ export class ServercamApp implements AsyncDisposable {
   /** Starts capture of the active camera and opens every camera ahead of use. Idempotent. */
   start(): Promise<void> {
     this.#starting ??= (async () => {
+      await this.#restoreState();
       await this.stream.start();
       // Opening can take long (a network camera); failures are shown as the camera's status.
       void this.cameras.openAll();
@@ -123,13 +155,30 @@ export class ServercamApp implements AsyncDisposable {
     return hasUi(this.uiDir);
   }
 
-  /** Handles one HTTP request (every route but the WebSocket upgrade). */
-  readonly fetch = async (request: Request): Promise<Response> => {
+  /**
+   * Handles one HTTP request (every route but the WebSocket upgrade). `client`
+   * is the caller's address (the adapter knows it; limits are per address).
+   */
+  readonly fetch = async (request: Request, client: ClientInfo = { address: 'local' }): Promise<Response> => {
     await this.start();
     const { pathname } = new URL(request.url);
-    if (pathname === GRAPHQL_PATH) return this.yoga.fetch(request);
+    const origin = request.headers.get('origin');
+    if (origin !== null && needsOriginCheck(request) && !this.security.allowsOrigin(origin, request.headers.get('host'))) {
+      return foreignOriginResponse(origin);
+    }
+    const principal = this.security.auth.fromHeaders(request.headers, client.address);
+    if (pathname === SESSION_PATH) {
+      try {
+        return await this.security.session.respond(await this.#limitBody(request), principal, client.address);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return bodyTooLargeResponse(error.limit);
+        throw error;
+      }
+    }
+    if (pathname === GRAPHQL_PATH) return this.#graphql(request, principal);
     const camera = CAMERA_ROUTE.exec(pathname);
     if (camera) {
+      if (!principal) return unauthenticatedResponse(false);
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
       let id: string;
       try {
@@ -145,10 +194,62 @@ export class ServercamApp implements AsyncDisposable {
     if (pathname.startsWith('/cameras/')) return errorResponse(404, `Not found: ${pathname}`);
     if (pathname === '/healthz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
-      return healthResponse(this.stream, this.cameras, this.#startedAt);
+      const health = healthResponse(this.stream, this.cameras, this.#startedAt);
+      if (principal) return health;
+      // Without credentials: up or not, and nothing about the cameras.
+      const { status } = (await health.json()) as { status: string };
+      return Response.json({ status }, { headers: { 'Cache-Control': 'no-store' } });
     }
-    return uiResponse(request, this.uiDir, () => this.links(''));
+    return withSecurityHeaders(await uiResponse(request, this.uiDir, () => this.links('')));
   };
+
+  async #graphql(request: Request, principal: Principal | undefined): Promise<Response> {
+    const page = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html') && !new URL(request.url).searchParams.has('query');
+    if (!principal) {
+      // A browser opening GraphiQL signs in first.
+      if (page) return new Response(null, { status: 303, headers: { Location: `/sign-in?next=${encodeURIComponent(GRAPHQL_PATH)}`, 'Cache-Control': 'no-store' } });
+      if (request.method !== 'OPTIONS') return unauthenticatedResponse(true);
+    }
+    let limited: Request;
+    try {
+      limited = await this.#limitBody(request);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return bodyTooLargeResponse(error.limit);
+      throw error;
+    }
+    const response = await this.yoga.fetch(limited, { [PRINCIPAL_KEY]: principal });
+    return page ? withSecurityHeaders(response) : response;
+  }
+
+  /** The request with its body read, at most `limits.maxBodyBytes`. @throws {BodyTooLarge} */
+  #limitBody(request: Request): Promise<Request> {
+    return withLimitedBody(request, this.security.limits.maxBodyBytes);
+  }
+
+  /** Applies the state file's settings, field by field (a camera since removed is skipped), then follows every change. */
+  async #restoreState(): Promise<void> {
+    const writer = this.#state;
+    if (!writer) return;
+    const log = this.logger.child({ component: 'state' });
+    const loaded = await loadState(writer.path);
+    if (loaded.kind === 'corrupt') {
+      log.error(
+        { stateFile: writer.path, movedTo: loaded.movedTo },
+        `the state file ${writer.path} is corrupt (${loaded.reason})${loaded.movedTo ? `: moved aside to ${loaded.movedTo}` : ''}; starting from the configured settings`,
+      );
+    } else if (loaded.kind === 'loaded') {
+      for (const [key, value] of Object.entries(loaded.settings) as Array<[keyof StreamSettingsPatch, never]>) {
+        try {
+          this.stream.update({ [key]: value });
+        } catch (error) {
+          if (!(error instanceof InvalidSettings)) throw error;
+          log.warn({ stateFile: writer.path, key }, `the state file's "${key}" is no longer valid (${error.message}): ignored`);
+        }
+      }
+      log.info({ stateFile: writer.path, settings: this.stream.settings }, `settings restored from ${writer.path}`);
+    }
+    this.#offState = this.stream.on('settings', (settings) => writer.save(settings));
+  }
 
   /**
    * Whether a WebSocket may be opened from a page of `origin` (the upgrade's
@@ -156,18 +257,20 @@ export class ServercamApp implements AsyncDisposable {
    * not apply CORS to WebSockets: without this, any site could drive the cameras.
    */
   allowsWebSocketOrigin(origin: string | undefined, host: string | undefined): boolean {
-    if (origin === undefined) return true;
-    if (this.#allowedOrigins.has(origin)) return true;
-    try {
-      return host !== undefined && new URL(origin).host === host;
-    } catch {
-      return false;
-    }
+    return this.security.allowsOrigin(origin, host);
   }
 
-  /** graphql-ws options for an adapter's WebSocket on `/graphql`, and a count of its running operations. */
-  graphqlWs<E extends Record<PropertyKey, unknown>>(): GraphqlWsBinding<E> {
-    return graphqlWsBinding<E>(this.yoga);
+  /**
+   * graphql-ws options for an adapter's WebSocket on `/graphql`, and a count
+   * of its running operations. `hooks` tell the connection checks what the
+   * adapter knows of each connection (its upgrade's caller and address).
+   */
+  graphqlWs<E extends Record<PropertyKey, unknown>>(hooks: WsGuardHooks<E>): GraphqlWsBinding<E> {
+    const binding = graphqlWsBinding<E>(this.yoga);
+    return {
+      ...binding,
+      options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits.maxSubscriptionsPerConnection, hooks),
+    };
   }
 
   /** The URLs people use, under `base` (e.g. `http://127.0.0.1:4000`). */
@@ -200,6 +303,8 @@ export class ServercamApp implements AsyncDisposable {
       this.#offStatusLog?.();
       this.cameras.close();
       await this.#starting?.catch(() => {});
+      this.#offState?.();
+      await this.#state?.flush();
       await this.stream.close();
     })();
     return this.#closing;

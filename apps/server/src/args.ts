@@ -9,6 +9,7 @@ import type { CameraConfig } from '@servercam/core';
 import {
   checkCameraId,
   checkHost,
+  checkIsolation,
   checkLogLevel,
   checkOrigin,
   checkPort,
@@ -37,7 +38,15 @@ Options:
   --log-level LEVEL    fatal, error, warn, info, debug, trace or silent (default info)
   --allow-origin URL   let pages of another site use the API (e.g. a UI dev server,
                        http://localhost:5173); repeat for more
+  --state-file FILE    keep the settings changed through the API in FILE across restarts
+  --isolation MODE     where capture runs: process (default: a supervised child process,
+                       restarted after a crash) or worker (a thread of the server)
+  --insecure-no-auth   allow listening beyond 127.0.0.1 with no tokens (trusted networks only)
   -h, --help           this help
+
+Auth: set SERVERCAM_VIEWER_TOKEN and/or SERVERCAM_OPERATOR_TOKEN (or "auth" in the
+config file). Viewers may watch; operators may also change settings. Clients send
+"Authorization: Bearer TOKEN"; the UI has a sign-in page. See docs/security.md.
 
 Example:
   pnpm servercam serve --camera desk=0 --camera demo=videos/demo.mp4 --fps 15
@@ -82,6 +91,9 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
         'ui-dir': { type: 'string' },
         'log-level': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
+        'state-file': { type: 'string' },
+        isolation: { type: 'string' },
+        'insecure-no-auth': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -105,6 +117,9 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
     flags.allowedOrigins = values['allow-origin'].map((origin) => checkOrigin(origin, '--allow-origin', flagProblem));
   }
   if (values['ui-dir'] !== undefined) flags.uiDir = resolve(cwd, values['ui-dir']);
+  if (values['state-file'] !== undefined) flags.stateFile = resolve(cwd, values['state-file']);
+  if (values.isolation !== undefined) flags.isolation = checkIsolation(values.isolation, '--isolation', flagProblem);
+  if (values['insecure-no-auth']) flags.insecureNoAuth = true;
   if (values.camera !== undefined) {
     const cameras = values.camera.map((text) => parseCameraFlag(text, cwd));
     const ids = new Set<string>();

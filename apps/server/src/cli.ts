@@ -6,7 +6,8 @@
  * @module
  */
 import { parseCommandLine, USAGE } from './args.ts';
-import { ConfigError, loadConfigFile, mergeConfig } from './config.ts';
+import { ConfigError, loadConfigFile, mergeConfig, withEnvTokens } from './config.ts';
+import { checkExposure, ExposureError } from './security/index.ts';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`servercam: ${message}\n`);
@@ -22,9 +23,11 @@ async function main(argv: readonly string[]): Promise<void> {
       process.stdout.write(USAGE);
       return;
     }
-    config = mergeConfig(command.configFile ? await loadConfigFile(command.configFile) : {}, command.flags);
+    config = withEnvTokens(mergeConfig(command.configFile ? await loadConfigFile(command.configFile) : {}, command.flags), process.env);
+    const auth = config.auth ?? {};
+    checkExposure(config.host ?? '127.0.0.1', Boolean(auth.viewerToken || auth.operatorToken), config.insecureNoAuth === true);
   } catch (error) {
-    if (error instanceof ConfigError) fail(error.message, 2);
+    if (error instanceof ConfigError || error instanceof ExposureError) fail(error.message, 2);
     throw error;
   }
   // The server and its dependencies load only once the command line is known good.

@@ -29,6 +29,7 @@ import {
   parseSource,
 } from '@servercam/core';
 import { LOG_LEVELS } from './logger.ts';
+import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, type Limits, MIN_TOKEN_LENGTH } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
 
 /** An invalid config file or flag. `key` names it: `cameras[1].source`, `--port`. */
@@ -53,10 +54,34 @@ export interface ServeConfig {
   readonly logLevel?: LevelWithSilent | undefined;
   /** Other sites whose pages may use the API (e.g. a UI dev server): `http://localhost:5173`. */
   readonly allowedOrigins?: readonly string[] | undefined;
+  /** Tokens of the two roles; `SERVERCAM_VIEWER_TOKEN` / `SERVERCAM_OPERATOR_TOKEN` override them. */
+  readonly auth?: AuthTokens | undefined;
+  /** Listen beyond loopback with no auth: only on a trusted network. */
+  readonly insecureNoAuth?: boolean | undefined;
+  readonly limits?: Partial<Limits> | undefined;
+  /** Where the settings changed through `updateStream` are kept across restarts. */
+  readonly stateFile?: string | undefined;
+  /** Where capture runs; `serve` defaults to `process`. */
+  readonly isolation?: 'worker' | 'process' | undefined;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const TOP_KEYS = ['host', 'port', 'fps', 'quality', 'paused', 'cameras', 'uiDir', 'logLevel', 'allowedOrigins'] as const;
+const TOP_KEYS = [
+  'host',
+  'port',
+  'fps',
+  'quality',
+  'paused',
+  'cameras',
+  'uiDir',
+  'logLevel',
+  'allowedOrigins',
+  'auth',
+  'insecureNoAuth',
+  'limits',
+  'stateFile',
+  'isolation',
+] as const;
 const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime'] as const;
 
 type Problem = (key: string, message: string) => ConfigError;
@@ -129,6 +154,40 @@ export function checkSource(value: unknown, key: string, problem: Problem, baseD
   return spec.kind === 'device' && typeof spec.device === 'number' ? spec.device : spec.text;
 }
 
+/** A token: long enough not to be guessed, printable, no spaces. Never echoed in the error. */
+export function checkToken(value: unknown, key: string, problem: Problem): string {
+  if (typeof value !== 'string' || value.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+    throw problem(key, `must be a token of at least ${MIN_TOKEN_LENGTH} printable characters with no spaces (e.g. from "openssl rand -hex 24")`);
+  }
+  return value;
+}
+
+export function checkIsolation(value: unknown, key: string, problem: Problem): 'worker' | 'process' {
+  if (value !== 'worker' && value !== 'process') throw problem(key, `must be "process" or "worker", got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function checkLimits(value: unknown, problem: Problem): Partial<Limits> {
+  if (!isObject(value)) throw problem('limits', `must be an object, e.g. { "maxDepth": ${DEFAULT_LIMITS.maxDepth} }`);
+  const limits: Partial<Record<keyof Limits, number>> = {};
+  for (const [key, limit] of Object.entries(value)) {
+    if (!(LIMIT_KEYS as string[]).includes(key)) throw problem(`limits.${key}`, `is not a limit (use ${LIMIT_KEYS.join(', ')})`);
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw problem(`limits.${key}`, `must be a whole number of at least 1, got ${JSON.stringify(limit)}`);
+    limits[key as keyof Limits] = limit;
+  }
+  return limits;
+}
+
+function checkAuth(value: unknown, problem: Problem): AuthTokens {
+  if (!isObject(value)) throw problem('auth', 'must be an object, e.g. { "viewerToken": "...", "operatorToken": "..." }');
+  const auth: { viewerToken?: string; operatorToken?: string } = {};
+  for (const key of Object.keys(value)) {
+    if (key !== 'viewerToken' && key !== 'operatorToken') throw problem(`auth.${key}`, 'is not an auth setting (use viewerToken, operatorToken)');
+    auth[key] = checkToken(value[key], `auth.${key}`, problem);
+  }
+  return auth;
+}
+
 export function checkCameraId(value: unknown, key: string, problem: Problem): string {
   if (typeof value !== 'string' || !CAMERA_ID.test(value)) {
     throw problem(key, `must be 1 to 64 letters, digits, "-" or "_", got ${JSON.stringify(value)}`);
@@ -193,6 +252,17 @@ export function parseConfig(value: unknown, file: string, baseDir: string): Serv
     if (!Array.isArray(origins)) throw problem('allowedOrigins', 'must be a list of origins, e.g. ["http://localhost:5173"]');
     config.allowedOrigins = origins.map((origin: unknown, index) => checkOrigin(origin, `allowedOrigins[${index}]`, problem));
   }
+  if (value['auth'] !== undefined) config.auth = checkAuth(value['auth'], problem);
+  if (value['insecureNoAuth'] !== undefined) {
+    if (typeof value['insecureNoAuth'] !== 'boolean') throw problem('insecureNoAuth', 'must be true or false');
+    config.insecureNoAuth = value['insecureNoAuth'];
+  }
+  if (value['limits'] !== undefined) config.limits = checkLimits(value['limits'], problem);
+  if (value['stateFile'] !== undefined) {
+    if (typeof value['stateFile'] !== 'string' || value['stateFile'] === '') throw problem('stateFile', 'must be a file path');
+    config.stateFile = resolve(baseDir, value['stateFile']);
+  }
+  if (value['isolation'] !== undefined) config.isolation = checkIsolation(value['isolation'], 'isolation', problem);
   return config;
 }
 
@@ -213,6 +283,25 @@ export async function loadConfigFile(path: string): Promise<ServeConfig> {
     throw new ConfigError('(json)', `Invalid config ${file}: not valid JSON: ${(cause as Error).message}`, { cause });
   }
   return parseConfig(value, file, dirname(file));
+}
+
+/**
+ * The tokens from the env (`SERVERCAM_VIEWER_TOKEN`, `SERVERCAM_OPERATOR_TOKEN`),
+ * over those of `config`. An empty variable counts as unset.
+ */
+export function withEnvTokens(config: ServeConfig, env: NodeJS.ProcessEnv): ServeConfig {
+  const problem: Problem = (key, message) => new ConfigError(key, `Invalid environment variable ${key}: ${message}`);
+  const viewer = env['SERVERCAM_VIEWER_TOKEN'];
+  const operator = env['SERVERCAM_OPERATOR_TOKEN'];
+  if (!viewer && !operator) return config;
+  return {
+    ...config,
+    auth: {
+      ...config.auth,
+      ...(viewer ? { viewerToken: checkToken(viewer, 'SERVERCAM_VIEWER_TOKEN', problem) } : {}),
+      ...(operator ? { operatorToken: checkToken(operator, 'SERVERCAM_OPERATOR_TOKEN', problem) } : {}),
+    },
+  };
 }
 
 /** Flags override the file field by field; `--camera` flags replace the file's cameras. */

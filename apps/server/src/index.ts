@@ -16,8 +16,12 @@
 export { createServer, DEFAULT_HOST, DEFAULT_PORT, Servercam } from './server.ts';
 export type { ListenInfo, ServerOptions, ServerStats } from './server.ts';
 export { DEFAULT_CAMERAS, REPO_UI_DIR, ServercamApp } from './app.ts';
-export type { AppOptions, AppStats } from './app.ts';
-export { ConfigError, loadConfigFile, mergeConfig, parseConfig } from './config.ts';
+export type { AppOptions, AppStats, ClientInfo } from './app.ts';
+export { checkExposure, DEFAULT_LIMITS, ExposureError, isLoopbackHost, MIN_TOKEN_LENGTH, Security, TOKEN_ENV } from './security/index.ts';
+export type { AuthTokens, Limits, Principal, Role } from './security/index.ts';
+export { authorizeConnection, admitSubscription, CLOSE_UNAUTHENTICATED } from './security/graphql-ws-guard.ts';
+export { loadState, saveState } from './state-file.ts';
+export { ConfigError, loadConfigFile, mergeConfig, parseConfig, withEnvTokens } from './config.ts';
 export type { ServeConfig } from './config.ts';
 export { parseCommandLine, USAGE } from './args.ts';
 export { createLogger, silentLogger } from './logger.ts';

@@ -68,7 +68,8 @@ export async function serve(config: ServeConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const host = config.host ?? DEFAULT_HOST;
   const port = config.port ?? DEFAULT_PORT;
-  const server = createServer({ ...config, host, port, logger });
+  // Capture runs in a supervised child process unless told otherwise: a native crash never takes the API down.
+  const server = createServer({ ...config, host, port, logger, isolation: config.isolation ?? 'process' });
   handleSignals(server, logger);
   try {
     await server.listen();

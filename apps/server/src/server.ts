@@ -14,6 +14,7 @@
  */
 import { type AppOptions, type AppStats, ServercamApp } from './app.ts';
 import { type HttpStreamStats, listenNode, type NodeListener, type WebSocketStats } from './adapters/node.ts';
+import { checkExposure } from './security/index.ts';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4000;
@@ -25,6 +26,8 @@ export interface ServerOptions extends AppOptions {
   readonly port?: number | undefined;
   /** WebSocket keep-alive ping interval (ms, default 12 000). */
   readonly keepAliveMs?: number | undefined;
+  /** Listen beyond loopback with no token configured (refused otherwise). */
+  readonly insecureNoAuth?: boolean | undefined;
 }
 
 export interface ListenInfo {
@@ -76,6 +79,7 @@ export class Servercam implements AsyncDisposable {
   listen(port = this.#options.port ?? DEFAULT_PORT, host = this.#options.host ?? DEFAULT_HOST): Promise<ListenInfo> {
     if (this.#closing) return Promise.reject(new Error('This server is closed'));
     this.#listening ??= (async () => {
+      checkExposure(host, this.app.security.auth.enabled, this.#options.insecureNoAuth === true);
       // Listen first: a taken port fails fast, before any camera is opened.
       this.#listener = await listenNode(this.app, { host, port, keepAliveMs: this.#options.keepAliveMs }, this.app.logger);
       await this.app.start();

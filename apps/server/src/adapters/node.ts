@@ -18,6 +18,8 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServercamApp } from '../app.ts';
 import type { Logger } from '../logger.ts';
 import { GRAPHQL_PATH } from '../schema/yoga.ts';
+import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
+import { tooManyConnectionsRaw } from '../security/limits.ts';
 
 export interface NodeListenOptions {
   readonly host: string;
@@ -122,6 +124,21 @@ async function writeResponse(response: Response, req: IncomingMessage, res: Serv
   }
 }
 
+/** The client's address (IPv4-mapped IPv6 addresses as plain IPv4). */
+function clientAddress(socket: Socket): string {
+  const address = socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (!name.startsWith(':')) headers.append(name, req.rawHeaders[i + 1]!);
+  }
+  return headers;
+}
+
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -136,7 +153,7 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   const server = createServer((req, res) => {
     const request = toRequest(req, res, origin);
     app
-      .fetch(request)
+      .fetch(request, { address: clientAddress(req.socket) })
       .then((response) => writeResponse(response, req, res, streaming))
       .catch((error: unknown) => {
         log.error({ err: error, url: req.url }, 'request failed');
@@ -144,13 +161,29 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
         else res.destroy();
       });
   });
-  server.on('connection', (socket) => {
+  const connections = app.security.connections;
+  server.on('connection', (socket: Socket) => {
+    const address = clientAddress(socket);
+    if (!connections.tryOpen(address)) {
+      log.warn({ address }, 'connection refused: too many connections from this address (see limits.maxConnectionsPerAddress)');
+      socket.end(tooManyConnectionsRaw(app.security.limits.maxConnectionsPerAddress));
+      socket.destroySoon();
+      return;
+    }
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    socket.once('close', () => {
+      sockets.delete(socket);
+      connections.close(address);
+    });
   });
 
-  const wss = new WebSocketServer({ noServer: true });
-  const binding = app.graphqlWs<{ socket: WebSocket; request: IncomingMessage }>();
+  // The caller and address of each WebSocket's upgrade request, for the graphql-ws connection checks.
+  const upgrades = new WeakMap<IncomingMessage, UpgradeInfo>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: app.security.limits.maxBodyBytes });
+  const binding = app.graphqlWs<{ socket: WebSocket; request: IncomingMessage }>({
+    upgrade: (extra) => upgrades.get(extra.request) ?? { principal: undefined, address: clientAddress(extra.request.socket) },
+    close: (extra, code, reason) => extra.socket.close(code, reason),
+  });
   const graphqlWs = useServer(binding.options, wss, options.keepAliveMs ?? 12_000);
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const { pathname } = new URL(req.url ?? '/', origin);
@@ -163,6 +196,8 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    const address = clientAddress(socket);
+    upgrades.set(req, { principal: app.security.auth.fromHeaders(headersOf(req), address), address });
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 

@@ -15,6 +15,8 @@ import {
   type YogaServerInstance,
 } from 'graphql-yoga';
 import type { Logger } from '../logger.ts';
+import type { Limits } from '../security/limits.ts';
+import { useMutationRateLimit, useOperationLimits, useRoles } from '../security/plugins.ts';
 import type { ServerContext } from './context.ts';
 import { resolvers } from './resolvers.ts';
 
@@ -103,7 +105,12 @@ export type ServercamYoga = YogaServerInstance<Record<string, unknown>, ServerCo
  * @param allowedOrigins other origins (e.g. a UI dev server) whose pages may
  * call the API; by default only pages served by servercam itself may.
  */
-export function createServercamYoga(context: ServerContext, logger: Logger, allowedOrigins: readonly string[] = []): ServercamYoga {
+export function createServercamYoga(
+  context: ServerContext,
+  logger: Logger,
+  allowedOrigins: readonly string[],
+  limits: Limits,
+): ServercamYoga {
   return createYoga<Record<string, unknown>, ServerContext>({
     schema: createSchema<Record<string, unknown> & YogaInitialContext & ServerContext>({ typeDefs, resolvers }),
     graphqlEndpoint: GRAPHQL_PATH,
@@ -114,5 +121,8 @@ export function createServercamYoga(context: ServerContext, logger: Logger, allo
     // No CORS by default: another site's page may not call (or mutate through) the API.
     cors: allowedOrigins.length > 0 ? { origin: [...allowedOrigins], credentials: false } : false,
     logging: yogaLogger(logger.child({ component: 'graphql' })),
+    // Unexpected errors reach clients as "Unexpected error." with no stack or path, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
+    plugins: [useOperationLimits(limits), useRoles(), useMutationRateLimit(limits.mutationsPerMinute)],
   });
 }

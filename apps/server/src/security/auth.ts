@@ -1,0 +1,125 @@
+/**
+ * Who is calling: tokens for two roles, compared in constant time, from an
+ * `Authorization: Bearer` header, graphql-ws `connectionParams.authorization`
+ * or the UI's session cookie. Tokens are never logged or echoed.
+ *
+ * - **viewer**: queries, subscriptions, snapshots, MJPEG.
+ * - **operator**: all of that, plus mutations.
+ *
+ * With no token configured, auth is off and everyone is an operator (the
+ * server then only listens on loopback unless `--insecure-no-auth`; see
+ * exposure.ts). With any token configured there is no exemption, not even for
+ * localhost.
+ * @module
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { readSessionCookie, type SessionKeys } from './session-cookie.ts';
+
+export type Role = 'viewer' | 'operator';
+
+export interface AuthTokens {
+  readonly viewerToken?: string | undefined;
+  readonly operatorToken?: string | undefined;
+}
+
+/** A caller: its role, and the client address (for limits). */
+export interface Principal {
+  readonly role: Role;
+  readonly address: string;
+}
+
+/** The env variables that hold the tokens (either turns auth on). */
+export const TOKEN_ENV = { viewer: 'SERVERCAM_VIEWER_TOKEN', operator: 'SERVERCAM_OPERATOR_TOKEN' } as const;
+
+/** A shorter token is refused: it could be guessed. */
+export const MIN_TOKEN_LENGTH = 16;
+
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/** Whether `role` may do what `required` may. */
+export function hasRole(role: Role, required: Role): boolean {
+  return required === 'viewer' || role === 'operator';
+}
+
+/** The token of a `Bearer <token>` credential, or undefined. */
+export function bearerToken(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(value);
+  return match?.[1];
+}
+
+export class Authenticator {
+  /** sha256 of each token: every comparison is of 32 bytes, whatever the lengths. */
+  readonly #digests: ReadonlyArray<{ readonly role: Role; readonly digest: Buffer }>;
+  readonly sessionKeys: SessionKeys;
+
+  constructor(tokens: AuthTokens = {}) {
+    const entries: Array<{ role: Role; digest: Buffer }> = [];
+    if (tokens.operatorToken) entries.push({ role: 'operator', digest: digest(tokens.operatorToken) });
+    if (tokens.viewerToken) entries.push({ role: 'viewer', digest: digest(tokens.viewerToken) });
+    this.#digests = entries;
+    this.sessionKeys = {
+      viewer: tokens.viewerToken ? digest(`servercam-session-v1:viewer:${tokens.viewerToken}`) : undefined,
+      operator: tokens.operatorToken ? digest(`servercam-session-v1:operator:${tokens.operatorToken}`) : undefined,
+    };
+  }
+
+  /** Whether any token is configured. */
+  get enabled(): boolean {
+    return this.#digests.length > 0;
+  }
+
+  /** The role a token grants, compared in constant time against every configured token. */
+  roleOfToken(token: string | undefined): Role | undefined {
+    if (token === undefined || token === '') return undefined;
+    const given = digest(token);
+    let role: Role | undefined;
+    for (const entry of this.#digests) {
+      // No early exit: every token is compared.
+      if (timingSafeEqual(given, entry.digest) && role === undefined) role = entry.role;
+    }
+    return role;
+  }
+
+  /**
+   * The caller of an HTTP request (or a WebSocket upgrade): `Authorization:
+   * Bearer`, else the session cookie. With auth off, an operator.
+   */
+  fromHeaders(headers: Headers, address: string): Principal | undefined {
+    if (!this.enabled) return { role: 'operator', address };
+    const bearer = bearerToken(headers.get('authorization'));
+    if (bearer !== undefined) {
+      const role = this.roleOfToken(bearer);
+      return role ? { role, address } : undefined;
+    }
+    const session = readSessionCookie(headers.get('cookie'), this.sessionKeys);
+    return session ? { role: session, address } : undefined;
+  }
+
+  /** The caller of a graphql-ws connection: `connectionParams.authorization` = `"Bearer <token>"`. */
+  fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined, address: string): Principal | undefined {
+    if (!this.enabled) return { role: 'operator', address };
+    const role = this.roleOfToken(bearerToken(params?.['authorization'] ?? params?.['Authorization']));
+    return role ? { role, address } : undefined;
+  }
+}
+
+export const UNAUTHENTICATED_MESSAGE = 'Unauthenticated: sign in, or send "Authorization: Bearer <token>"';
+
+export function unauthenticatedError(): GraphQLError {
+  return new GraphQLError(UNAUTHENTICATED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbiddenError(what: string): GraphQLError {
+  return new GraphQLError(`Forbidden: ${what} needs the operator role`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+}
+
+/** 401 for a plain-HTTP route (JSON), or a GraphQL response for `/graphql`. */
+export function unauthenticatedResponse(graphql: boolean): Response {
+  const headers = { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="servercam"' };
+  if (graphql) {
+    return Response.json({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401, headers });
+  }
+  return Response.json({ error: UNAUTHENTICATED_MESSAGE, code: 'UNAUTHENTICATED' }, { status: 401, headers });
+}

@@ -1,0 +1,78 @@
+/**
+ * The checks of a graphql-ws connection, as small functions the transport
+ * calls, plus {@link guardGraphqlWs}, which wraps a transport's graphql-ws
+ * options with them:
+ *
+ * - {@link authorizeConnection} on `connection_init`: the caller from the
+ *   upgrade request (session cookie, `Authorization`) or from
+ *   `connectionParams.authorization`; none closes the socket with 4401.
+ * - {@link admitSubscription} on `subscribe`: at most
+ *   `maxSubscriptionsPerConnection` operations at once (`TOO_MANY_SUBSCRIPTIONS`).
+ * @module
+ */
+import type { GraphQLError } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import { type Authenticator, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
+import { tooManySubscriptions } from './limits.ts';
+import { setConnectionPrincipal } from './plugins.ts';
+
+/** Close code for a connection without valid credentials (graphql-ws' Unauthorized). */
+export const CLOSE_UNAUTHENTICATED = 4401;
+
+/** What the adapter knows of a connection's upgrade request. */
+export interface UpgradeInfo {
+  /** The caller established from the upgrade's headers (cookie, Authorization), if any. */
+  readonly principal: Principal | undefined;
+  /** The client's address. */
+  readonly address: string;
+}
+
+export interface WsGuardHooks<E> {
+  /** The upgrade info of a connection, from its `extra`. */
+  upgrade(extra: E): UpgradeInfo;
+  /** Closes the connection's socket with `code` and `reason`. */
+  close(extra: E, code: number, reason: string): void;
+}
+
+/** The caller of a new graphql-ws connection, or undefined (refuse it). */
+export function authorizeConnection(
+  auth: Authenticator,
+  connectionParams: Readonly<Record<string, unknown>> | undefined,
+  upgrade: UpgradeInfo,
+): Principal | undefined {
+  const fromParams = connectionParams?.['authorization'] !== undefined || connectionParams?.['Authorization'] !== undefined;
+  // Explicit credentials win; a wrong one is refused even if a cookie came along.
+  if (fromParams) return auth.fromConnectionParams(connectionParams, upgrade.address);
+  return upgrade.principal ?? (auth.enabled ? undefined : { role: 'operator', address: upgrade.address });
+}
+
+/** Whether a connection running `running` operations may start one more; the error to send when not. */
+export function admitSubscription(running: number, limit: number): readonly GraphQLError[] | undefined {
+  return running >= limit ? [tooManySubscriptions(limit)] : undefined;
+}
+
+export function guardGraphqlWs<P extends Record<string, unknown> | undefined, E extends Record<PropertyKey, unknown>>(
+  options: ServerOptions<P, E>,
+  auth: Authenticator,
+  maxSubscriptionsPerConnection: number,
+  hooks: WsGuardHooks<E>,
+): ServerOptions<P, E> {
+  return {
+    ...options,
+    onConnect: async (ctx) => {
+      const principal = authorizeConnection(auth, ctx.connectionParams as Record<string, unknown> | undefined, hooks.upgrade(ctx.extra));
+      if (!principal) {
+        hooks.close(ctx.extra, CLOSE_UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE.slice(0, 120));
+        return false;
+      }
+      setConnectionPrincipal(ctx.extra, principal);
+      return (await options.onConnect?.(ctx)) ?? true;
+    },
+    onSubscribe: async (ctx, id, payload) => {
+      // This operation is already counted in ctx.subscriptions.
+      const refused = admitSubscription(Object.keys(ctx.subscriptions).length - 1, maxSubscriptionsPerConnection);
+      if (refused) return refused;
+      return options.onSubscribe?.(ctx, id, payload);
+    },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Abuse limits, each with a safe default and a clear refusal:
+ *
+ * | limit | default | refusal |
+ * | --- | --- | --- |
+ * | `maxDepth`: selection depth of an operation (fragments expanded) | 8 | GraphQL `QUERY_TOO_COMPLEX` |
+ * | `maxAliases`: aliased fields in an operation (fragments expanded) | 10 | GraphQL `QUERY_TOO_COMPLEX` |
+ * | `maxFields`: fields in an operation (fragments expanded) | 200 | GraphQL `QUERY_TOO_COMPLEX` |
+ * | `maxTokens`: tokens in a document | 2000 | GraphQL `GRAPHQL_PARSE_FAILED` |
+ * | `maxSubscriptionsPerConnection` (graphql-ws) | 20 | GraphQL `TOO_MANY_SUBSCRIPTIONS` |
+ * | `maxConnectionsPerAddress`: open TCP connections of one client address | 64 | HTTP 429 |
+ * | `maxBodyBytes`: a request body | 65536 | HTTP 413 |
+ * | `mutationsPerMinute` per client address (burst: a tenth, at least 5) | 120 | GraphQL `RATE_LIMITED` |
+ * @module
+ */
+import {
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
+
+export interface Limits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxFields: number;
+  readonly maxTokens: number;
+  readonly maxSubscriptionsPerConnection: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly maxBodyBytes: number;
+  readonly mutationsPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 8,
+  maxAliases: 10,
+  maxFields: 200,
+  maxTokens: 2000,
+  maxSubscriptionsPerConnection: 20,
+  maxConnectionsPerAddress: 64,
+  maxBodyBytes: 64 * 1024,
+  mutationsPerMinute: 120,
+};
+
+export const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>;
+
+export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
+  return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) };
+}
+
+export function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+}
+
+interface Measure {
+  depth: number;
+  aliases: number;
+  fields: number;
+}
+
+/**
+ * Measures a selection set with fragments expanded, stopping as soon as a
+ * limit is passed (so a fragment bomb costs no more than the limit).
+ */
+function measure(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  limits: Limits,
+  depth: number,
+  total: Measure,
+  stack: Set<string>,
+): void {
+  if (depth > total.depth) total.depth = depth;
+  for (const selection of set.selections) {
+    if (total.depth > limits.maxDepth || total.aliases > limits.maxAliases || total.fields > limits.maxFields) return;
+    if (selection.kind === Kind.FIELD) {
+      total.fields++;
+      if (selection.alias) total.aliases++;
+      if (selection.selectionSet) measure(selection.selectionSet, fragments, limits, depth + 1, total, stack);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      measure(selection.selectionSet, fragments, limits, depth, total, stack);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment || stack.has(name)) continue; // unknown or cyclic: other rules report it
+      stack.add(name);
+      measure(fragment.selectionSet, fragments, limits, depth, total, stack);
+      stack.delete(name);
+    }
+  }
+}
+
+/** A validation rule: each operation's depth, aliases and fields within the limits. */
+export function complexityRule(limits: Limits): (context: ValidationContext) => ASTVisitor {
+  return (context) => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of context.getDocument().definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+    return {
+      OperationDefinition(node) {
+        const total: Measure = { depth: 0, aliases: 0, fields: 0 };
+        measure(node.selectionSet, fragments, limits, 1, total, new Set());
+        const name = node.name ? ` "${node.name.value}"` : '';
+        if (total.depth > limits.maxDepth) {
+          context.reportError(tooComplex(`The operation${name} is nested deeper than ${limits.maxDepth} levels`));
+        } else if (total.aliases > limits.maxAliases) {
+          context.reportError(tooComplex(`The operation${name} uses more than ${limits.maxAliases} aliases`));
+        } else if (total.fields > limits.maxFields) {
+          context.reportError(tooComplex(`The operation${name} selects more than ${limits.maxFields} fields`));
+        }
+      },
+    };
+  };
+}
+
+/** A token bucket per key (a client address): `perMinute` refill, `burst` capacity. */
+export class RateLimiter {
+  readonly #perMs: number;
+  readonly #burst: number;
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(perMinute: number, burst = Math.max(5, Math.ceil(perMinute / 10))) {
+    this.#perMs = perMinute / 60_000;
+    this.#burst = burst;
+  }
+
+  /** Takes one token for `key`; false when none is left. */
+  take(key: string, now = Date.now()): boolean {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= 10_000) this.#prune(now);
+      bucket = { tokens: this.#burst, at: now };
+      this.#buckets.set(key, bucket);
+    }
+    bucket.tokens = Math.min(this.#burst, bucket.tokens + (now - bucket.at) * this.#perMs);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** Drops the buckets that are full again (idle clients). */
+  #prune(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.tokens + (now - bucket.at) * this.#perMs >= this.#burst) this.#buckets.delete(key);
+    }
+  }
+}
+
+export function rateLimited(perMinute: number): GraphQLError {
+  return new GraphQLError(`Too many changes: at most ${perMinute} mutations a minute from one client; try again shortly`, {
+    extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
+  });
+}
+
+export function tooManySubscriptions(limit: number): GraphQLError {
+  return new GraphQLError(`Too many operations on this connection (at most ${limit}): complete some, or open another connection`, {
+    extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+  });
+}
+
+/** Open connections per client address; `tryOpen` refuses past the limit. */
+export class ConnectionCounter {
+  readonly #limit: number;
+  readonly #open = new Map<string, number>();
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  tryOpen(address: string): boolean {
+    const count = this.#open.get(address) ?? 0;
+    if (count >= this.#limit) return false;
+    this.#open.set(address, count + 1);
+    return true;
+  }
+
+  close(address: string): void {
+    const count = (this.#open.get(address) ?? 0) - 1;
+    if (count > 0) this.#open.set(address, count);
+    else this.#open.delete(address);
+  }
+
+  get total(): number {
+    let sum = 0;
+    for (const count of this.#open.values()) sum += count;
+    return sum;
+  }
+}
+
+export class BodyTooLarge extends Error {
+  readonly code = 'BODY_TOO_LARGE';
+  constructor(readonly limit: number) {
+    super(`Request body too large: at most ${limit} bytes`);
+    this.name = 'BodyTooLarge';
+  }
+}
+
+/**
+ * The request with its body read into memory, at most `limit` bytes (checked
+ * on `Content-Length` first, then while reading a chunked body).
+ * @throws {BodyTooLarge}
+ */
+export async function withLimitedBody(request: Request, limit: number): Promise<Request> {
+  if (!request.body) return request;
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await request.body.cancel().catch(() => {});
+    throw new BodyTooLarge(limit);
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
+}
+
+export function bodyTooLargeResponse(limit: number): Response {
+  return Response.json(
+    { error: `Request body too large: at most ${limit} bytes`, code: 'BODY_TOO_LARGE' },
+    { status: 413, headers: { 'Cache-Control': 'no-store', Connection: 'close' } },
+  );
+}
+
+/** The raw HTTP answer to a connection refused before any request is read. */
+export function tooManyConnectionsRaw(limit: number): string {
+  const body = JSON.stringify({ error: `Too many connections from this address (at most ${limit})`, code: 'TOO_MANY_CONNECTIONS' });
+  return `HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 5\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * The Yoga plugins of the security layer. Each is a `useXxx()` plugin, run
+ * over every transport (HTTP, SSE and graphql-ws all go through Yoga's envelop).
+ *
+ * - {@link useRoles}: a viewer's mutation gets `FORBIDDEN`; an operation with no caller, `UNAUTHENTICATED`.
+ * - {@link useOperationLimits}: tokens, depth, aliases and fields (`QUERY_TOO_COMPLEX`).
+ * - {@link useMutationRateLimit}: mutations per minute per client address (`RATE_LIMITED`).
+ * @module
+ */
+import { type DocumentNode, getOperationAST, type OperationTypeNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { forbiddenError, hasRole, type Principal, unauthenticatedError } from './auth.ts';
+import { complexityRule, type Limits, RateLimiter, rateLimited } from './limits.ts';
+
+/** The context key under which the HTTP route hands Yoga the caller. */
+export const PRINCIPAL_KEY = 'servercamPrincipal';
+
+/** The callers of graphql-ws connections, by the connection's `extra` object. */
+const wsPrincipals = new WeakMap<object, Principal>();
+
+/** Records the caller of a graphql-ws connection (its context's `extra`). */
+export function setConnectionPrincipal(extra: object, principal: Principal): void {
+  wsPrincipals.set(extra, principal);
+}
+
+/** The caller of an operation, from its Yoga context (HTTP server context or graphql-ws `extra`). */
+export function principalOf(context: unknown): Principal | undefined {
+  if (typeof context !== 'object' || context === null) return undefined;
+  const record = context as Record<string, unknown>;
+  const direct = record[PRINCIPAL_KEY];
+  if (direct && typeof direct === 'object') return direct as Principal;
+  const extra = record['extra'];
+  return extra && typeof extra === 'object' ? wsPrincipals.get(extra) : undefined;
+}
+
+function operationType(document: DocumentNode, operationName: string | null | undefined): OperationTypeNode | undefined {
+  return getOperationAST(document, operationName ?? undefined)?.operation;
+}
+
+/** Mutations need the operator role; every operation needs a caller. */
+export function useRoles(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const principal = principalOf(args.contextValue);
+      if (!principal) return setResultAndStopExecution({ errors: [unauthenticatedError()] });
+      if (operationType(args.document, args.operationName) === 'mutation' && !hasRole(principal.role, 'operator')) {
+        setResultAndStopExecution({ errors: [forbiddenError('changing the stream settings')] });
+      }
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      if (!principalOf(args.contextValue)) setResultAndStopExecution({ errors: [unauthenticatedError()] });
+    },
+  };
+}
+
+/** Parser token cap, and depth / alias / field caps as a validation rule. */
+export function useOperationLimits(limits: Limits): Plugin {
+  const rule = complexityRule(limits);
+  return {
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => parseFn(source, { ...options, maxTokens: limits.maxTokens }));
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(rule);
+    },
+  };
+}
+
+/** At most `perMinute` mutations a minute per client address (a short burst allowed). */
+export function useMutationRateLimit(perMinute: number): Plugin {
+  const limiter = new RateLimiter(perMinute);
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if (operationType(args.document, args.operationName) !== 'mutation') return;
+      const key = principalOf(args.contextValue)?.address ?? 'unknown';
+      if (!limiter.take(key)) setResultAndStopExecution({ errors: [rateLimited(perMinute)] });
+    },
+  };
+}
