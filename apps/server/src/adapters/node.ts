@@ -12,7 +12,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable } from 'node:stream';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServercamApp } from '../app.ts';
@@ -68,10 +67,52 @@ function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): R
   const method = req.method ?? 'GET';
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: controller.signal };
   if (method !== 'GET' && method !== 'HEAD') {
-    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+    init.body = requestBody(req);
     init.duplex = 'half';
   }
   return new Request(new URL(req.url ?? '/', origin), init);
+}
+
+/**
+ * The request's body as a web stream, read on demand. Unlike
+ * `Readable.toWeb`, cancelling it (a body over the size limit) is safe: the
+ * rest of the upload is discarded, and the response (sent with
+ * `Connection: close`) ends the connection.
+ */
+function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  const finish = (): void => {
+    done = true;
+    req.removeAllListeners('data');
+    req.resume();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause();
+        req.on('data', (chunk: Buffer) => {
+          if (done) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (done) return;
+          done = true;
+          controller.close();
+        });
+        req.once('error', (error) => {
+          if (done) return;
+          done = true;
+          controller.error(error);
+        });
+      },
+      pull() {
+        if (!done) req.resume();
+      },
+      cancel: finish,
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
 }
 
 /** Waits until the response can take more data; false when it closed instead. */
