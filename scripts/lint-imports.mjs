@@ -14,6 +14,8 @@ export const allowed = {
   '@servercam/schema': [],
   '@servercam/server': ['@servercam/core', '@servercam/schema'],
   '@servercam/web': ['@servercam/schema'],
+  // The benchmarks drive the server like an app, and feed a naive server from the core.
+  '@servercam/bench': ['@servercam/core', '@servercam/schema', '@servercam/server'],
 };
 
 const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')));

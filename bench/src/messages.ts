@@ -1,0 +1,56 @@
+/**
+ * The messages between the benchmark's processes (over Node's IPC channel):
+ * the orchestrator (cli.ts), the server under test (server-process.ts) and
+ * the load generators (load-process.ts).
+ * @module
+ */
+import type { CameraStats } from '@servercam/core';
+
+export type Transport = 'graphql-ws' | 'sse' | 'mjpeg';
+export type ServerKind = 'servercam' | 'naive';
+
+export interface ServerSpec {
+  readonly kind: ServerKind;
+  readonly source: string;
+  readonly fps: number;
+  readonly quality: number;
+}
+
+export type ToServer = { type: 'stats' } | { type: 'pause'; paused: boolean } | { type: 'close' };
+
+export interface ServerStatsReply {
+  readonly type: 'stats';
+  readonly rss: number;
+  readonly cameras: CameraStats[];
+  readonly framesDropped: number;
+}
+
+export type FromServer = { type: 'ready'; url: string } | ServerStatsReply;
+
+export interface LoadSpec {
+  readonly transport: Transport;
+  readonly url: string;
+  /** Clients that read everything. */
+  readonly clients: number;
+  /** Clients that stop reading after their first message. */
+  readonly stalled: number;
+  /** maxWidth of each client, cycled through; empty: full size. */
+  readonly maxWidths: readonly number[];
+  /** The measurement window, epoch ms. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface LoadResult {
+  readonly type: 'result';
+  /** Messages each reading client received inside the window. */
+  readonly counts: number[];
+  /** Latency of every message inside the window, ms from capturedAt to the whole message. */
+  readonly latencies: number[];
+  /** Clients that failed to connect or broke. */
+  readonly errors: string[];
+  /** The load process's own CPU over the window, seconds. */
+  readonly cpuSeconds: number;
+}
+
+export type FromLoad = { type: 'connected' } | LoadResult;
