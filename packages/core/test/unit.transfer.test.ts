@@ -8,8 +8,13 @@ describe('transferableCopy', () => {
     const jpeg = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#246' } }).jpeg().toBuffer();
     const { port1, port2 } = new MessageChannel();
     try {
-      port1.postMessage(jpeg.buffer, [jpeg.buffer]);
-      expect(jpeg.buffer.byteLength).toBeGreaterThan(0); // cloned, not moved: native Buffers are untransferable
+      // Native Buffers are untransferable: Node 20 clones them silently, Node 24 throws DataCloneError.
+      try {
+        port1.postMessage(jpeg.buffer, [jpeg.buffer]);
+      } catch (error) {
+        expect((error as Error).name).toBe('DataCloneError');
+      }
+      expect(jpeg.buffer.byteLength).toBeGreaterThan(0); // not moved
       const copy = transferableCopy(jpeg);
       expect(new Uint8Array(copy)).toEqual(new Uint8Array(jpeg));
       port1.postMessage(copy, [copy]);
