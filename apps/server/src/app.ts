@@ -8,6 +8,7 @@
  * - `/graphql`: GraphQL over HTTP and SSE (Yoga); GraphiQL for a browser; WebSocket via the adapter
  * - `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`
  * - `/healthz`
+ * - `/events/:id/snapshot.jpg`, `/events/:id/clip.mp4` (or `.avi`): a motion event's files, with byte ranges
  * - anything else: the UI (routes/ui.ts)
  * @module
  */
@@ -21,6 +22,9 @@ import {
   type StreamSettingsPatch,
 } from '@servercam/core';
 import { CameraDirectory } from './cameras.ts';
+import { EventHub } from './events/hub.ts';
+import { EVENT_ROUTE, eventFileResponse } from './events/routes.ts';
+import { type EventsOptions, EventService } from './events/service.ts';
 import { serializationCounts } from './frames/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { healthResponse } from './routes/healthz.ts';
@@ -79,6 +83,10 @@ export interface AppOptions {
   readonly supervision?: Partial<ProcessSupervision> | undefined;
   /** A JSON file that keeps the settings changed through `updateStream` across restarts. Default: none. */
   readonly stateFile?: string | undefined;
+  /** Where motion events, snapshots and clips are kept (default ./servercam-data); used when a camera has `motion`. */
+  readonly dataDir?: string | undefined;
+  /** Retention and recording of motion events. */
+  readonly events?: EventsOptions | undefined;
 }
 
 /** Who is calling an HTTP route: the adapter knows the client's address. */
@@ -106,6 +114,9 @@ export class ServercamApp implements AsyncDisposable {
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
   readonly security: Security;
+  /** The motion event history; undefined when no camera detects motion. */
+  readonly events: EventService | undefined;
+  readonly eventHub = new EventHub();
   readonly #state: StateWriter | undefined;
   #offState: (() => void) | undefined;
   #starting: Promise<void> | undefined;
@@ -114,8 +125,9 @@ export class ServercamApp implements AsyncDisposable {
 
   constructor(options: AppOptions = {}) {
     this.logger = options.logger ?? silentLogger();
+    const cameras = options.cameras && options.cameras.length > 0 ? options.cameras : DEFAULT_CAMERAS;
     this.stream = new ServerVideoStream({
-      cameras: options.cameras && options.cameras.length > 0 ? options.cameras : DEFAULT_CAMERAS,
+      cameras,
       fps: options.fps,
       quality: options.quality,
       paused: options.paused,
@@ -131,7 +143,9 @@ export class ServercamApp implements AsyncDisposable {
       cameras: this.cameras,
       subscriptions: this.subscriptions,
       snapshotWaitMs: options.snapshotWaitMs ?? 2000,
+      ...this.#createEvents(cameras, options),
     };
+    this.events = this.#context.events;
     this.security = new Security({ auth: options.auth, limits: options.limits, allowedOrigins: options.allowedOrigins });
     this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
     this.#state = options.stateFile ? new StateWriter(options.stateFile, this.logger.child({ component: 'state' })) : undefined;
@@ -144,6 +158,7 @@ export class ServercamApp implements AsyncDisposable {
     this.#starting ??= (async () => {
       await this.#restoreState();
       await this.stream.start();
+      this.events?.start();
       // Opening can take long (a network camera); failures are shown as the camera's status.
       void this.cameras.openAll();
     })();
@@ -192,6 +207,17 @@ export class ServercamApp implements AsyncDisposable {
       return this.#mjpeg.respond(request, id);
     }
     if (pathname.startsWith('/cameras/')) return errorResponse(404, `Not found: ${pathname}`);
+    const event = EVENT_ROUTE.exec(pathname);
+    if (event) {
+      if (!principal) return unauthenticatedResponse(false);
+      let id: string;
+      try {
+        id = decodeURIComponent(event[1]!);
+      } catch {
+        return errorResponse(400, 'Malformed event id');
+      }
+      return eventFileResponse(request, this.events, id, event[2]!);
+    }
     if (pathname === '/healthz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
       const health = healthResponse(this.stream, this.cameras, this.#startedAt);
@@ -294,17 +320,20 @@ export class ServercamApp implements AsyncDisposable {
   /** Completes every subscription and ends every stream response; the cameras keep running. */
   endSubscriptions(): void {
     this.subscriptions.close();
+    this.eventHub.endAll();
   }
 
   /** Ends every subscription and releases every camera. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.subscriptions.close();
+      this.eventHub.close();
       this.#offStatusLog?.();
       this.cameras.close();
       await this.#starting?.catch(() => {});
       this.#offState?.();
       await this.#state?.flush();
+      await this.events?.close();
       await this.stream.close();
     })();
     return this.#closing;
@@ -312,6 +341,15 @@ export class ServercamApp implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** The event history, for a configuration with at least one camera detecting motion. */
+  #createEvents(cameras: readonly CameraConfig[], options: AppOptions): Pick<ServerContext, 'events' | 'eventHub' | 'motionCameras'> {
+    const motionCameras = new Set(cameras.filter((camera) => camera.motion).map((camera) => camera.id));
+    const events = motionCameras.size > 0
+      ? new EventService(this.stream, cameras, { ...options.events, dataDir: options.dataDir ?? options.events?.dataDir }, this.logger, this.eventHub)
+      : undefined;
+    return { events, eventHub: this.eventHub, motionCameras };
   }
 
   #logStatusChanges(): void {

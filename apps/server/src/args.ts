@@ -39,6 +39,8 @@ Options:
   --allow-origin URL   let pages of another site use the API (e.g. a UI dev server,
                        http://localhost:5173); repeat for more
   --state-file FILE    keep the settings changed through the API in FILE across restarts
+  --data-dir DIR       where motion events, snapshots and clips are kept
+                       (default ./servercam-data; used by cameras with "motion" in the config)
   --isolation MODE     where capture runs: process (default: a supervised child process,
                        restarted after a crash) or worker (a thread of the server)
   --insecure-no-auth   allow listening beyond 127.0.0.1 with no tokens (trusted networks only)
@@ -92,6 +94,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
         'log-level': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         'state-file': { type: 'string' },
+        'data-dir': { type: 'string' },
         isolation: { type: 'string' },
         'insecure-no-auth': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -118,6 +121,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   }
   if (values['ui-dir'] !== undefined) flags.uiDir = resolve(cwd, values['ui-dir']);
   if (values['state-file'] !== undefined) flags.stateFile = resolve(cwd, values['state-file']);
+  if (values['data-dir'] !== undefined) flags.dataDir = resolve(cwd, values['data-dir']);
   if (values.isolation !== undefined) flags.isolation = checkIsolation(values.isolation, '--isolation', flagProblem);
   if (values['insecure-no-auth']) flags.insecureNoAuth = true;
   if (values.camera !== undefined) {

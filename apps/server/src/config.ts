@@ -28,6 +28,8 @@ import {
   InvalidSettings,
   parseSource,
 } from '@servercam/core';
+import { checkEvents, checkMotion } from './events/config.ts';
+import type { EventsOptions } from './events/service.ts';
 import { LOG_LEVELS } from './logger.ts';
 import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, type Limits, MIN_TOKEN_LENGTH } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
@@ -63,6 +65,10 @@ export interface ServeConfig {
   readonly stateFile?: string | undefined;
   /** Where capture runs; `serve` defaults to `process`. */
   readonly isolation?: 'worker' | 'process' | undefined;
+  /** Where motion events, snapshots and clips are kept (default ./servercam-data). */
+  readonly dataDir?: string | undefined;
+  /** Retention and recording of motion events. */
+  readonly events?: EventsOptions | undefined;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -81,8 +87,10 @@ const TOP_KEYS = [
   'limits',
   'stateFile',
   'isolation',
+  'dataDir',
+  'events',
 ] as const;
-const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime'] as const;
+const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime', 'motion'] as const;
 
 type Problem = (key: string, message: string) => ConfigError;
 
@@ -221,6 +229,7 @@ function checkCameras(value: unknown, problem: Problem, baseDir: string): Camera
       if (typeof entry[flag] !== 'boolean') throw problem(`${at}.${flag}`, 'must be true or false');
       camera[flag] = entry[flag];
     }
+    if (entry['motion'] !== undefined && entry['motion'] !== false) camera.motion = checkMotion(entry['motion'], `${at}.motion`, problem);
     return camera;
   });
 }
@@ -258,6 +267,11 @@ export function parseConfig(value: unknown, file: string, baseDir: string): Serv
     config.insecureNoAuth = value['insecureNoAuth'];
   }
   if (value['limits'] !== undefined) config.limits = checkLimits(value['limits'], problem);
+  if (value['dataDir'] !== undefined) {
+    if (typeof value['dataDir'] !== 'string' || value['dataDir'] === '') throw problem('dataDir', 'must be a directory path');
+    config.dataDir = resolve(baseDir, value['dataDir']);
+  }
+  if (value['events'] !== undefined) config.events = checkEvents(value['events'], problem);
   if (value['stateFile'] !== undefined) {
     if (typeof value['stateFile'] !== 'string' || value['stateFile'] === '') throw problem('stateFile', 'must be a file path');
     config.stateFile = resolve(baseDir, value['stateFile']);

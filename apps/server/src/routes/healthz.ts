@@ -8,7 +8,7 @@ import type { CameraDirectory } from '../cameras.ts';
 import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
 
 export function healthResponse(stream: ServerVideoStream, cameras: CameraDirectory, startedAt: number): Response {
-  const list = cameras.list().map(toGraphQLCamera);
+  const list = cameras.list().map((camera) => toGraphQLCamera(camera));
   const body = {
     status: list.some((camera) => camera.status === 'ERROR') ? 'degraded' : 'ok',
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),

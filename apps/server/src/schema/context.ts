@@ -4,6 +4,8 @@
  */
 import type { ServerVideoStream } from '@servercam/core';
 import type { CameraDirectory } from '../cameras.ts';
+import type { EventHub } from '../events/hub.ts';
+import type { EventService } from '../events/service.ts';
 import type { Subscriptions } from '../subscriptions.ts';
 
 export interface ServerContext {
@@ -12,6 +14,12 @@ export interface ServerContext {
   readonly subscriptions: Subscriptions;
   /** How long a snapshot waits for the first frame of a camera that is not capturing yet. */
   readonly snapshotWaitMs: number;
+  /** The motion event history; undefined when no camera detects motion. */
+  readonly events?: EventService | undefined;
+  /** Live changes of motion events. */
+  readonly eventHub?: EventHub | undefined;
+  /** The cameras with motion detection configured. */
+  readonly motionCameras?: ReadonlySet<string> | undefined;
 }
 
 /**

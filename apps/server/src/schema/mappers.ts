@@ -17,7 +17,8 @@ const STATUS: Record<CameraInfo['status'], CameraStatus> = {
 
 const ERROR_CODES: ReadonlySet<string> = new Set<CameraErrorCode>(['CANNOT_OPEN_CAMERA', 'CANNOT_READ_CAMERA', 'BACKEND_UNAVAILABLE']);
 
-export function toGraphQLCamera(camera: CameraInfo): Camera {
+/** `motionCameras`: the ids of the cameras with motion detection configured. */
+export function toGraphQLCamera(camera: CameraInfo, motionCameras?: ReadonlySet<string>): Camera {
   const { error } = camera;
   return {
     id: camera.id,
@@ -34,6 +35,8 @@ export function toGraphQLCamera(camera: CameraInfo): Camera {
     height: camera.height ?? null,
     measuredFps: camera.measuredFps,
     viewers: camera.consumers,
+    motion: camera.motion,
+    motionDetection: motionCameras?.has(camera.id) ?? false,
   };
 }
 

@@ -6,6 +6,8 @@
  */
 import { type CameraInfo, type Frame, InvalidSettings, type StreamSettings } from '@servercam/core';
 import type { Resolvers, StreamSettingsInput } from '@servercam/schema';
+import { eventsPage, toGraphQLChange, toGraphQLEvent } from '../events/graphql.ts';
+import type { EventChange } from '../events/hub.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
 import { toGraphQLFrame } from '../frames/serialize.ts';
 import type { ResolverContext } from './context.ts';
@@ -31,10 +33,10 @@ function patchOf(input: StreamSettingsInput): { paused?: boolean; fps?: number; 
 export const resolvers: Resolvers<ResolverContext> = {
   DateTime,
   Query: {
-    cameras: (_parent, _args, context) => context.cameras.list().map(toGraphQLCamera),
+    cameras: (_parent, _args, context) => context.cameras.list().map((camera) => toGraphQLCamera(camera, context.motionCameras)),
     camera: (_parent, { id }, context) => {
       const camera = context.cameras.get(id);
-      return camera ? toGraphQLCamera(camera) : null;
+      return camera ? toGraphQLCamera(camera, context.motionCameras) : null;
     },
     stream: (_parent, _args, context) => toGraphQLSettings(context.stream.settings),
     snapshot: async (_parent, { cameraId }, context) => {
@@ -44,6 +46,14 @@ export const resolvers: Resolvers<ResolverContext> = {
         signal: context.request?.signal,
       });
       return frame ? toGraphQLFrame(frame) : null;
+    },
+    events: (_parent, args, context) => {
+      if (args.cameraId != null) requireCamera(context, args.cameraId);
+      return eventsPage(context.events, args);
+    },
+    event: (_parent, { id }, context) => {
+      const event = context.events?.store.get(id);
+      return event ? toGraphQLEvent(event) : null;
     },
   },
   Mutation: {
@@ -81,7 +91,15 @@ export const resolvers: Resolvers<ResolverContext> = {
     },
     cameraStatus: {
       subscribe: (_parent, _args, context) => context.subscriptions.statuses(),
-      resolve: (camera: CameraInfo) => toGraphQLCamera(camera),
+      resolve: (camera: CameraInfo, _args: unknown, context: ResolverContext) => toGraphQLCamera(camera, context.motionCameras),
+    },
+    motionEvents: {
+      subscribe: (_parent, { cameraId }, context) => {
+        if (cameraId != null) requireCamera(context, cameraId);
+        if (!context.eventHub) throw new Error('Motion events are not available');
+        return context.eventHub.changes(cameraId ?? undefined);
+      },
+      resolve: (change: EventChange) => toGraphQLChange(change),
     },
   },
 };

@@ -26,6 +26,10 @@ export type Camera = {
   label: Scalars['String']['output'];
   /** Frames captured per second, measured. */
   measuredFps: Scalars['Float']['output'];
+  /** Motion is being seen right now (always false without motion detection). */
+  motion: Scalars['Boolean']['output'];
+  /** Whether this camera has motion detection configured. */
+  motionDetection: Scalars['Boolean']['output'];
   status: CameraStatus;
   /** How many consumers currently receive this camera's frames. */
   viewers: Scalars['Int']['output'];
@@ -64,6 +68,70 @@ export type Frame = {
   width: Scalars['Int']['output'];
 };
 
+/** A rectangle relative to the frame: 0 to 1 of its width and height. */
+export type MotionBox = {
+  __typename?: 'MotionBox';
+  height: Scalars['Float']['output'];
+  width: Scalars['Float']['output'];
+  x: Scalars['Float']['output'];
+  y: Scalars['Float']['output'];
+};
+
+/** A period of motion seen by a camera, with its snapshot and clip. */
+export type MotionEvent = {
+  __typename?: 'MotionEvent';
+  /** The largest moving regions at the peak, largest first. */
+  boxes: Array<MotionBox>;
+  cameraId: Scalars['ID']['output'];
+  clipMimeType: Maybe<Scalars['String']['output']>;
+  /** The clip's length in seconds, once saved. */
+  clipSeconds: Maybe<Scalars['Float']['output']>;
+  /** The clip (supports Range requests); null unless the recording is READY. */
+  clipUrl: Maybe<Scalars['String']['output']>;
+  /** The last frame with motion; null while the event lasts. */
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  inProgress: Scalars['Boolean']['output'];
+  /** The highest moving fraction of the frame, 0 to 1. */
+  peakScore: Scalars['Float']['output'];
+  recording: RecordingStatus;
+  /** Why the recording failed. */
+  recordingError: Maybe<Scalars['String']['output']>;
+  snapshotHeight: Maybe<Scalars['Int']['output']>;
+  /** The best frame (JPEG); null when it could not be saved. */
+  snapshotUrl: Maybe<Scalars['String']['output']>;
+  snapshotWidth: Maybe<Scalars['Int']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+};
+
+export type MotionEventChange = {
+  __typename?: 'MotionEventChange';
+  event: MotionEvent;
+  phase: MotionEventPhase;
+};
+
+export type MotionEventConnection = {
+  __typename?: 'MotionEventConnection';
+  edges: Array<MotionEventEdge>;
+  pageInfo: PageInfo;
+  /** How many events match, over every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type MotionEventEdge = {
+  __typename?: 'MotionEventEdge';
+  cursor: Scalars['String']['output'];
+  node: MotionEvent;
+};
+
+export type MotionEventPhase =
+  /** Motion ended: the event has its end, peak, boxes and best snapshot. */
+  | 'END'
+  /** The clip is written (READY) or failed (FAILED). */
+  | 'SAVED'
+  /** Motion began: the event is stored, with its first snapshot. */
+  | 'START';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Changes the shared settings, validated as a whole: an invalid field changes nothing. */
@@ -75,12 +143,22 @@ export type MutationUpdateStreamArgs = {
   input: StreamSettingsInput;
 };
 
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** One camera by id; null when no camera has that id. */
   camera: Maybe<Camera>;
   /** Every configured camera. */
   cameras: Array<Camera>;
+  /** One motion event by id; null when there is none (never recorded, or deleted by retention). */
+  event: Maybe<MotionEvent>;
+  /** Motion events, newest first, a page at a time: `first` (default 20, at most 200) after the cursor `after`; `since`/`until` bound their start. */
+  events: MotionEventConnection;
   /** The latest frame; the active camera when cameraId is omitted; null before the first frame. */
   snapshot: Maybe<Frame>;
   /** The shared settings every viewer sees and changes. */
@@ -93,9 +171,33 @@ export type QueryCameraArgs = {
 };
 
 
+export type QueryEventArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  cameraId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
 export type QuerySnapshotArgs = {
   cameraId?: InputMaybe<Scalars['ID']['input']>;
 };
+
+export type RecordingStatus =
+  /** Writing the clip failed (a full disk, a write error); capture went on. */
+  | 'FAILED'
+  /** No clip is recorded for this event. */
+  | 'NONE'
+  /** The clip is saved and can be played. */
+  | 'READY'
+  /** Frames are being written. */
+  | 'RECORDING';
 
 export type StreamSettings = {
   __typename?: 'StreamSettings';
@@ -120,6 +222,8 @@ export type Subscription = {
   cameraStatus: Camera;
   /** Frames of a camera; without cameraId, of the active camera, following it as it changes. */
   frames: Frame;
+  /** Motion events as they start, end and have their clip saved; of one camera, or of all when cameraId is omitted. */
+  motionEvents: MotionEventChange;
   /** The shared settings, on every change from any client. */
   streamSettings: StreamSettings;
 };
@@ -129,6 +233,11 @@ export type SubscriptionFramesArgs = {
   cameraId?: InputMaybe<Scalars['ID']['input']>;
   maxFps?: InputMaybe<Scalars['Float']['input']>;
   maxWidth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type SubscriptionMotionEventsArgs = {
+  cameraId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -215,8 +324,16 @@ export type ResolversTypes = ResolversObject<{
   Frame: ResolverTypeWrapper<Frame>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  MotionBox: ResolverTypeWrapper<MotionBox>;
+  MotionEvent: ResolverTypeWrapper<MotionEvent>;
+  MotionEventChange: ResolverTypeWrapper<MotionEventChange>;
+  MotionEventConnection: ResolverTypeWrapper<MotionEventConnection>;
+  MotionEventEdge: ResolverTypeWrapper<MotionEventEdge>;
+  MotionEventPhase: MotionEventPhase;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordingStatus: RecordingStatus;
   StreamSettings: ResolverTypeWrapper<StreamSettings>;
   StreamSettingsInput: StreamSettingsInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -233,7 +350,13 @@ export type ResolversParentTypes = ResolversObject<{
   Frame: Frame;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  MotionBox: MotionBox;
+  MotionEvent: MotionEvent;
+  MotionEventChange: MotionEventChange;
+  MotionEventConnection: MotionEventConnection;
+  MotionEventEdge: MotionEventEdge;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   StreamSettings: StreamSettings;
   StreamSettingsInput: StreamSettingsInput;
@@ -247,6 +370,8 @@ export type CameraResolvers<ContextType = any, ParentType extends ResolversParen
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   measuredFps?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  motion?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  motionDetection?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CameraStatus'], ParentType, ContextType>;
   viewers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -272,13 +397,61 @@ export type FrameResolvers<ContextType = any, ParentType extends ResolversParent
   width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type MotionBoxResolvers<ContextType = any, ParentType extends ResolversParentTypes['MotionBox'] = ResolversParentTypes['MotionBox']> = ResolversObject<{
+  height?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  x?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  y?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type MotionEventResolvers<ContextType = any, ParentType extends ResolversParentTypes['MotionEvent'] = ResolversParentTypes['MotionEvent']> = ResolversObject<{
+  boxes?: Resolver<Array<ResolversTypes['MotionBox']>, ParentType, ContextType>;
+  cameraId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  clipMimeType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  clipSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  clipUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inProgress?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  peakScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  recording?: Resolver<ResolversTypes['RecordingStatus'], ParentType, ContextType>;
+  recordingError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  snapshotHeight?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  snapshotUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  snapshotWidth?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type MotionEventChangeResolvers<ContextType = any, ParentType extends ResolversParentTypes['MotionEventChange'] = ResolversParentTypes['MotionEventChange']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['MotionEvent'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['MotionEventPhase'], ParentType, ContextType>;
+}>;
+
+export type MotionEventConnectionResolvers<ContextType = any, ParentType extends ResolversParentTypes['MotionEventConnection'] = ResolversParentTypes['MotionEventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MotionEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type MotionEventEdgeResolvers<ContextType = any, ParentType extends ResolversParentTypes['MotionEventEdge'] = ResolversParentTypes['MotionEventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MotionEvent'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   updateStream?: Resolver<ResolversTypes['StreamSettings'], ParentType, ContextType, RequireFields<MutationUpdateStreamArgs, 'input'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = any, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   camera?: Resolver<Maybe<ResolversTypes['Camera']>, ParentType, ContextType, RequireFields<QueryCameraArgs, 'id'>>;
   cameras?: Resolver<Array<ResolversTypes['Camera']>, ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['MotionEvent']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
+  events?: Resolver<ResolversTypes['MotionEventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
   snapshot?: Resolver<Maybe<ResolversTypes['Frame']>, ParentType, ContextType, Partial<QuerySnapshotArgs>>;
   stream?: Resolver<ResolversTypes['StreamSettings'], ParentType, ContextType>;
 }>;
@@ -293,6 +466,7 @@ export type StreamSettingsResolvers<ContextType = any, ParentType extends Resolv
 export type SubscriptionResolvers<ContextType = any, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   cameraStatus?: SubscriptionResolver<ResolversTypes['Camera'], "cameraStatus", ParentType, ContextType>;
   frames?: SubscriptionResolver<ResolversTypes['Frame'], "frames", ParentType, ContextType, Partial<SubscriptionFramesArgs>>;
+  motionEvents?: SubscriptionResolver<ResolversTypes['MotionEventChange'], "motionEvents", ParentType, ContextType, Partial<SubscriptionMotionEventsArgs>>;
   streamSettings?: SubscriptionResolver<ResolversTypes['StreamSettings'], "streamSettings", ParentType, ContextType>;
 }>;
 
@@ -301,7 +475,13 @@ export type Resolvers<ContextType = any> = ResolversObject<{
   CameraError?: CameraErrorResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Frame?: FrameResolvers<ContextType>;
+  MotionBox?: MotionBoxResolvers<ContextType>;
+  MotionEvent?: MotionEventResolvers<ContextType>;
+  MotionEventChange?: MotionEventChangeResolvers<ContextType>;
+  MotionEventConnection?: MotionEventConnectionResolvers<ContextType>;
+  MotionEventEdge?: MotionEventEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   StreamSettings?: StreamSettingsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;

@@ -15,6 +15,8 @@ const broken: Camera = {
   height: null,
   measuredFps: 0,
   viewers: 0,
+  motion: false,
+  motionDetection: false,
 };
 
 describe('CameraTile', () => {

@@ -7,7 +7,7 @@ import Controls from './Controls.svelte';
 
 const settings: Settings = { paused: false, fps: 10, activeCameraId: 'synth', quality: 80 };
 const cameras: Camera[] = [
-  { id: 'synth', label: 'Synthetic', status: 'LIVE', error: null, width: 1280, height: 720, measuredFps: 10, viewers: 2 },
+  { id: 'synth', label: 'Synthetic', status: 'LIVE', error: null, width: 1280, height: 720, measuredFps: 10, viewers: 2, motion: false, motionDetection: false },
   {
     id: 'door',
     label: 'Door',
@@ -17,6 +17,8 @@ const cameras: Camera[] = [
     height: null,
     measuredFps: 0,
     viewers: 0,
+    motion: false,
+    motionDetection: false,
   },
 ];
 

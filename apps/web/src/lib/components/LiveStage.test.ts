@@ -6,7 +6,7 @@ import type { Camera } from '../console/cameras.svelte.ts';
 import LiveStage from './LiveStage.svelte';
 import type { FrameSource } from './frame-source.ts';
 
-const camera: Camera = { id: 'synth', label: 'Synthetic', status: 'OPENING', error: null, width: null, height: null, measuredFps: 0, viewers: 1 };
+const camera: Camera = { id: 'synth', label: 'Synthetic', status: 'OPENING', error: null, width: null, height: null, measuredFps: 0, viewers: 1, motion: false, motionDetection: false };
 /** A source that subscribes and never delivers: the stage has no frame. */
 const silent: FrameSource = () => () => {};
 

@@ -10,6 +10,8 @@ const camera = (id: string, status: Camera['status'] = 'LIVE'): Camera => ({
   height: 360,
   measuredFps: 10,
   viewers: 1,
+  motion: false,
+  motionDetection: false,
 });
 
 describe('CameraList', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Camera } from './cameras.svelte.ts';
 import { STALL_MS, stageNotice, type StageInput } from './stage-notice.ts';
 
-const live: Camera = { id: 'synth', label: 'Synthetic', status: 'LIVE', error: null, width: 640, height: 360, measuredFps: 10, viewers: 1 };
+const live: Camera = { id: 'synth', label: 'Synthetic', status: 'LIVE', error: null, width: 640, height: 360, measuredFps: 10, viewers: 1, motion: false, motionDetection: false };
 const broken: Camera = {
   ...live,
   id: 'door',

@@ -16,6 +16,24 @@ export type CameraStatus =
   | 'OPENING'
   | 'PAUSED';
 
+export type MotionEventPhase =
+  /** Motion ended: the event has its end, peak, boxes and best snapshot. */
+  | 'END'
+  /** The clip is written (READY) or failed (FAILED). */
+  | 'SAVED'
+  /** Motion began: the event is stored, with its first snapshot. */
+  | 'START';
+
+export type RecordingStatus =
+  /** Writing the clip failed (a full disk, a write error); capture went on. */
+  | 'FAILED'
+  /** No clip is recorded for this event. */
+  | 'NONE'
+  /** The clip is saved and can be played. */
+  | 'READY'
+  /** Frames are being written. */
+  | 'RECORDING';
+
 export type StreamSettingsInput = {
   activeCameraId?: string | number | null | undefined;
   fps?: number | null | undefined;
@@ -23,17 +41,44 @@ export type StreamSettingsInput = {
   quality?: number | null | undefined;
 };
 
-export type CameraFieldsFragment = { id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, error: { code: CameraErrorCode, message: string, at: string } | null };
+export type CameraFieldsFragment = { id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, motion: boolean, motionDetection: boolean, error: { code: CameraErrorCode, message: string, at: string } | null };
 
 export type CamerasQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CamerasQuery = { cameras: Array<{ id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, error: { code: CameraErrorCode, message: string, at: string } | null }> };
+export type CamerasQuery = { cameras: Array<{ id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, motion: boolean, motionDetection: boolean, error: { code: CameraErrorCode, message: string, at: string } | null }> };
 
 export type CameraStatusChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CameraStatusChangedSubscription = { cameraStatus: { id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, error: { code: CameraErrorCode, message: string, at: string } | null } };
+export type CameraStatusChangedSubscription = { cameraStatus: { id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, motion: boolean, motionDetection: boolean, error: { code: CameraErrorCode, message: string, at: string } | null } };
+
+export type MotionEventFieldsFragment = { id: string, cameraId: string, startedAt: string, endedAt: string | null, inProgress: boolean, peakScore: number, snapshotUrl: string | null, snapshotWidth: number | null, snapshotHeight: number | null, recording: RecordingStatus, recordingError: string | null, clipUrl: string | null, clipMimeType: string | null, clipSeconds: number | null, boxes: Array<{ x: number, y: number, width: number, height: number }> };
+
+export type EventsQueryVariables = Exact<{
+  cameraId?: string | number | null | undefined;
+  since?: string | null | undefined;
+  until?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type EventsQuery = { events: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, cameraId: string, startedAt: string, endedAt: string | null, inProgress: boolean, peakScore: number, snapshotUrl: string | null, snapshotWidth: number | null, snapshotHeight: number | null, recording: RecordingStatus, recordingError: string | null, clipUrl: string | null, clipMimeType: string | null, clipSeconds: number | null, boxes: Array<{ x: number, y: number, width: number, height: number }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type EventQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EventQuery = { event: { id: string, cameraId: string, startedAt: string, endedAt: string | null, inProgress: boolean, peakScore: number, snapshotUrl: string | null, snapshotWidth: number | null, snapshotHeight: number | null, recording: RecordingStatus, recordingError: string | null, clipUrl: string | null, clipMimeType: string | null, clipSeconds: number | null, boxes: Array<{ x: number, y: number, width: number, height: number }> } | null };
+
+export type MotionEventsSubscriptionVariables = Exact<{
+  cameraId?: string | number | null | undefined;
+}>;
+
+
+export type MotionEventsSubscription = { motionEvents: { phase: MotionEventPhase, event: { id: string, cameraId: string, startedAt: string, endedAt: string | null, inProgress: boolean, peakScore: number, snapshotUrl: string | null, snapshotWidth: number | null, snapshotHeight: number | null, recording: RecordingStatus, recordingError: string | null, clipUrl: string | null, clipMimeType: string | null, clipSeconds: number | null, boxes: Array<{ x: number, y: number, width: number, height: number }> } } };
 
 export type FrameFieldsFragment = { cameraId: string, seq: number, capturedAt: string, width: number, height: number, mimeType: string, data: string };
 
@@ -104,8 +149,34 @@ export const CameraFieldsFragmentDoc = new TypedDocumentString(`
   height
   measuredFps
   viewers
+  motion
+  motionDetection
 }
     `, {"fragmentName":"CameraFields"}) as unknown as TypedDocumentString<CameraFieldsFragment, unknown>;
+export const MotionEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MotionEventFields on MotionEvent {
+  id
+  cameraId
+  startedAt
+  endedAt
+  inProgress
+  peakScore
+  boxes {
+    x
+    y
+    width
+    height
+  }
+  snapshotUrl
+  snapshotWidth
+  snapshotHeight
+  recording
+  recordingError
+  clipUrl
+  clipMimeType
+  clipSeconds
+}
+    `, {"fragmentName":"MotionEventFields"}) as unknown as TypedDocumentString<MotionEventFieldsFragment, unknown>;
 export const FrameFieldsFragmentDoc = new TypedDocumentString(`
     fragment FrameFields on Frame {
   cameraId
@@ -144,6 +215,8 @@ export const CamerasDocument = new TypedDocumentString(`
   height
   measuredFps
   viewers
+  motion
+  motionDetection
 }`) as unknown as TypedDocumentString<CamerasQuery, CamerasQueryVariables>;
 export const CameraStatusChangedDocument = new TypedDocumentString(`
     subscription CameraStatusChanged {
@@ -164,7 +237,112 @@ export const CameraStatusChangedDocument = new TypedDocumentString(`
   height
   measuredFps
   viewers
+  motion
+  motionDetection
 }`) as unknown as TypedDocumentString<CameraStatusChangedSubscription, CameraStatusChangedSubscriptionVariables>;
+export const EventsDocument = new TypedDocumentString(`
+    query Events($cameraId: ID, $since: DateTime, $until: DateTime, $first: Int, $after: String) {
+  events(
+    cameraId: $cameraId
+    since: $since
+    until: $until
+    first: $first
+    after: $after
+  ) {
+    edges {
+      cursor
+      node {
+        ...MotionEventFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    fragment MotionEventFields on MotionEvent {
+  id
+  cameraId
+  startedAt
+  endedAt
+  inProgress
+  peakScore
+  boxes {
+    x
+    y
+    width
+    height
+  }
+  snapshotUrl
+  snapshotWidth
+  snapshotHeight
+  recording
+  recordingError
+  clipUrl
+  clipMimeType
+  clipSeconds
+}`) as unknown as TypedDocumentString<EventsQuery, EventsQueryVariables>;
+export const EventDocument = new TypedDocumentString(`
+    query Event($id: ID!) {
+  event(id: $id) {
+    ...MotionEventFields
+  }
+}
+    fragment MotionEventFields on MotionEvent {
+  id
+  cameraId
+  startedAt
+  endedAt
+  inProgress
+  peakScore
+  boxes {
+    x
+    y
+    width
+    height
+  }
+  snapshotUrl
+  snapshotWidth
+  snapshotHeight
+  recording
+  recordingError
+  clipUrl
+  clipMimeType
+  clipSeconds
+}`) as unknown as TypedDocumentString<EventQuery, EventQueryVariables>;
+export const MotionEventsDocument = new TypedDocumentString(`
+    subscription MotionEvents($cameraId: ID) {
+  motionEvents(cameraId: $cameraId) {
+    phase
+    event {
+      ...MotionEventFields
+    }
+  }
+}
+    fragment MotionEventFields on MotionEvent {
+  id
+  cameraId
+  startedAt
+  endedAt
+  inProgress
+  peakScore
+  boxes {
+    x
+    y
+    width
+    height
+  }
+  snapshotUrl
+  snapshotWidth
+  snapshotHeight
+  recording
+  recordingError
+  clipUrl
+  clipMimeType
+  clipSeconds
+}`) as unknown as TypedDocumentString<MotionEventsSubscription, MotionEventsSubscriptionVariables>;
 export const FramesDocument = new TypedDocumentString(`
     subscription Frames($cameraId: ID, $maxFps: Float, $maxWidth: Int) {
   frames(cameraId: $cameraId, maxFps: $maxFps, maxWidth: $maxWidth) {
