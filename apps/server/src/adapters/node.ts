@@ -191,7 +191,9 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   const sockets = new Set<Socket>();
   const streaming = new Set<ServerResponse>();
 
-  const server = createServer((req, res) => {
+  // 16 KiB write buffers, as Node 20 has by default (Node 22+ has 64 KiB): a stalled
+  // MJPEG or SSE client then holds about one part, whatever the Node version.
+  const server = createServer({ highWaterMark: 16 * 1024 }, (req, res) => {
     const request = toRequest(req, res, origin);
     app
       .fetch(request, { address: clientAddress(req.socket) })
