@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `pnpm test:deno`: proves the workspace under Deno 2 (the `deno` npm package).
+#  0. The server and what it imports are built (turbo; a no-op when nothing changed).
 #  1. @servercam/core is JSR-ready: `deno publish --dry-run` (type check, no slow types).
 #  2. The TypeScript sources Deno runs type-check under Deno (worker entry points included).
 #  3. `deno test` runs runtime-tests/deno/: the core on the synthetic backend, and the
@@ -14,6 +15,10 @@ deno=node_modules/deno/deno
 [ -n "$deno" ] || { echo "deno not found: run 'node scripts/setup.mjs' (deno is a root devDependency)" >&2; exit 1; }
 export NO_COLOR=1
 echo "::: $("$deno" --version | head -1)"
+
+# The server imports @servercam/core and @servercam/schema as packages (their dist/).
+echo "::: build (cached by turbo)"
+node_modules/.bin/turbo run build --filter=@servercam/server --output-logs=errors-only
 
 echo "::: deno publish --dry-run (packages/core)"
 (cd packages/core && "../../$deno" publish --dry-run --allow-dirty 2>&1 | grep -v '^   file:///' )
