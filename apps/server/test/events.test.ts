@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventChange } from '../src/events/hub.ts';
-import { closeAll, httpRequest, type Running, startServer, until } from './helpers/clients.ts';
+import { closeAll, httpRequest, next, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 import { jpegSize, tempDir } from './helpers/media.ts';
 import { makeMotionVideo, probe } from './helpers/motion-media.ts';
 
@@ -73,11 +73,20 @@ describe('a moving square after a still period', () => {
   let changes: EventChange[];
   let node: EventNode;
 
-  it('gives exactly one stored event, at the right times, with a box around the square', async () => {
+  it('gives exactly one stored event, at the right times, with a box around the square, told live over graphql-ws', async () => {
     const served = await serveWithMotion(makeMotionVideo({ seconds: 7, moveFrom: 2, moveTo: 4 }));
     running = served.running;
     changes = served.changes;
     t0 = served.t0();
+    const live = wsSubscribe<{ motionEvents: { phase: string; event: { id: string; recording: string } } }>(
+      wsClient(running.wsUrl),
+      'subscription { motionEvents(cameraId: "yard") { phase event { id recording } } }',
+    );
+    const started = await next(live, 10_000, 'a START over graphql-ws');
+    expect(started.data?.motionEvents).toMatchObject({ phase: 'START', event: { recording: 'RECORDING' } });
+    expect((await next(live, 10_000, 'an END')).data?.motionEvents.phase).toBe('END');
+    expect((await next(live, 20_000, 'SAVED')).data?.motionEvents).toMatchObject({ phase: 'SAVED', event: { recording: 'READY' } });
+    await live.return?.();
     await until(() => changes.some((change) => change.phase === 'saved'), 'the clip to be saved', 20_000);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, t0 + 7500 - Date.now())));
     const result = await httpRequest<EventsData>(running.url, EVENTS, { cameraId: 'yard' });

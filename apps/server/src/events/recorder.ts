@@ -122,7 +122,7 @@ export class CameraRecorder {
         this.#writer = writer;
       },
       (error: Error) => {
-        recording.failure = error;
+        recording.failure = new Error(`Cannot create the clip directory ${dirname(path)}: ${error.message}`, { cause: error });
       },
     );
     this.#recording = recording;
