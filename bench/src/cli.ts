@@ -6,7 +6,7 @@
  * temporary directory; it checks that each scenario runs and reports, and
  * asserts no timing.
  *
- *   node dist/cli.js [--smoke] [--out DIR] [--only fanout,pipeline,variants,slow]
+ *   node dist/cli.js [--smoke] [--out DIR] [--only fanout,pipeline,variants,slow] [--ns 1,10,200]
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     smoke: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    ns: { type: 'string' },
   },
 });
 const smoke = values.smoke ?? false;
@@ -33,9 +34,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = values.out ?? (smoke ? join(tmpdir(), 'servercam-bench-smoke') : join(ROOT, 'docs'));
 const only = new Set((values.only ?? 'pipeline,fanout,variants,slow').split(','));
 
-const config = smoke
+const config: {
+  ns: number[]; warmup: number; seconds: number; idle: number; variantClients: number; slowHealthy: number;
+  slowStalled: number; slowSeconds: number; pipelineSeconds: number; sizes: string[];
+} = smoke
   ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'] }
   : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 4, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'] };
+
+if (values.ns) config.ns = values.ns.split(',').map(Number);
 
 const CAMERA = { source: 'synthetic:1280x720@30', fps: 30, quality: 80 };
 const log = (line: string): void => console.log(`[bench] ${line}`);

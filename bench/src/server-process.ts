@@ -26,15 +26,18 @@ if (spec.kind === 'naive') {
   close = () => naive.close();
   send({ type: 'ready', url: naive.url });
 } else {
-  const server = createServer({
+  const options = {
     cameras: [{ id: 'cam', label: 'Bench', source: spec.source }],
     fps: spec.fps,
     quality: spec.quality,
     host: '127.0.0.1',
     port: 0,
-    uiDir: false,
+    uiDir: false as const,
     logger: silentLogger(),
-  });
+    // Every load client comes from 127.0.0.1: lift the per-address connection limit (issue 6).
+    limits: { maxConnectionsPerAddress: 100_000 },
+  };
+  const server = createServer(options);
   const { url } = await server.listen();
   stream = server.stream;
   framesDropped = () => server.stats().subscriptions.framesDropped + server.stats().mjpeg.partsDropped;

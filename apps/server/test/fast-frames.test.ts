@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { frameMessageCount } from '../src/frames/messages.ts';
-import { closeAll, next, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
+import { closeAll, next, type Running, sseEvents, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 
 let running: Running;
 
@@ -59,6 +59,23 @@ it('sends each subscription its own id, frames in order, on a raw graphql-transp
   await until(() => running.server.stats().subscriptions.frames === 1, 'the completed subscription to be released');
   ws.close();
   await until(() => running.server.stats().subscriptions.frames === 0, 'the closed socket\'s subscription to be released');
+});
+
+it('over SSE, streams the shared bytes: only the selected fields, seq increasing, one execution per frame', async () => {
+  const executions = frameMessageCount();
+  const events = sseEvents(running.url, 'subscription { frames(maxWidth: 64) { seq w: width } }');
+  const seqs: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const event = await next(events);
+    expect(event.event).toBe('next');
+    const result = JSON.parse(event.data) as { data: { frames: { seq: number; w: number } } };
+    expect(Object.keys(result.data.frames)).toEqual(['seq', 'w']);
+    expect(result.data.frames.w).toBe(64);
+    seqs.push(result.data.frames.seq);
+  }
+  await events.return(undefined);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  expect(frameMessageCount() - executions).toBeGreaterThanOrEqual(4);
 });
 
 it('completes fast-path subscriptions on shutdown of the subscriptions', async () => {

@@ -17,6 +17,7 @@ import {
 import type { Logger } from '../logger.ts';
 import type { Limits } from '../security/limits.ts';
 import { useMutationRateLimit, useOperationLimits, useRoles } from '../security/plugins.ts';
+import { useSseFrames } from '../transports/sse-frames.ts';
 import type { ServerContext } from './context.ts';
 import { resolvers } from './resolvers.ts';
 
@@ -123,6 +124,6 @@ export function createServercamYoga(
     logging: yogaLogger(logger.child({ component: 'graphql' })),
     // Unexpected errors reach clients as "Unexpected error." with no stack or path, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
-    plugins: [useOperationLimits(limits), useRoles(), useMutationRateLimit(limits.mutationsPerMinute)],
+    plugins: [useOperationLimits(limits), useRoles(), useMutationRateLimit(limits.mutationsPerMinute), useSseFrames()],
   });
 }
