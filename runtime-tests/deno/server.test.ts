@@ -3,7 +3,9 @@
  * (apps/server/src/cli.ts) run by Deno, as `pnpm servercam:deno serve` does,
  * with synthetic cameras, and real clients on loopback: GraphQL over HTTP,
  * frames over graphql-ws and SSE, snapshots and MJPEG. An OpenCV camera
- * reports BACKEND_UNAVAILABLE with the reason.
+ * reports BACKEND_UNAVAILABLE with the reason. Run once per capture
+ * isolation: a supervised child process (itself a Deno process) and a worker
+ * thread.
  *
  * Needs the workspace built (`pnpm build`): the server imports
  * @servercam/core and @servercam/schema as packages.
@@ -35,7 +37,7 @@ function assertJpegFrames(frames: readonly Frame[], cameraId: string, size: { wi
   for (let i = 1; i < frames.length; i++) assert.ok(frames[i]!.seq > frames[i - 1]!.seq, `seq ${frames[i]!.seq} after ${frames[i - 1]!.seq}`);
 }
 
-Deno.test('servercam serve, run by Deno', async (t) => {
+async function servesUnderDeno(t: Deno.TestContext, isolation: 'process' | 'worker'): Promise<void> {
   const video = await makeVideo(320, 240);
   await using server = await serveWithDeno([
     '--host', '127.0.0.1',
@@ -44,6 +46,7 @@ Deno.test('servercam serve, run by Deno', async (t) => {
     '--camera', 'side=synthetic:160x120@20',
     '--camera', `file=${video}`,
     '--fps', '20',
+    '--isolation', isolation,
   ]);
 
   await t.step('answers a GraphQL query over HTTP', async () => {
@@ -130,4 +133,9 @@ Deno.test('servercam serve, run by Deno', async (t) => {
   });
 
   await Deno.remove(video.slice(0, video.lastIndexOf('/')), { recursive: true });
-});
+}
+
+// The same behaviours with capture in a supervised child process (a Deno process too) and in a worker thread.
+for (const isolation of ['process', 'worker'] as const) {
+  Deno.test(`servercam serve --isolation ${isolation}, run by Deno`, (t) => servesUnderDeno(t, isolation));
+}
