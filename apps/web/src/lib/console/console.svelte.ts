@@ -20,6 +20,7 @@ import { ConnectionState } from '../graphql/connection.svelte.ts';
 import type { Document } from '../graphql/document.ts';
 import type { OperationError } from '../graphql/errors.ts';
 import { request } from '../graphql/http.ts';
+import { needsSignIn } from '../auth/session.ts';
 import { LiveClient, graphqlWsUrl, type Unsubscribe } from '../graphql/ws.ts';
 import { CameraList } from './cameras.svelte.ts';
 import { SettingsModel, type SettingsPatch } from './settings.svelte.ts';
@@ -31,6 +32,8 @@ export interface ConsoleOptions {
   readonly origin: string;
   /** How often camera figures (measured fps, viewers) are refreshed, in ms. */
   readonly refreshMs?: number | undefined;
+  /** The server wants a sign-in (HTTP 401 / `UNAUTHENTICATED`, or the WebSocket closed with 4401). */
+  readonly onUnauthenticated?: (() => void) | undefined;
 }
 
 export class ServercamConsole {
@@ -44,6 +47,8 @@ export class ServercamConsole {
   #live: LiveClient | null = null;
   #stops: Unsubscribe[] = [];
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
+  #onUnauthenticated: (() => void) | undefined;
+  #signInAsked = false;
 
   /** The active camera, once settings and cameras are known. */
   get activeCamera() {
@@ -59,7 +64,9 @@ export class ServercamConsole {
       url: graphqlWsUrl(origin),
       connection: this.connection,
       onConnected: () => void this.refresh(),
+      onUnauthenticated: () => this.#unauthenticated(),
     });
+    this.#onUnauthenticated = options.onUnauthenticated;
     this.#stops.push(
       this.#live.subscribe(StreamSettingsChangedDocument, {}, { next: (data) => this.settings.applyServer(data.streamSettings) }),
       this.#live.subscribe(CameraStatusChangedDocument, {}, { next: (data) => this.cameras.upsert(data.cameraStatus) }),
@@ -81,6 +88,7 @@ export class ServercamConsole {
       this.loadError = null;
     } catch (error) {
       this.loadError = (error as OperationError).message;
+      if (needsSignIn(error as OperationError)) this.#unauthenticated();
     }
   }
 
@@ -90,6 +98,7 @@ export class ServercamConsole {
       this.settings.applyServer(stream);
     } catch (error) {
       this.loadError = (error as OperationError).message;
+      if (needsSignIn(error as OperationError)) this.#unauthenticated();
     }
   }
 
@@ -115,6 +124,13 @@ export class ServercamConsole {
   /** The latest frame of a camera; null before its first frame. */
   async snapshot(cameraId: string): Promise<Frame | null> {
     return (await this.query(SnapshotDocument, { cameraId })).snapshot;
+  }
+
+  /** Asks for a sign-in once. */
+  #unauthenticated(): void {
+    if (this.#signInAsked) return;
+    this.#signInAsked = true;
+    this.#onUnauthenticated?.();
   }
 
   async stop(): Promise<void> {
