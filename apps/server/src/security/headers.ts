@@ -65,8 +65,10 @@ export async function withSecurityHeaders(response: Response): Promise<Response>
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(BASE_HEADERS)) if (!headers.has(name)) headers.set(name, value);
   const init = { status: response.status, statusText: response.statusText, headers };
-  if (!(headers.get('content-type') ?? '').startsWith('text/html')) return new Response(response.body, init);
-  const html = response.body ? await response.text() : '';
+  // A 304 or HEAD carries no page: no CSP either (a 304's headers replace the cached ones, and a CSP
+  // computed from no page would name none of its scripts).
+  if (!(headers.get('content-type') ?? '').startsWith('text/html') || !response.body) return new Response(response.body, init);
+  const html = await response.text();
   let extra = pages.get(html);
   if (!extra) {
     extra = pageHeaders(html);
@@ -75,5 +77,5 @@ export async function withSecurityHeaders(response: Response): Promise<Response>
   }
   for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   headers.delete('content-length');
-  return new Response(response.body ? html : null, init);
+  return new Response(html, init);
 }

@@ -13,6 +13,8 @@ export interface ServeOptions {
   readonly cameras: readonly string[];
   readonly port?: number | undefined;
   readonly fps?: number | undefined;
+  /** Extra environment variables (e.g. SERVERCAM_OPERATOR_TOKEN). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -42,7 +44,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const args = [SERVER_CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--ui-dir', UI_DIR, '--log-level', 'warn'];
   if (options.fps !== undefined) args.push('--fps', String(options.fps));
   for (const camera of options.cameras) args.push('--camera', camera);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
