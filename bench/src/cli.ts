@@ -7,6 +7,7 @@
  * asserts no timing.
  *
  *   node dist/cli.js [--smoke] [--out DIR] [--only fanout,pipeline,variants,slow] [--ns 1,10,200]
+ *   node dist/cli.js --report-only   # re-renders docs/benchmarks.md from docs/benchmarks.json (after editing analysis.md)
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     only: { type: 'string' },
     ns: { type: 'string' },
+    'report-only': { type: 'boolean', default: false },
   },
 });
 const smoke = values.smoke ?? false;
@@ -58,7 +60,7 @@ function check(what: string, result: RunResult): void {
   if (result.errors.length > 0) problems.push(`${what}: ${result.errors.slice(0, 3).join('; ')}`);
 }
 
-const report: Report = {
+let report: Report = {
   smoke,
   date: started.toISOString(),
   machine: machineInfo(),
@@ -72,6 +74,13 @@ const report: Report = {
   slow: undefined,
   pipelineError: undefined,
 };
+
+const jsonFile = join(outDir, 'benchmarks.json');
+const reportOnly = values['report-only'] ?? false;
+if (reportOnly) {
+  report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+  only.clear();
+}
 
 if (only.has('pipeline')) {
   log(`pipeline: ${config.sizes.join(', ')}, ${config.pipelineSeconds} s per run`);
@@ -156,14 +165,17 @@ if (needServers) {
   }
 }
 
-report.loadAfter = loadavg();
-report.durationSeconds = (Date.now() - started.getTime()) / 1000;
+if (!reportOnly) {
+  report.loadAfter = loadavg();
+  report.durationSeconds = (Date.now() - started.getTime()) / 1000;
+}
 mkdirSync(outDir, { recursive: true });
+writeFileSync(jsonFile, `${JSON.stringify(report, null, 1)}\n`);
 const analysisFile = join(ROOT, 'bench', 'analysis.md');
 const analysis = !smoke && existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : '';
 const chartName = 'benchmarks-fanout.svg';
 if (report.fanout.length > 0) {
-  const ns = config.ns;
+  const ns = report.config.ns;
   const pick = (server: string, transport: Transport, field: 'netCpuPerFrameUs' | 'fpsMean') =>
     ns.map((n) => report.fanout.find((r) => r.server === server && r.transport === transport && r.clients === n)?.[field]);
   const series = [
