@@ -1,0 +1,121 @@
+/**
+ * Exposure: the CLI refuses to listen beyond loopback with no token (exit 2,
+ * a clear message), unless --insecure-no-auth; tokens come from the config
+ * file or SERVERCAM_VIEWER_TOKEN / SERVERCAM_OPERATOR_TOKEN, are checked, and
+ * never printed.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkExposure, isLoopbackHost, parseConfig, withEnvTokens } from '../src/index.ts';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
+
+/** Runs the CLI until it exits or `ms` pass (then SIGTERM); its exit code and output. */
+function run(args: string[], env: Record<string, string> = {}, ms = 8000): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '', FORCE_COLOR: '0', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** Starts the CLI and resolves with its output once it logged that it listens, then stops it. */
+async function startsListening(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const child = spawn(process.execPath, [cli, ...args, '--port', '0', '--log-level', 'info'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '', FORCE_COLOR: '0', ...env },
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 15 s:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('"graphiql"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`exited early:\n${output}`));
+    });
+  });
+  child.kill('SIGTERM');
+  await exited;
+  return output;
+}
+
+describe('servercam serve', () => {
+  it('refuses to listen on 0.0.0.0 without a token, with exit code 2 and a clear message', async () => {
+    const { code, output } = await run(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(code).toBe(2);
+    expect(output).toMatch(/Refusing to listen on 0\.0\.0\.0 without authentication/);
+    expect(output).toMatch(/SERVERCAM_VIEWER_TOKEN/);
+    expect(output).toMatch(/--insecure-no-auth/);
+  });
+
+  it('listens on 0.0.0.0 with --insecure-no-auth', async () => {
+    expect(await startsListening(['serve', '--host', '0.0.0.0', '--insecure-no-auth'])).toContain('"graphiql"');
+  });
+
+  it('listens on 0.0.0.0 with a token from the env, and never prints the token', async () => {
+    const token = 'env-operator-token-0123456789abcdef';
+    const output = await startsListening(['serve', '--host', '0.0.0.0'], { SERVERCAM_OPERATOR_TOKEN: token });
+    expect(output).not.toContain(token);
+  });
+
+  it('refuses a short token from the env with exit code 2, naming the variable but not the token', async () => {
+    const { code, output } = await run(['serve'], { SERVERCAM_VIEWER_TOKEN: 'short-secret' });
+    expect(code).toBe(2);
+    expect(output).toContain('SERVERCAM_VIEWER_TOKEN');
+    expect(output).not.toContain('short-secret');
+  });
+
+  it('refuses an invalid limit in the config file, naming the key', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'servercam-config-')), 'servercam.json');
+    writeFileSync(file, JSON.stringify({ limits: { maxDepth: 0 } }));
+    const { code, output } = await run(['serve', '--config', file]);
+    expect(code).toBe(2);
+    expect(output).toContain('"limits.maxDepth"');
+  });
+});
+
+describe('exposure and tokens', () => {
+  it('knows the loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'camera.lan', '10.0.0.1']) expect(isLoopbackHost(host)).toBe(false);
+  });
+
+  it('refuses a non-loopback bind with no auth, and allows it with auth or the explicit opt-out', () => {
+    expect(() => checkExposure('192.168.1.10', false, false)).toThrow(/Refusing to listen/);
+    expect(() => checkExposure('192.168.1.10', true, false)).not.toThrow();
+    expect(() => checkExposure('192.168.1.10', false, true)).not.toThrow();
+    expect(() => checkExposure('127.0.0.1', false, false)).not.toThrow();
+  });
+
+  it('takes tokens from the config file, and the env over them', () => {
+    const config = parseConfig({ auth: { viewerToken: 'file-viewer-token-0123456789', operatorToken: 'file-operator-token-0123456789' } }, 'x.json', '/');
+    expect(withEnvTokens(config, { SERVERCAM_OPERATOR_TOKEN: 'env-operator-token-0123456789' }).auth).toEqual({
+      viewerToken: 'file-viewer-token-0123456789',
+      operatorToken: 'env-operator-token-0123456789',
+    });
+    expect(() => parseConfig({ auth: { adminToken: 'x' } }, 'x.json', '/')).toThrow(/"auth.adminToken"/);
+  });
+});
