@@ -18,9 +18,10 @@ import {
   type CaptureTuning,
   InvalidSettings,
   type ProcessSupervision,
-  ServerVideoStream,
   type StreamSettingsPatch,
 } from '@servercam/core';
+import type { FrameBus } from './bus/bus.ts';
+import { createInProcessBus } from './bus/in-process.ts';
 import { CameraDirectory } from './cameras.ts';
 import { EventHub } from './events/hub.ts';
 import { EVENT_ROUTE, eventFileResponse } from './events/routes.ts';
@@ -87,6 +88,11 @@ export interface AppOptions {
   readonly dataDir?: string | undefined;
   /** Retention and recording of motion events. */
   readonly events?: EventsOptions | undefined;
+  /**
+   * Where frames, status and settings come from. Default: cameras captured in this
+   * process (`cameras`, `fps`...). A gateway passes a Redis bus (bus/redis-gateway.ts).
+   */
+  readonly bus?: FrameBus | undefined;
 }
 
 /** Who is calling an HTTP route: the adapter knows the client's address. */
@@ -104,7 +110,7 @@ export interface AppStats {
 const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg)$/;
 
 export class ServercamApp implements AsyncDisposable {
-  readonly stream: ServerVideoStream;
+  readonly stream: FrameBus;
   readonly cameras: CameraDirectory;
   readonly subscriptions: Subscriptions;
   readonly yoga: ServercamYoga;
@@ -126,7 +132,7 @@ export class ServercamApp implements AsyncDisposable {
   constructor(options: AppOptions = {}) {
     this.logger = options.logger ?? silentLogger();
     const cameras = options.cameras && options.cameras.length > 0 ? options.cameras : DEFAULT_CAMERAS;
-    this.stream = new ServerVideoStream({
+    this.stream = options.bus ?? createInProcessBus({
       cameras,
       fps: options.fps,
       quality: options.quality,

@@ -13,16 +13,16 @@ import {
   type CameraErrorInfo,
   type CameraInfo,
   isServercamError,
-  type ServerVideoStream,
 } from '@servercam/core';
+import type { FrameBus } from './bus/bus.ts';
 
 export class CameraDirectory {
-  readonly #stream: ServerVideoStream;
+  readonly #stream: FrameBus;
   readonly #openErrors = new Map<string, CameraErrorInfo>();
   readonly #listeners = new Set<(camera: CameraInfo) => void>();
   readonly #off: () => void;
 
-  constructor(stream: ServerVideoStream) {
+  constructor(stream: FrameBus) {
     this.#stream = stream;
     this.#off = stream.on('status', (info) => {
       if (info.status !== 'idle' || info.error) this.#openErrors.delete(info.id);

@@ -6,7 +6,8 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CameraInfo, Frame, FrameRequest, ServerVideoStream, StreamSettings } from '@servercam/core';
+import type { CameraInfo, Frame, FrameRequest, StreamSettings } from '@servercam/core';
+import type { FrameBus } from './bus/bus.ts';
 import type { CameraDirectory } from './cameras.ts';
 import { KeyedLatestIterator } from './keyed-latest.ts';
 
@@ -43,14 +44,14 @@ interface Live {
 }
 
 export class Subscriptions {
-  readonly #stream: ServerVideoStream;
+  readonly #stream: FrameBus;
   readonly #cameras: CameraDirectory;
   readonly #live = new Set<Live>();
   readonly #extra = new Set<() => void>();
   #framesDropped = 0;
   #closed = false;
 
-  constructor(stream: ServerVideoStream, cameras: CameraDirectory) {
+  constructor(stream: FrameBus, cameras: CameraDirectory) {
     this.#stream = stream;
     this.#cameras = cameras;
   }

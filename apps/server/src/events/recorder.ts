@@ -7,7 +7,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Frame, ServerVideoStream } from '@servercam/core';
+import type { Frame } from '@servercam/core';
+import type { FrameBus } from '../bus/bus.ts';
 import { type ClipFormat, type ClipInfo, type ClipWriter, createClipWriter, MIME_TYPES } from './clip-writer.ts';
 
 export interface RecorderOptions {
@@ -64,14 +65,14 @@ interface Recording {
 
 export class CameraRecorder {
   readonly cameraId: string;
-  readonly #stream: ServerVideoStream;
+  readonly #stream: FrameBus;
   readonly #options: RecorderOptions;
   readonly #preRoll: PreRoll;
   #unsubscribe: (() => void) | undefined;
   #recording: Recording | undefined;
   #writer: ClipWriter | undefined;
 
-  constructor(stream: ServerVideoStream, cameraId: string, options: RecorderOptions) {
+  constructor(stream: FrameBus, cameraId: string, options: RecorderOptions) {
     this.#stream = stream;
     this.cameraId = cameraId;
     this.#options = options;

@@ -6,7 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { CameraConfig, MotionEvent, ServerVideoStream } from '@servercam/core';
+import type { CameraConfig, MotionEvent } from '@servercam/core';
+import type { FrameBus } from '../bus/bus.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { type ClipFormat, pickFormat } from './clip-writer.ts';
 import { type EventChange, EventHub } from './hub.ts';
@@ -47,7 +48,7 @@ export class EventService implements AsyncDisposable {
   readonly store: EventStore;
   readonly dataDir: string;
   readonly clipFormat: ClipFormat | 'none';
-  readonly #stream: ServerVideoStream;
+  readonly #stream: FrameBus;
   readonly #logger: Logger;
   readonly #limits: RetentionLimits;
   readonly #recorders = new Map<string, CameraRecorder>();
@@ -63,7 +64,7 @@ export class EventService implements AsyncDisposable {
   #closed = false;
 
   constructor(
-    stream: ServerVideoStream,
+    stream: FrameBus,
     cameras: readonly CameraConfig[],
     options: EventsOptions = {},
     logger: Logger = silentLogger(),

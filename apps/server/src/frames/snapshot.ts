@@ -5,7 +5,8 @@
  * and takes the first frame.
  * @module
  */
-import type { Frame, ServerVideoStream } from '@servercam/core';
+import type { Frame } from '@servercam/core';
+import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 
 export interface SnapshotOptions {
@@ -19,7 +20,7 @@ export interface SnapshotOptions {
  * yet, the camera is in error, or it is paused before its first frame.
  */
 export async function takeSnapshot(
-  stream: ServerVideoStream,
+  stream: FrameBus,
   cameras: CameraDirectory,
   cameraId: string,
   options: SnapshotOptions,

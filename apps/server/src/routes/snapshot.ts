@@ -4,7 +4,7 @@
  * its first frame) gets 503 with `Retry-After`.
  * @module
  */
-import type { ServerVideoStream } from '@servercam/core';
+import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
 import { isoTime } from '../frames/serialize.ts';
@@ -12,7 +12,7 @@ import { errorResponse } from './http.ts';
 
 export async function snapshotResponse(
   request: Request,
-  stream: ServerVideoStream,
+  stream: FrameBus,
   cameras: CameraDirectory,
   cameraId: string,
   waitMs: number,

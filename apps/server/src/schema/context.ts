@@ -2,14 +2,14 @@
  * What every resolver receives.
  * @module
  */
-import type { ServerVideoStream } from '@servercam/core';
+import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import type { EventHub } from '../events/hub.ts';
 import type { EventService } from '../events/service.ts';
 import type { Subscriptions } from '../subscriptions.ts';
 
 export interface ServerContext {
-  readonly stream: ServerVideoStream;
+  readonly stream: FrameBus;
   readonly cameras: CameraDirectory;
   readonly subscriptions: Subscriptions;
   /** How long a snapshot waits for the first frame of a camera that is not capturing yet. */

@@ -19,3 +19,8 @@ export function badUserInput(message: string, argument: string, field?: string):
 export function unknownCamera(cameraId: string, known: readonly string[], argument = 'cameraId'): GraphQLError {
   return badUserInput(`Unknown camera "${cameraId}": the configured cameras are ${known.map((id) => `"${id}"`).join(', ')}`, argument);
 }
+
+/** The capture cannot be reached (a gateway whose capture node or Redis is down): nothing changed, try again. */
+export function captureUnavailable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'CAPTURE_UNAVAILABLE' } });
+}

@@ -11,7 +11,8 @@ import type { EventChange } from '../events/hub.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
 import { toGraphQLFrame } from '../frames/serialize.ts';
 import type { ResolverContext } from './context.ts';
-import { badUserInput, unknownCamera } from './errors.ts';
+import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
+import { BusUnavailable } from '../bus/bus.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
 
@@ -57,11 +58,12 @@ export const resolvers: Resolvers<ResolverContext> = {
     },
   },
   Mutation: {
-    updateStream: (_parent, { input }, context) => {
+    updateStream: async (_parent, { input }, context) => {
       try {
-        return toGraphQLSettings(context.stream.update(patchOf(input)));
+        return toGraphQLSettings(await context.stream.update(patchOf(input)));
       } catch (error) {
         if (error instanceof InvalidSettings) throw badUserInput(error.message, 'input', error.field);
+        if (error instanceof BusUnavailable) throw captureUnavailable(error.message);
         throw error;
       }
     },

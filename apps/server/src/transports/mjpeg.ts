@@ -8,7 +8,8 @@
  * frames for that client are dropped instead of queued.
  * @module
  */
-import type { Frame, ServerVideoStream } from '@servercam/core';
+import type { Frame } from '@servercam/core';
+import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import { MJPEG_BOUNDARY, mjpegPart } from '../frames/serialize.ts';
 import type { Subscriptions } from '../subscriptions.ts';
@@ -21,14 +22,14 @@ export interface MjpegStats {
 }
 
 export class MjpegStreams {
-  readonly #stream: ServerVideoStream;
+  readonly #stream: FrameBus;
   readonly #cameras: CameraDirectory;
   readonly #subscriptions: Subscriptions;
   #clients = 0;
   #sent = 0;
   #dropped = 0;
 
-  constructor(stream: ServerVideoStream, cameras: CameraDirectory, subscriptions: Subscriptions) {
+  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions) {
     this.#stream = stream;
     this.#cameras = cameras;
     this.#subscriptions = subscriptions;
