@@ -7,6 +7,7 @@
  * asserts no timing.
  *
  *   node dist/cli.js [--smoke] [--out DIR] [--only fanout,pipeline,variants,slow] [--ns 1,10,200]
+ *   node dist/cli.js --only fanout --ns 200 --cases servercam:graphql-ws --cpu-prof /tmp/prof   # profile the servers
  *   node dist/cli.js --report-only   # re-renders docs/benchmarks.md from docs/benchmarks.json (after editing analysis.md)
  * @module
  */
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     ns: { type: 'string' },
     'report-only': { type: 'boolean', default: false },
+    cases: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const smoke = values.smoke ?? false;
@@ -96,8 +99,8 @@ if (only.has('pipeline')) {
 
 const needServers = only.has('fanout') || only.has('variants') || only.has('slow');
 if (needServers) {
-  const servercam = await ServerUnderTest.start({ kind: 'servercam', ...CAMERA });
-  const naive = only.has('fanout') ? await ServerUnderTest.start({ kind: 'naive', ...CAMERA }) : undefined;
+  const servercam = await ServerUnderTest.start({ kind: 'servercam', ...CAMERA }, values['cpu-prof']);
+  const naive = only.has('fanout') ? await ServerUnderTest.start({ kind: 'naive', ...CAMERA }, values['cpu-prof']) : undefined;
   try {
     // One server captures at a time: the other is paused, so it costs nothing.
     const use = async (server: ServerUnderTest): Promise<void> => {
@@ -114,12 +117,13 @@ if (needServers) {
     }
 
     if (only.has('fanout')) {
-      const cases: Array<[ServerUnderTest, Transport]> = [
+      const all: Array<[ServerUnderTest, Transport]> = [
         [servercam, 'graphql-ws'],
         [servercam, 'sse'],
         [servercam, 'mjpeg'],
         ...(naive ? [[naive, 'graphql-ws'] as [ServerUnderTest, Transport]] : []),
       ];
+      const cases = all.filter(([server, transport]) => !values.cases || values.cases.split(',').includes(`${server.spec.kind}:${transport}`));
       for (const n of config.ns) {
         for (const [server, transport] of cases) {
           await use(server);

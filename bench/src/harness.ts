@@ -25,8 +25,12 @@ export class ServerUnderTest {
     this.url = url;
   }
 
-  static async start(spec: ServerSpec): Promise<ServerUnderTest> {
-    const child = fork(here('./server-process.js'), [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** @param cpuProfileDir where `node --cpu-prof` writes the server's profile when it exits */
+  static async start(spec: ServerSpec, cpuProfileDir?: string): Promise<ServerUnderTest> {
+    const child = fork(here('./server-process.js'), [JSON.stringify(spec)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`the ${spec.kind} server exited (${code}) before it was ready`)));
       child.on('message', (message: FromServer) => {

@@ -78,6 +78,22 @@ it('over SSE, streams the shared bytes: only the selected fields, seq increasing
   expect(frameMessageCount() - executions).toBeGreaterThanOrEqual(4);
 });
 
+it('encodes a variant only while someone consumes it (the core\'s stats)', async () => {
+  const encodes = async () => (await running.server.stream.stats()).find((s) => s.cameraId === 'cam')?.encodesByVariant['w48'] ?? 0;
+  expect(await encodes()).toBe(0);
+  const frames = wsSubscribe<{ frames: { seq: number } }>(wsClient(running.wsUrl), 'subscription { frames(maxWidth: 48) { seq } }');
+  await next(frames);
+  await next(frames);
+  await frames.return!();
+  await until(async () => (await running.server.stream.stats()).length > 0 && running.server.stream.camera('cam')!.consumers === 0, 'the subscriber to be released');
+  // An encode already under way when the demand changed may still land.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const after = await encodes();
+  expect(after).toBeGreaterThanOrEqual(2);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(await encodes()).toBe(after);
+});
+
 it('completes fast-path subscriptions on shutdown of the subscriptions', async () => {
   const frames = wsSubscribe<{ frames: { seq: number } }>(wsClient(running.wsUrl), 'subscription { frames { seq } }');
   await next(frames);
