@@ -13,6 +13,8 @@ export interface ServeOptions {
   readonly cameras: readonly string[];
   readonly port?: number | undefined;
   readonly fps?: number | undefined;
+  /** A config file (cameras with motion detection, dataDir…); `cameras` flags, if any, replace its cameras. */
+  readonly config?: string | undefined;
   /** Extra environment variables (e.g. SERVERCAM_OPERATOR_TOKEN). */
   readonly env?: Readonly<Record<string, string>> | undefined;
 }
@@ -43,6 +45,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   const args = [SERVER_CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--ui-dir', UI_DIR, '--log-level', 'warn'];
   if (options.fps !== undefined) args.push('--fps', String(options.fps));
+  if (options.config !== undefined) args.push('--config', options.config);
   for (const camera of options.cameras) args.push('--camera', camera);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const lines: string[] = [];

@@ -9,6 +9,7 @@ import {
   CameraStatusChangedDocument,
   CamerasDocument,
   FramesDocument,
+  MotionEventsDocument,
   SnapshotDocument,
   StreamSettingsChangedDocument,
   StreamSettingsDocument,
@@ -22,6 +23,7 @@ import type { OperationError } from '../graphql/errors.ts';
 import { request } from '../graphql/http.ts';
 import { needsSignIn } from '../auth/session.ts';
 import { LiveClient, graphqlWsUrl, type Unsubscribe } from '../graphql/ws.ts';
+import { EventFeed } from '../events/feed.svelte.ts';
 import { CameraList } from './cameras.svelte.ts';
 import { SettingsModel, type SettingsPatch } from './settings.svelte.ts';
 
@@ -40,6 +42,8 @@ export class ServercamConsole {
   readonly connection = new ConnectionState();
   readonly settings = new SettingsModel();
   readonly cameras = new CameraList();
+  /** Motion events as they happen, and their toasts. */
+  readonly events = new EventFeed();
   /** The last error loading cameras or settings, while there is one. */
   loadError = $state<string | null>(null);
 
@@ -70,6 +74,9 @@ export class ServercamConsole {
     this.#stops.push(
       this.#live.subscribe(StreamSettingsChangedDocument, {}, { next: (data) => this.settings.applyServer(data.streamSettings) }),
       this.#live.subscribe(CameraStatusChangedDocument, {}, { next: (data) => this.cameras.upsert(data.cameraStatus) }),
+      this.#live.subscribe(MotionEventsDocument, {}, {
+        next: ({ motionEvents: { phase, event } }) => this.events.apply(phase, event, this.cameras.get(event.cameraId)?.label ?? event.cameraId),
+      }),
     );
     this.#refreshTimer = setInterval(() => {
       if (this.connection.online && document.visibilityState === 'visible') void this.refreshCameras();
@@ -136,6 +143,7 @@ export class ServercamConsole {
   async stop(): Promise<void> {
     clearInterval(this.#refreshTimer);
     for (const stop of this.#stops.splice(0)) stop();
+    this.events.clear();
     await this.#live?.dispose();
     this.#live = null;
   }
