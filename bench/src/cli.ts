@@ -44,7 +44,7 @@ const config: {
   slowStalled: number; slowSeconds: number; pipelineSeconds: number; sizes: string[];
 } = smoke
   ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'] }
-  : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 4, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'] };
+  : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 3, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'] };
 
 if (values.ns) config.ns = values.ns.split(',').map(Number);
 
@@ -125,8 +125,12 @@ if (needServers) {
       ];
       const cases = all.filter(([server, transport]) => !values.cases || values.cases.split(',').includes(`${server.spec.kind}:${transport}`));
       for (const n of config.ns) {
+        const idleMeasured = new Set<ServerUnderTest>();
         for (const [server, transport] of cases) {
           await use(server);
+          // The idle cost drifts with the machine's load: measured again next to each N's runs.
+          if (!idleMeasured.has(server) && n !== config.ns[0]) await server.measureIdle(config.idle);
+          idleMeasured.add(server);
           const result = await run(server, { transport, clients: n, warmupSeconds: config.warmup, seconds: config.seconds });
           log(describe(result));
           check(`fan-out ${server.spec.kind}/${transport} N=${n}`, result);

@@ -108,6 +108,8 @@ export interface RunResult {
   readonly cpuPerFrameUs: number;
   readonly netCpuPerFrameUs: number;
   readonly loadCores: number;
+  /** The server's idle CPU (capture and encode, no client) subtracted for the net figure, in cores. */
+  readonly idleCores: number;
   /** Frames the camera captured per second in the window. */
   readonly capturedFps: number;
   /** Encodes per captured frame, by variant key. */
@@ -197,6 +199,7 @@ export async function run(server: ServerUnderTest, options: RunOptions): Promise
     serverCores: serverCpu / seconds,
     cpuPerFrameUs: delivered > 0 ? (serverCpu / delivered) * 1e6 : Number.NaN,
     netCpuPerFrameUs: delivered > 0 ? (Math.max(0, serverCpu - server.idleCores * seconds) / delivered) * 1e6 : Number.NaN,
+    idleCores: server.idleCores,
     loadCores: results.reduce((total, result) => total + result.cpuSeconds, 0) / seconds,
     capturedFps: captured / seconds,
     encodesPerFrame: captured > 0 ? (sum(stats1.cameras, (s) => s.encodes) - sum(stats0.cameras, (s) => s.encodes)) / captured : Number.NaN,

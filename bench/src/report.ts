@@ -30,7 +30,7 @@ const ratio = (a: number | undefined, b: number | undefined): number | undefined
 const verdict = (ok: boolean | undefined): string => (ok === undefined ? '–' : ok ? '**met**' : '**missed**');
 
 function fanoutRow(r: RunResult): string {
-  return `| ${r.clients} | ${r.server === 'naive' ? 'naive Yoga pub/sub, graphql-ws' : r.transport} | ${f1(r.fpsMean)} | ${f1(r.fpsMin)} | ${f1(r.p50)} | ${f1(r.p99)} | ${pct(r.serverCores)} | ${f1(r.cpuPerFrameUs)} | ${f1(r.netCpuPerFrameUs)} | ${pct(r.loadCores)} |`;
+  return `| ${r.clients} | ${r.server === 'naive' ? 'naive Yoga pub/sub, graphql-ws' : r.transport} | ${f1(r.fpsMean)} | ${f1(r.fpsMin)} | ${f1(r.p50)} | ${f1(r.p99)} | ${pct(r.serverCores)} | ${pct(r.idleCores)} | ${f1(r.cpuPerFrameUs)} | ${f1(r.netCpuPerFrameUs)} | ${pct(r.loadCores)} |`;
 }
 
 export function renderReport(report: Report, analysis: string): string {
@@ -77,8 +77,8 @@ export function renderReport(report: Report, analysis: string): string {
     push(`One 1280×720 synthetic camera at 30 fps (JPEG q80, about 48 KB; 64 KB as base64), N clients reading everything, ${report.config.seconds} s measured after a warm-up. Frames select every \`Frame\` field (\`capturedAt cameraId seq width height mimeType data\`). Latency: from \`capturedAt\` (set when the frame is read, before the JPEG encode) to the moment the client has the whole message.`, '');
     push('![CPU per delivered frame](benchmarks-fanout.svg)', '');
     push('![fps per client](benchmarks-fps.svg)', '');
-    push('| N | transport | fps/client | slowest | p50 ms | p99 ms | server CPU | µs/frame | µs/frame net | load CPU |');
-    push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    push('| N | transport | fps/client | slowest | p50 ms | p99 ms | server CPU | of which idle | µs/frame | µs/frame net | load CPU |');
+    push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of report.fanout) push(fanoutRow(r));
     push('');
     push('Ratios per N (net CPU per delivered frame, relative to MJPEG in the same run):', '');
