@@ -153,7 +153,7 @@ it('answers random and malformed operations over HTTP, SSE and graphql-ws withou
         expect(await sendHttp(input.kind, input.text, input.contentType)).toBeLessThan(500);
       },
     ),
-    { numRuns: 1000, interruptAfterTimeLimit: 15_000, seed: Number(process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000) },
+    { numRuns: 1000, interruptAfterTimeLimit: 10_000, seed: Number(process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000) },
   );
   const after = await httpRequest<{ stream: { fps: number } }>(running.url, '{ stream { fps } cameras { id status } }');
   expect(after.errors).toBeUndefined();

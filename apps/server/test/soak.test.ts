@@ -1,5 +1,5 @@
 /**
- * A bounded soak (SOAK_SECONDS, default 30): graphql-ws, SSE and MJPEG
+ * A bounded soak (SOAK_SECONDS, default 20): graphql-ws, SSE and MJPEG
  * subscribers keep connecting and disconnecting while the settings change
  * and the capture child crashes (SIGABRT) and recovers. At the end: no
  * subscription, socket, stream or camera consumer is left, the process has
@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { closeAll, httpRequest, type Running, startServer, until } from './helpers/clients.ts';
 import { recordFigures } from './helpers/figures.ts';
 
-const SECONDS = Number(process.env['SOAK_SECONDS'] ?? 30);
+const SECONDS = Number(process.env['SOAK_SECONDS'] ?? 20);
 let running: Running;
 
 beforeAll(async () => {
