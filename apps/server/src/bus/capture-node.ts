@@ -1,0 +1,228 @@
+/**
+ * The capture node's side of the Redis bus: it publishes the frames that some
+ * gateway consumes (and only those: the union of the gateways' current
+ * demand, each demand lapsing after its TTL), the cameras' status and the
+ * shared settings (on change, and once a second as its heartbeat), and applies
+ * the gateways' settings commands.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { type Frame, FULL_VARIANT, InvalidSettings, isServercamError, normalizeVariant, type VariantSpec, variantKey } from '@servercam/core';
+import type { CameraDirectory } from '../cameras.ts';
+import type { Logger } from '../logger.ts';
+import type { BusHealth, FrameBus } from './bus.ts';
+import { connectRedis, type RedisPair } from './redis-connection.ts';
+import {
+  type Channels,
+  channels,
+  DEFAULT_PREFIX,
+  type DemandMessage,
+  decodeJson,
+  encodeFrame,
+  encodeJson,
+  type StateMessage,
+  type UpdateCommand,
+  type UpdateReply,
+} from './redis-protocol.ts';
+
+export interface CaptureNodeOptions {
+  readonly redisUrl: string;
+  readonly prefix?: string | undefined;
+  readonly logger: Logger;
+  /** How often the state is published as a heartbeat (ms, default 1000). */
+  readonly heartbeatMs?: number | undefined;
+  /** Frames are dropped while the Redis socket holds more than this (bytes, default 4 MiB). */
+  readonly maxBufferedBytes?: number | undefined;
+}
+
+export interface CaptureNodeStats {
+  readonly framesPublished: number;
+  readonly framesDropped: number;
+  /** Camera variants being published now. */
+  readonly variants: readonly string[];
+}
+
+interface Demand {
+  readonly cameras: Readonly<Record<string, readonly VariantSpec[]>>;
+  readonly expiresAt: number;
+}
+
+export class CaptureNode implements AsyncDisposable {
+  readonly id = randomUUID();
+  readonly #stream: FrameBus;
+  readonly #cameras: CameraDirectory;
+  readonly #redis: RedisPair;
+  readonly #channels: Channels;
+  readonly #logger: Logger;
+  readonly #maxBuffered: number;
+  readonly #demands = new Map<string, Demand>();
+  /** `cameraId\nvariantKey` → the unsubscribe of the consumer feeding Redis. */
+  readonly #held = new Map<string, () => void>();
+  readonly #offs: Array<() => void> = [];
+  readonly #heartbeat: NodeJS.Timeout;
+  #stateTimer: NodeJS.Timeout | undefined;
+  #published = 0;
+  #dropped = 0;
+  #closed = false;
+
+  constructor(stream: FrameBus, cameras: CameraDirectory, options: CaptureNodeOptions) {
+    this.#stream = stream;
+    this.#cameras = cameras;
+    this.#logger = options.logger.child({ component: 'capture-node' });
+    this.#channels = channels(options.prefix ?? DEFAULT_PREFIX);
+    this.#maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.#redis = connectRedis(options.redisUrl, `servercam-capture-${this.id.slice(0, 8)}`, this.#logger);
+    this.#redis.pub.on('ready', () => this.#publishState());
+    this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
+    void this.#redis.sub.subscribe(this.#channels.demand, this.#channels.command).catch(() => {});
+    this.#offs.push(stream.on('settings', () => this.#scheduleState()));
+    this.#offs.push(cameras.onStatus(() => this.#scheduleState()));
+    this.#heartbeat = setInterval(() => {
+      this.#expireDemand();
+      this.#publishState();
+    }, options.heartbeatMs ?? 1000);
+  }
+
+  health(): BusHealth {
+    this.#expireDemand();
+    return { kind: 'redis', redis: this.#redis.status(), gateways: this.#demands.size };
+  }
+
+  stats(): CaptureNodeStats {
+    return { framesPublished: this.#published, framesDropped: this.#dropped, variants: [...this.#held.keys()].map((key) => key.replace('\n', ':')) };
+  }
+
+  /** Waits (at most `timeoutMs`) for the connection; resolves either way. */
+  async ready(timeoutMs = 3000): Promise<boolean> {
+    const pub = this.#redis.pub;
+    if (pub.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        pub.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = (): void => done(true);
+      pub.on('ready', onReady);
+    });
+  }
+
+  #onMessage(channel: string, message: Buffer): void {
+    if (this.#closed) return;
+    if (channel === this.#channels.demand) {
+      const demand = decodeJson<DemandMessage>(message, 'demand');
+      if (!demand || typeof demand.gateway !== 'string') return;
+      const empty = Object.keys(demand.cameras ?? {}).length === 0;
+      if (empty) this.#demands.delete(demand.gateway);
+      else this.#demands.set(demand.gateway, { cameras: demand.cameras, expiresAt: Date.now() + Math.min(Math.max(demand.ttlMs, 1000), 60_000) });
+      this.#syncHeld();
+    } else if (channel === this.#channels.command) {
+      const command = decodeJson<UpdateCommand>(message, 'update');
+      if (command) void this.#apply(command);
+    }
+  }
+
+  async #apply(command: UpdateCommand): Promise<void> {
+    let reply: UpdateReply;
+    try {
+      const settings = await this.#stream.update(command.patch ?? {});
+      reply = { type: 'reply', id: command.id, settings };
+      this.#publishState();
+    } catch (error) {
+      const field = error instanceof InvalidSettings ? error.field : undefined;
+      const code = isServercamError(error) ? error.code : 'INTERNAL';
+      reply = { type: 'reply', id: command.id, error: { code: code as never, message: error instanceof Error ? error.message : String(error), field } };
+    }
+    await this.#redis.pub.publish(this.#channels.reply(command.gateway), encodeJson(reply)).catch(() => {});
+  }
+
+  #expireDemand(): void {
+    const now = Date.now();
+    let changed = false;
+    for (const [gateway, demand] of this.#demands) {
+      if (demand.expiresAt > now) continue;
+      this.#demands.delete(gateway);
+      this.#logger.info({ gateway }, `gateway ${gateway}: demand expired`);
+      changed = true;
+    }
+    if (changed) this.#syncHeld();
+  }
+
+  /** Holds one consumer per demanded camera variant, so the core encodes exactly those. */
+  #syncHeld(): void {
+    const wanted = new Map<string, { cameraId: string; spec: VariantSpec }>();
+    for (const demand of this.#demands.values()) {
+      for (const [cameraId, specs] of Object.entries(demand.cameras)) {
+        if (!this.#cameras.has(cameraId) || !Array.isArray(specs)) continue;
+        for (const raw of specs) {
+          try {
+            const spec = normalizeVariant(raw);
+            wanted.set(`${cameraId}\n${variantKey(spec)}`, { cameraId, spec });
+          } catch {
+            // A nonsense variant from a gateway: ignored.
+          }
+        }
+      }
+    }
+    for (const [key, unsubscribe] of this.#held) {
+      if (wanted.has(key)) continue;
+      unsubscribe();
+      this.#held.delete(key);
+    }
+    for (const [key, { cameraId, spec }] of wanted) {
+      if (this.#held.has(key)) continue;
+      this.#held.set(key, this.#stream.subscribe({ cameraId, ...spec }, (frame) => this.#publishFrame(frame)));
+      // A gateway that starts watching gets the current picture at once (it matters while paused).
+      const latest = variantKey(spec) === FULL_VARIANT ? this.#stream.latest(cameraId) : undefined;
+      if (latest) this.#publishFrame(latest);
+    }
+  }
+
+  #publishFrame(frame: Frame): void {
+    const pub = this.#redis.pub;
+    // Newest frame, at most once: nothing is queued while Redis is away or slow.
+    if (this.#closed || pub.status !== 'ready' || (pub.stream?.writableLength ?? 0) > this.#maxBuffered) {
+      this.#dropped++;
+      return;
+    }
+    const fps = this.#stream.camera(frame.cameraId)?.measuredFps ?? 0;
+    this.#published++;
+    pub.publish(this.#channels.frame(frame.cameraId, frame.variant), encodeFrame(frame, fps)).catch(() => {
+      this.#dropped++;
+    });
+  }
+
+  /** Coalesces bursts of status changes into one state message. */
+  #scheduleState(): void {
+    if (this.#stateTimer || this.#closed) return;
+    this.#stateTimer = setTimeout(() => {
+      this.#stateTimer = undefined;
+      this.#publishState();
+    }, 20);
+  }
+
+  #publishState(): void {
+    const pub = this.#redis.pub;
+    if (this.#closed || pub.status !== 'ready') return;
+    const message: StateMessage = { type: 'state', node: this.id, at: Date.now(), settings: this.#stream.settings, cameras: this.#cameras.list() };
+    const text = encodeJson(message);
+    pub.publish(this.#channels.state, text).catch(() => {});
+    pub.set(this.#channels.state, text).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#stateTimer);
+    for (const off of this.#offs) off();
+    for (const unsubscribe of this.#held.values()) unsubscribe();
+    this.#held.clear();
+    await this.#redis.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Redis connections for the bus (ioredis): each side has a publisher and a
+ * subscriber. Both reconnect by themselves (a short capped backoff) and the
+ * subscriber resubscribes. The publisher has no offline queue: while Redis is
+ * away a publish fails at once and the frame is dropped, never queued.
+ * @module
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import { redactRedisUrl } from './redis-protocol.ts';
+
+export interface RedisPair {
+  readonly pub: Redis;
+  readonly sub: Redis;
+  readonly url: string;
+  /** The publisher's state, for `/healthz`. */
+  status(): { url: string; status: string; connected: boolean };
+  close(): Promise<void>;
+}
+
+export function connectRedis(url: string, name: string, logger: Logger): RedisPair {
+  const options = {
+    connectionName: name,
+    // Reconnect quickly, forever: 100 ms, 200 ms... capped at 1 s.
+    retryStrategy: (times: number) => Math.min(times * 100, 1000),
+    maxRetriesPerRequest: 1,
+    enableReadyCheck: true,
+    connectTimeout: 2000,
+  };
+  const pub = new Redis(url, { ...options, enableOfflineQueue: false });
+  const sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: true });
+  const shown = redactRedisUrl(url);
+  let lastError = '';
+  for (const [role, client] of [['pub', pub], ['sub', sub]] as const) {
+    client.on('error', (error: Error) => {
+      // ioredis reports every failed reconnect; log each distinct failure once.
+      if (error.message === lastError) return;
+      lastError = error.message;
+      logger.warn({ redis: shown, role, err: error.message }, `redis ${shown}: ${error.message}`);
+    });
+    client.on('ready', () => {
+      if (lastError !== '' || role === 'pub') logger.info({ redis: shown, role }, `redis ${shown}: connected`);
+      lastError = '';
+    });
+  }
+  return {
+    pub,
+    sub,
+    url: shown,
+    status: () => ({ url: shown, status: pub.status, connected: pub.status === 'ready' && sub.status === 'ready' }),
+    close: async () => {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The capture role (`servercam capture --redis URL`): opens the cameras,
+ * publishes through Redis the frames the gateways consume, the cameras' status
+ * and the shared settings, and applies the gateways' settings changes. Its
+ * only HTTP route is `GET /healthz` (Redis connection, cameras, gateways).
+ * @module
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CameraConfig, CaptureTuning, ProcessSupervision } from '@servercam/core';
+import { DEFAULT_CAMERAS } from '../app.ts';
+import { createInProcessBus } from '../bus/in-process.ts';
+import { CaptureNode } from '../bus/capture-node.ts';
+import { CameraDirectory } from '../cameras.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
+import type { ListenInfo } from '../server.ts';
+
+export interface CaptureServerOptions {
+  readonly redisUrl: string;
+  /** Channel prefix, to share one Redis between deployments (default `servercam`). */
+  readonly redisPrefix?: string | undefined;
+  readonly cameras?: readonly CameraConfig[] | undefined;
+  readonly fps?: number | undefined;
+  readonly quality?: number | undefined;
+  readonly paused?: boolean | undefined;
+  readonly tuning?: Partial<CaptureTuning> | undefined;
+  readonly isolation?: 'worker' | 'process' | undefined;
+  readonly supervision?: Partial<ProcessSupervision> | undefined;
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly logger?: Logger | undefined;
+  /** State heartbeat (ms, default 1000). */
+  readonly heartbeatMs?: number | undefined;
+}
+
+export class CaptureServer implements AsyncDisposable {
+  readonly stream;
+  readonly cameras: CameraDirectory;
+  readonly node: CaptureNode;
+  readonly logger: Logger;
+  readonly #options: CaptureServerOptions;
+  readonly #startedAt = Date.now();
+  #http: Server | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: CaptureServerOptions) {
+    this.#options = options;
+    this.logger = options.logger ?? silentLogger();
+    const cameras = options.cameras && options.cameras.length > 0 ? options.cameras : DEFAULT_CAMERAS;
+    this.stream = createInProcessBus({
+      cameras,
+      fps: options.fps,
+      quality: options.quality,
+      paused: options.paused,
+      tuning: options.tuning,
+      isolation: options.isolation,
+      supervision: options.supervision,
+    });
+    this.cameras = new CameraDirectory(this.stream);
+    this.node = new CaptureNode(this.stream, this.cameras, {
+      redisUrl: options.redisUrl,
+      prefix: options.redisPrefix,
+      logger: this.logger,
+      heartbeatMs: options.heartbeatMs,
+    });
+  }
+
+  /** `GET /healthz`: the Redis connection, the cameras, the gateways being fed. */
+  health(): Record<string, unknown> {
+    const cameras = this.cameras.list().map((camera) => toGraphQLCamera(camera));
+    return {
+      status: cameras.some((camera) => camera.status === 'ERROR') || !this.node.health().redis?.connected ? 'degraded' : 'ok',
+      role: 'capture',
+      uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
+      stream: toGraphQLSettings(this.stream.settings),
+      cameras,
+      bus: { ...this.node.health(), ...this.node.stats() },
+    };
+  }
+
+  /** Starts the capture, opens every camera, and listens for `/healthz`. */
+  async listen(port = this.#options.port ?? 4001, host = this.#options.host ?? '127.0.0.1'): Promise<ListenInfo> {
+    const http = createHttpServer((request, response) => {
+      const path = (request.url ?? '/').split('?')[0];
+      if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
+        const body = JSON.stringify(this.health());
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        response.end(request.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('This is a servercam capture node: it serves /healthz only. The API, streams and UI are on the gateways.\n');
+    });
+    this.#http = http;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+    await this.stream.start();
+    void this.cameras.openAll();
+    await this.node.ready();
+    const address = http.address() as AddressInfo;
+    const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
+    return { host: address.address, port: address.port, url: `http://${shownHost}:${address.port}` };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const http = this.#http;
+      if (http) {
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      }
+      await this.node.close();
+      this.cameras.close();
+      await this.stream.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The gateway role (`servercam gateway --redis URL`): the whole server
+ * (GraphQL, MJPEG, snapshots, the UI) with no camera of its own, its frame
+ * bus fed by the capture node over Redis. Run as many as needed behind a load
+ * balancer (docs/deploy.md).
+ * @module
+ */
+import { RedisFrameBus } from '../bus/redis-gateway.ts';
+import { silentLogger } from '../logger.ts';
+import { createServer, type Servercam, type ServerOptions } from '../server.ts';
+
+export interface GatewayOptions extends Omit<ServerOptions, 'cameras' | 'bus' | 'isolation' | 'supervision' | 'tuning'> {
+  readonly redisUrl: string;
+  /** Channel prefix (default `servercam`): the capture node's. */
+  readonly redisPrefix?: string | undefined;
+  /** Cameras show ERROR after this long without hearing the capture node (ms, default 3000). */
+  readonly captureTimeoutMs?: number | undefined;
+  /** How long the capture node keeps this gateway's demand without a refresh (ms, default 6000). */
+  readonly demandTtlMs?: number | undefined;
+}
+
+export function createGateway(options: GatewayOptions): Servercam {
+  const logger = options.logger ?? silentLogger();
+  const bus = new RedisFrameBus({
+    redisUrl: options.redisUrl,
+    prefix: options.redisPrefix,
+    logger,
+    captureTimeoutMs: options.captureTimeoutMs,
+    demandTtlMs: options.demandTtlMs,
+  });
+  // Settings kept across restarts belong to the capture node, which owns them.
+  return createServer({ ...options, stateFile: undefined, logger, bus });
+}
