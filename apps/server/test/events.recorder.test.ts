@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ServerVideoStream } from '@servercam/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventChange } from '../src/events/hub.ts';
+import { createClipWriter } from '../src/events/clip-writer.ts';
 import { CameraRecorder, PreRoll } from '../src/events/recorder.ts';
 import { closeAll, startServer, until } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
@@ -65,6 +66,20 @@ describe('clips', () => {
     for (let at = 0; at <= 3000; at += 100) preRoll.push(frame(at));
     expect(preRoll.frames()[0]!.capturedAt).toBe(2000);
     expect(preRoll.frames().at(-1)!.capturedAt).toBe(3000);
+  });
+});
+
+describe('a full disk', () => {
+  // /dev/full accepts an open and answers every write with ENOSPC, as a full disk does.
+  it.each(['avi', 'mp4'] as const)('fails the %s clip with the write error, never throwing at the frames', async (format) => {
+    const stream = new ServerVideoStream({ cameras: [{ id: 'cam', source: 'synthetic:320x240@20' }], fps: 20 });
+    cleanups.push(() => stream.close());
+    await stream.start(['cam']);
+    const frame = await until(() => stream.latest('cam'), 'a frame');
+    const writer = createClipWriter(format, { path: '/dev/full', fps: 20, width: frame.width, height: frame.height });
+    for (let i = 0; i < 40; i++) writer.write(frame.data);
+    const error = await writer.finish().then(() => undefined, (failure: Error) => failure);
+    expect(error?.message).toMatch(format === 'avi' ? /ENOSPC/ : /ffmpeg failed/);
   });
 });
 
