@@ -69,6 +69,17 @@ describeOpenCv('capture in a supervised child process', () => {
     expect(fresh.cameraId).toBe('file');
   });
 
+  it('after a restart, a camera nobody watches leaves ERROR for IDLE', async () => {
+    const stream = open();
+    await stream.start(['file', 'test']);
+    await untilStatus(stream, 'file', 'live');
+    await untilStatus(stream, 'test', 'idle');
+    process.kill(await until(() => stream.capturePid, 'the capture process'), 'SIGABRT');
+    await untilStatus(stream, 'test', 'error');
+    await untilStatus(stream, 'file', 'live');
+    await untilStatus(stream, 'test', 'idle');
+  });
+
   it('a capture process that stops answering is killed and restarted', async () => {
     const stream = open();
     await stream.start(['file']);

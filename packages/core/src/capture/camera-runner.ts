@@ -48,7 +48,8 @@ export class CameraRunner {
   readonly #nextDue = new Map<string, number>();
   #seq = 0;
   #lastTarget = 0;
-  #status: CameraStatus = 'idle';
+  /** Undefined until the first report, so a new capture side always tells its first status (after a restart, say). */
+  #status: CameraStatus | undefined;
   #error: CameraErrorInfo | undefined;
   #size: { width: number; height: number } | undefined;
   readonly #meter = new RateMeter();
