@@ -32,7 +32,7 @@ describeOpenCv('capture in a supervised child process', () => {
       ],
       fps: 20,
       isolation: 'process',
-      supervision: { restartMinMs: 100, heartbeatMs: 250, heartbeatTimeoutMs: 1500 },
+      supervision: { restartMinMs: 100, heartbeatMs: 250, heartbeatTimeoutMs: 3000 },
     });
     streams.push(stream);
     return stream;
@@ -61,11 +61,11 @@ describeOpenCv('capture in a supervised child process', () => {
     await untilStatus(stream, 'file', 'error');
     expect(statuses.at(-1)).toMatch(/error: Capture stopped: the capture process was killed by SIGABRT; restarting it/);
 
-    await untilStatus(stream, 'file', 'live');
+    await untilStatus(stream, 'file', 'live', 30_000);
     const newPid = await until(() => stream.capturePid, 'a new capture process');
     expect(newPid).not.toBe(pid);
     // The new process counts its own frames; the stream shows fresh ones again.
-    const fresh = await until(() => (stream.value!.capturedAt > Date.now() - 1000 ? stream.value : undefined), 'fresh frames');
+    const fresh = await until(() => (stream.value!.capturedAt > Date.now() - 1000 ? stream.value : undefined), 'fresh frames', 30_000);
     expect(fresh.cameraId).toBe('file');
   });
 
@@ -76,8 +76,8 @@ describeOpenCv('capture in a supervised child process', () => {
     await untilStatus(stream, 'test', 'idle');
     process.kill(await until(() => stream.capturePid, 'the capture process'), 'SIGABRT');
     await untilStatus(stream, 'test', 'error');
-    await untilStatus(stream, 'file', 'live');
-    await untilStatus(stream, 'test', 'idle');
+    await untilStatus(stream, 'file', 'live', 30_000);
+    await untilStatus(stream, 'test', 'idle', 30_000);
   });
 
   it('a capture process that stops answering is killed and restarted', async () => {
@@ -86,9 +86,9 @@ describeOpenCv('capture in a supervised child process', () => {
     await untilStatus(stream, 'file', 'live');
     const pid = await until(() => stream.capturePid, 'the capture process');
     process.kill(pid, 'SIGSTOP');
-    const failed = await untilStatus(stream, 'file', 'error', 10_000);
+    const failed = await untilStatus(stream, 'file', 'error', 15_000);
     expect(failed.error!.message).toMatch(/killed by SIGKILL; restarting it/);
-    await untilStatus(stream, 'file', 'live', 10_000);
+    await untilStatus(stream, 'file', 'live', 30_000);
     expect(alive(pid)).toBe(false);
   });
 

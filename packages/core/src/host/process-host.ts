@@ -31,6 +31,9 @@ export const DEFAULT_SUPERVISION: ProcessSupervision = {
   heartbeatTimeoutMs: 10_000,
 };
 
+/** How long a new child may take to say it is ready. */
+const STARTUP_TIMEOUT_MS = 30_000;
+
 /** A child that ran this long without crashing resets the restart backoff. */
 const STABLE_AFTER_MS = 10_000;
 
@@ -127,7 +130,9 @@ export class ChildProcessHost extends HostBase {
     if (child !== this.#child || !child.connected) return;
     const now = Date.now();
     if (now - this.#startedAt > STABLE_AFTER_MS && now - this.#lastHeard < this.#options.heartbeatTimeoutMs) this.#crashes = 0;
-    if (now - this.#lastHeard > this.#options.heartbeatTimeoutMs) {
+    // Until it is ready, a child is loading its modules (slow on a busy machine): allow it the start-up time.
+    const allowed = this.#ready ? this.#options.heartbeatTimeoutMs : Math.max(this.#options.heartbeatTimeoutMs, STARTUP_TIMEOUT_MS);
+    if (now - this.#lastHeard > allowed) {
       child.kill('SIGKILL');
       return;
     }
