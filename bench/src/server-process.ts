@@ -5,7 +5,7 @@
  * `pause` and `close` over IPC.
  * @module
  */
-import type { ServerVideoStream } from '@servercam/core';
+import type { CameraStats, StreamSettingsPatch } from '@servercam/core';
 import { createServer, silentLogger } from '@servercam/server';
 import type { FromServer, ServerSpec, ToServer } from './messages.ts';
 import { startNaiveServer } from './naive-server.ts';
@@ -16,7 +16,8 @@ function send(message: FromServer): void {
   process.send?.(message);
 }
 
-let stream: ServerVideoStream;
+/** What the benchmark needs of the server's stream (a ServerVideoStream, or the server's frame bus). */
+let stream: { stats(): Promise<CameraStats[]>; update(patch: StreamSettingsPatch): unknown };
 let framesDropped: () => number;
 let close: () => Promise<void>;
 if (spec.kind === 'naive') {
@@ -49,7 +50,7 @@ process.on('message', (message: ToServer) => {
   if (message.type === 'stats') {
     void stream.stats().then((cameras) => send({ type: 'stats', rss: process.memoryUsage().rss, cameras, framesDropped: framesDropped() }));
   } else if (message.type === 'pause') {
-    stream.update({ paused: message.paused });
+    void Promise.resolve(stream.update({ paused: message.paused })).catch(() => {});
   } else if (message.type === 'close') {
     void close().finally(() => process.exit(0));
   }
