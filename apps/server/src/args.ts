@@ -13,6 +13,7 @@ import {
   checkLogLevel,
   checkOrigin,
   checkPort,
+  checkRedisUrl,
   checkSetting,
   checkSource,
   ConfigError,
@@ -20,9 +21,16 @@ import {
 } from './config.ts';
 
 export const USAGE = `Usage: servercam serve [options]
+       servercam capture --redis URL [options]
+       servercam gateway --redis URL [options]
 
 Serves the cameras: GraphQL (with GraphiQL) on /graphql, MJPEG streams and
 snapshots on /cameras/ID/stream.mjpeg and /cameras/ID/snapshot.jpg, the UI on /.
+
+Scale-out (docs/deploy.md): "capture" opens the cameras and publishes their frames,
+status and settings through Redis (its only route is /healthz); "gateway" serves
+all of the above with no camera of its own, fed through Redis. Run one capture
+node and as many gateways as needed behind a load balancer.
 
 Options:
   --host HOST          address to listen on (default 127.0.0.1)
@@ -43,6 +51,7 @@ Options:
                        (default ./servercam-data; used by cameras with "motion" in the config)
   --isolation MODE     where capture runs: process (default: a supervised child process,
                        restarted after a crash) or worker (a thread of the server)
+  --redis URL          capture and gateway: the Redis they meet on (redis://127.0.0.1:6379)
   --insecure-no-auth   allow listening beyond 127.0.0.1 with no tokens (trusted networks only)
   -h, --help           this help
 
@@ -56,7 +65,7 @@ Example:
 
 export type Command =
   | { readonly command: 'help' }
-  | { readonly command: 'serve'; readonly configFile: string | undefined; readonly flags: ServeConfig };
+  | { readonly command: 'serve' | 'capture' | 'gateway'; readonly configFile: string | undefined; readonly flags: ServeConfig };
 
 const flagProblem = (key: string, message: string): ConfigError => new ConfigError(key, `Invalid option ${key}: ${message}`);
 
@@ -96,6 +105,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
         'state-file': { type: 'string' },
         'data-dir': { type: 'string' },
         isolation: { type: 'string' },
+        redis: { type: 'string' },
         'insecure-no-auth': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -107,7 +117,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   if (values.help) return { command: 'help' };
   const [command, ...rest] = positionals;
   if (command === undefined || command === 'help') return { command: 'help' };
-  if (command !== 'serve') throw new ConfigError('(command)', `Unknown command "${command}"\n\n${USAGE}`);
+  if (command !== 'serve' && command !== 'capture' && command !== 'gateway') throw new ConfigError('(command)', `Unknown command "${command}"\n\n${USAGE}`);
   if (rest.length > 0) throw new ConfigError('(arguments)', `Unexpected argument "${rest[0]}"\n\n${USAGE}`);
 
   const flags: { -readonly [K in keyof ServeConfig]: ServeConfig[K] } = {};
@@ -124,6 +134,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   if (values['data-dir'] !== undefined) flags.dataDir = resolve(cwd, values['data-dir']);
   if (values.isolation !== undefined) flags.isolation = checkIsolation(values.isolation, '--isolation', flagProblem);
   if (values['insecure-no-auth']) flags.insecureNoAuth = true;
+  if (values.redis !== undefined) flags.redis = checkRedisUrl(values.redis, '--redis', flagProblem);
   if (values.camera !== undefined) {
     const cameras = values.camera.map((text) => parseCameraFlag(text, cwd));
     const ids = new Set<string>();
@@ -133,5 +144,5 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
     }
     flags.cameras = cameras;
   }
-  return { command: 'serve', configFile: values.config, flags };
+  return { command, configFile: values.config, flags };
 }

@@ -25,6 +25,15 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     config = withEnvTokens(mergeConfig(command.configFile ? await loadConfigFile(command.configFile) : {}, command.flags), process.env);
     const auth = config.auth ?? {};
+    if (command.command !== 'serve' && !config.redis) {
+      throw new ConfigError('--redis', `servercam ${command.command} needs --redis URL (or "redis" in the config file), e.g. --redis redis://127.0.0.1:6379`);
+    }
+    if (command.command === 'serve' && config.redis) {
+      throw new ConfigError('--redis', '--redis is for "servercam capture" and "servercam gateway"; "serve" captures and serves in one process');
+    }
+    if (command.command === 'gateway' && config.cameras) {
+      throw new ConfigError('cameras', 'a gateway has no camera of its own: give the cameras to "servercam capture"');
+    }
     checkExposure(config.host ?? '127.0.0.1', Boolean(auth.viewerToken || auth.operatorToken), config.insecureNoAuth === true);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ExposureError) fail(error.message, 2);
@@ -33,7 +42,7 @@ async function main(argv: readonly string[]): Promise<void> {
   // The server and its dependencies load only once the command line is known good.
   const { serve } = await import('./serve.ts');
   try {
-    await serve(config);
+    await serve(config, command.command);
   } catch (error) {
     // The core's own checks (e.g. a camera list it refuses) are config problems too.
     if (error instanceof TypeError) fail(`Invalid config: ${error.message}`, 2);

@@ -69,6 +69,8 @@ export interface ServeConfig {
   readonly dataDir?: string | undefined;
   /** Retention and recording of motion events. */
   readonly events?: EventsOptions | undefined;
+  /** `capture` and `gateway`: the Redis they meet on (`redis://host:6379`). */
+  readonly redis?: string | undefined;
 }
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -89,6 +91,7 @@ const TOP_KEYS = [
   'isolation',
   'dataDir',
   'events',
+  'redis',
 ] as const;
 const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime', 'motion'] as const;
 
@@ -168,6 +171,20 @@ export function checkToken(value: unknown, key: string, problem: Problem): strin
     throw problem(key, `must be a token of at least ${MIN_TOKEN_LENGTH} printable characters with no spaces (e.g. from "openssl rand -hex 24")`);
   }
   return value;
+}
+
+/** A Redis URL: `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS). */
+export function checkRedisUrl(value: unknown, key: string, problem: Problem): string {
+  let protocol: string | undefined;
+  try {
+    protocol = typeof value === 'string' ? new URL(value).protocol : undefined;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw problem(key, `must be a Redis URL like "redis://127.0.0.1:6379" (or rediss:// for TLS), got ${JSON.stringify(value)}`);
+  }
+  return value as string;
 }
 
 export function checkIsolation(value: unknown, key: string, problem: Problem): 'worker' | 'process' {
@@ -277,6 +294,7 @@ export function parseConfig(value: unknown, file: string, baseDir: string): Serv
     config.stateFile = resolve(baseDir, value['stateFile']);
   }
   if (value['isolation'] !== undefined) config.isolation = checkIsolation(value['isolation'], 'isolation', problem);
+  if (value['redis'] !== undefined) config.redis = checkRedisUrl(value['redis'], 'redis', problem);
   return config;
 }
 

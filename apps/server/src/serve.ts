@@ -8,7 +8,7 @@ import { redactSource } from '@servercam/core';
 import { bannerText, publicBase } from './banner.ts';
 import type { ServeConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createServer, DEFAULT_HOST, DEFAULT_PORT, type Servercam } from './server.ts';
+import { createServer, DEFAULT_HOST, DEFAULT_PORT } from './server.ts';
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 4500;
@@ -22,7 +22,7 @@ function version(): string {
   }
 }
 
-function handleSignals(server: Servercam, logger: Logger): void {
+export function handleSignals(server: { close(): Promise<void> }, logger: Logger): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -51,7 +51,7 @@ function handleSignals(server: Servercam, logger: Logger): void {
   process.on('SIGTERM', stop);
 }
 
-function listenFailure(error: unknown, host: string, port: number): string {
+export function listenFailure(error: unknown, host: string, port: number): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return `port ${port} on ${host} is in use: stop the other server or pick another --port`;
   if (code === 'EACCES') return `not allowed to listen on ${host}:${port}: pick a port above 1023`;
@@ -64,12 +64,15 @@ function listenFailure(error: unknown, host: string, port: number): string {
  * exits the process itself on shutdown or when it cannot listen.
  * @throws {TypeError} when the core refuses the cameras (a config problem).
  */
-export async function serve(config: ServeConfig): Promise<void> {
+export async function serve(config: ServeConfig, role: 'serve' | 'capture' | 'gateway' = 'serve'): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
+  if (role === 'capture') return (await import('./roles/capture-main.ts')).runCapture(config, logger);
   const host = config.host ?? DEFAULT_HOST;
   const port = config.port ?? DEFAULT_PORT;
   // Capture runs in a supervised child process unless told otherwise: a native crash never takes the API down.
-  const server = createServer({ ...config, host, port, logger, isolation: config.isolation ?? 'process' });
+  const server = role === 'gateway'
+    ? (await import('./roles/gateway.ts')).createGateway({ ...config, redisUrl: config.redis!, host, port, logger })
+    : createServer({ ...config, host, port, logger, isolation: config.isolation ?? 'process' });
   handleSignals(server, logger);
   try {
     await server.listen();

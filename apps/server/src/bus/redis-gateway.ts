@@ -460,7 +460,7 @@ export class RedisFrameBus implements FrameBus {
     const wasDown = this.#down;
     if (alive && wasDown) {
       this.#down = undefined;
-      this.#logger.info(`the capture node is reachable: ${wasDown.message} is over`);
+      this.#logger.info(`the capture node is reachable again (it was not: ${wasDown.message})`);
       for (const id of this.#cameras.keys()) if (!changed.includes(id)) changed.push(id);
     }
     if (!settingsChanged) this.#syncDemand();
@@ -490,6 +490,8 @@ export class RedisFrameBus implements FrameBus {
     if (reason === undefined) return;
     const kind = redis.connected ? 'capture' : 'redis';
     if (this.#down?.kind === kind) return;
+    // Just started: the first connection gets its chance before anything is reported.
+    if (this.#down?.kind === 'start' && Date.now() - this.#createdAt < this.#captureTimeoutMs) return;
     this.#down = { kind, message: reason, at: this.#down?.at ?? Date.now() };
     this.#logger.warn(reason);
     for (const id of this.#cameras.keys()) this.#emitStatus(id);

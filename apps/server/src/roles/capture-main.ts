@@ -1,0 +1,47 @@
+/**
+ * `servercam capture --redis URL`: runs a capture node until SIGINT or
+ * SIGTERM. Its port (default 4001) serves `/healthz` only.
+ * @module
+ */
+import { redactSource } from '@servercam/core';
+import type { ServeConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { redactRedisUrl } from '../bus/redis-protocol.ts';
+import { handleSignals, listenFailure } from '../serve.ts';
+import { DEFAULT_HOST } from '../server.ts';
+import { CaptureServer } from './capture.ts';
+
+export const DEFAULT_CAPTURE_PORT = 4001;
+
+export async function runCapture(config: ServeConfig, logger: Logger): Promise<void> {
+  const host = config.host ?? DEFAULT_HOST;
+  const port = config.port ?? DEFAULT_CAPTURE_PORT;
+  const server = new CaptureServer({
+    redisUrl: config.redis!,
+    cameras: config.cameras,
+    fps: config.fps,
+    quality: config.quality,
+    paused: config.paused,
+    isolation: config.isolation ?? 'process',
+    host,
+    port,
+    logger,
+  });
+  handleSignals(server, logger);
+  let url: string;
+  try {
+    url = (await server.listen()).url;
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot listen: ${listenFailure(error, host, port)}`);
+    await server.close().catch(() => {});
+    process.exit(1);
+  }
+  const cameras = server.cameras.list().map((camera) => ({
+    id: camera.id,
+    source: redactSource(String(config.cameras?.find((c) => c.id === camera.id)?.source ?? 'synthetic')),
+  }));
+  logger.info(
+    { role: 'capture', healthz: `${url}/healthz`, redis: redactRedisUrl(config.redis!), cameras },
+    `servercam capture node: ${cameras.length} camera(s) (${cameras.map((c) => c.id).join(', ')}) published through ${redactRedisUrl(config.redis!)}; health at ${url}/healthz`,
+  );
+}
