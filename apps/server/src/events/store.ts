@@ -12,8 +12,9 @@
  * @module
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { MotionBox } from '@servercam/core';
 
 /** Where an event's clip stands. `none`: recording is off for it. */
@@ -71,6 +72,13 @@ export class InvalidCursor extends Error {
 }
 
 export const MAX_PAGE = 200;
+
+/** better-sqlite3, loaded on first use: a server with no camera detecting motion never loads the native addon. */
+let sqlite: typeof Database | undefined;
+function openDatabase(path: string): Database.Database {
+  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return new sqlite(path);
+}
 
 /** The migrations, in order; `user_version` is the number applied. Only ever append. */
 const MIGRATIONS: readonly string[] = [
@@ -180,7 +188,7 @@ export class EventStore implements Disposable {
       mkdirSync(dataDir, { recursive: true });
       path = join(dataDir, 'events.db');
     }
-    const db = new Database(path);
+    const db = openDatabase(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     const store = new EventStore(db, path);
