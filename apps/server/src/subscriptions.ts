@@ -5,7 +5,6 @@
  * from {@link KeyedLatestIterator}: a slow subscriber never builds a backlog.
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CameraInfo, Frame, FrameRequest, StreamSettings } from '@servercam/core';
 import type { FrameBus } from './bus/bus.ts';
 import type { CameraDirectory } from './cameras.ts';
@@ -30,12 +29,18 @@ export interface FrameFeed extends AsyncIterableIterator<Frame> {
 
 /**
  * Lets a transport take the frames of a `frames` subscription that it runs
- * through GraphQL: inside `frameTap.run(take, ...)`, each feed made by
- * {@link Subscriptions.frames} is handed to `take`, so the transport can read
- * the frames directly and serialize each one once for all its subscribers,
- * instead of per subscriber (transports/fast-frames.ts).
+ * through GraphQL: while `take` is registered for an operation's context
+ * object, the feed that {@link Subscriptions.frames} makes for that context is
+ * handed to it, so the transport can read the frames directly and serialize
+ * each one once for all its subscribers, instead of per subscriber
+ * (transports/fast-frames.ts). Returns the unregister.
  */
-export const frameTap = new AsyncLocalStorage<(feed: FrameFeed) => void>();
+export function tapFrames(context: object, take: (feed: FrameFeed) => void): () => void {
+  taps.set(context, take);
+  return () => void taps.delete(context);
+}
+
+const taps = new WeakMap<object, (feed: FrameFeed) => void>();
 
 interface Live {
   readonly kind: 'frames' | 'streamSettings' | 'cameraStatus';
@@ -59,9 +64,10 @@ export class Subscriptions {
   /**
    * Frames of a camera (or of the active camera, following it). A full-size
    * subscriber starts with the current picture, so a paused stream shows at
-   * once. Throws TypeError/RangeError for a bad request.
+   * once. Throws TypeError/RangeError for a bad request. `context`: the
+   * operation's GraphQL context, for a transport's {@link tapFrames}.
    */
-  frames(request: FrameRequest): FrameFeed {
+  frames(request: FrameRequest, context?: object): FrameFeed {
     const controller = new AbortController();
     const inner = this.#stream.frames({ ...request, signal: controller.signal });
     if (request.maxWidth === undefined) {
@@ -101,7 +107,7 @@ export class Subscriptions {
         return this;
       },
     };
-    frameTap.getStore()?.(feed);
+    if (context) taps.get(context)?.(feed);
     return feed;
   }
 

@@ -16,7 +16,7 @@
 import { Buffer } from 'node:buffer';
 import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
 import { frameMessage, type FrameSelection } from '../frames/messages.ts';
-import { type FrameFeed, frameTap } from '../subscriptions.ts';
+import { type FrameFeed, tapFrames } from '../subscriptions.ts';
 
 /** Whether `operation` is a subscription to `frames` alone (the fast path serves it). */
 export function isFramesSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
@@ -32,15 +32,20 @@ export function isFramesSubscription(document: DocumentNode, operationName: stri
 }
 
 /**
- * Runs `subscribe` and takes the frame feed its resolver made, if any. The
- * feed is only taken when `subscribe` gives a stream (not errors).
+ * Runs `subscribe` and takes the frame feed its resolver made for `context`
+ * (the operation's GraphQL context), if any.
  */
-export async function subscribeTakingFeed<R>(subscribe: () => R | Promise<R>): Promise<{ result: R; feed: FrameFeed | undefined }> {
+export async function subscribeTakingFeed<R>(context: unknown, subscribe: () => R | Promise<R>): Promise<{ result: R; feed: FrameFeed | undefined }> {
   let feed: FrameFeed | undefined;
-  const result = await frameTap.run((taken) => {
+  if (typeof context !== 'object' || context === null) return { result: await subscribe(), feed };
+  const untap = tapFrames(context, (taken) => {
     feed = taken;
-  }, subscribe);
-  return { result, feed };
+  });
+  try {
+    return { result: await subscribe(), feed };
+  } finally {
+    untap();
+  }
 }
 
 /** The part of a `ws` WebSocket the fast path uses. */

@@ -61,7 +61,7 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
     subscribe: async (args) => {
       const fastFrames = fast.get(args);
       if (!fastFrames) return (args.rootValue as EnvelopedRoot).subscribe(args);
-      const { result, feed } = await subscribeTakingFeed(() => (args.rootValue as EnvelopedRoot).subscribe(args));
+      const { result, feed } = await subscribeTakingFeed(args.contextValue, () => (args.rootValue as EnvelopedRoot).subscribe(args));
       fastFrames.feed = feed;
       return result;
     },

@@ -103,7 +103,7 @@ export function useSseFrames(): Plugin {
       if (!acceptsEventStream(request) || !isFramesSubscription(args.document, args.operationName)) return undefined;
       let feed: FrameFeed | undefined;
       setSubscribeFn(async (subscribeArgs) => {
-        const taken = await subscribeTakingFeed(() => subscribeFn(subscribeArgs));
+        const taken = await subscribeTakingFeed(subscribeArgs.contextValue, () => subscribeFn(subscribeArgs));
         feed = taken.feed;
         return taken.result;
       });
