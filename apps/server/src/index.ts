@@ -14,6 +14,15 @@
  * @module
  */
 export { createServer, DEFAULT_HOST, DEFAULT_PORT, Servercam } from './server.ts';
+export type { BusHealth, FrameBus } from './bus/bus.ts';
+export { BusUnavailable } from './bus/bus.ts';
+export { RedisFrameBus } from './bus/redis-gateway.ts';
+export type { RedisGatewayOptions } from './bus/redis-gateway.ts';
+export { CaptureNode } from './bus/capture-node.ts';
+export { CaptureServer } from './roles/capture.ts';
+export type { CaptureServerOptions } from './roles/capture.ts';
+export { createGateway } from './roles/gateway.ts';
+export type { GatewayOptions } from './roles/gateway.ts';
 export type { ListenInfo, ServerOptions, ServerStats } from './server.ts';
 export { DEFAULT_CAMERAS, REPO_UI_DIR, ServercamApp } from './app.ts';
 export type { AppOptions, AppStats, ClientInfo } from './app.ts';
