@@ -6,7 +6,7 @@
  * temporary directory; it checks that each scenario runs and reports, and
  * asserts no timing.
  *
- *   node dist/cli.js [--smoke] [--out DIR] [--only fanout,pipeline,variants,slow] [--ns 1,10,200]
+ *   node dist/cli.js [--smoke] [--out DIR] [--only fanout,pipeline,variants,slow,scale-out] [--ns 1,10,200]
  *   node dist/cli.js --only fanout --ns 200 --cases servercam:graphql-ws --cpu-prof /tmp/prof   # profile the servers
  *   node dist/cli.js --report-only   # re-renders docs/benchmarks.md from docs/benchmarks.json (after editing analysis.md)
  * @module
@@ -37,7 +37,7 @@ const { values } = parseArgs({
 const smoke = values.smoke ?? false;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = values.out ?? (smoke ? join(tmpdir(), 'servercam-bench-smoke') : join(ROOT, 'docs'));
-const only = new Set((values.only ?? 'pipeline,fanout,variants,slow').split(','));
+const only = new Set((values.only ?? 'pipeline,fanout,variants,slow,scale-out').split(','));
 
 const config: {
   ns: number[]; warmup: number; seconds: number; idle: number; variantClients: number; slowHealthy: number;
@@ -171,6 +171,18 @@ if (needServers) {
   } finally {
     await Promise.all([servercam.close(), naive?.close()]);
   }
+}
+
+if (only.has('scale-out')) {
+  // Issue 7: 2 gateways fed by a capture node through Redis (bench/src/scale-out.ts), into its own page.
+  const { describeScaleOut, renderScaleOut, runScaleOut } = await import('./scale-out.ts');
+  const clientsPerGateway = smoke ? 3 : 200;
+  const load = loadavg();
+  const result = await runScaleOut({ ...CAMERA, clientsPerGateway, warmupSeconds: config.warmup, seconds: config.seconds, idleSeconds: config.idle }, log);
+  for (const line of describeScaleOut(result)) log(line);
+  for (const gateway of result.gateways) check(`scale-out ${gateway.server}`, gateway);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'benchmarks-scale-out.md'), renderScaleOut(result, { date: new Date().toISOString(), smoke, load }));
 }
 
 if (!reportOnly) {

@@ -1,0 +1,220 @@
+/**
+ * The scale-out scenario of issue 7: a real `redis-server`, one capture node
+ * and two gateways, each in a process of its own, with N graphql-ws
+ * subscribers on each gateway at once; beside it, one `servercam` process
+ * with the same 2 × N subscribers. Reports delivered fps, latency p99 and CPU
+ * per gateway (and the capture node's CPU). Written to
+ * docs/benchmarks-scale-out.md (or the smoke run's directory).
+ * @module
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { run, type RunResult, ServerUnderTest, sleep } from './harness.ts';
+import type { FromServer, ServerStatsReply } from './messages.ts';
+import { processCpuSeconds } from './proc.ts';
+import type { RoleSpec } from './scale-out-process.ts';
+
+const REDIS_SERVER = process.env['SERVERCAM_REDIS_SERVER'] ?? '/usr/bin/redis-server';
+
+export interface ScaleOutOptions {
+  readonly source: string;
+  readonly fps: number;
+  readonly quality: number;
+  /** Subscribers per gateway. */
+  readonly clientsPerGateway: number;
+  readonly warmupSeconds: number;
+  readonly seconds: number;
+  readonly idleSeconds: number;
+}
+
+export interface ScaleOutResult {
+  readonly clientsPerGateway: number;
+  readonly gateways: RunResult[];
+  /** The capture node over the same window: CPU in cores, captured fps. */
+  readonly capture: { readonly cores: number; readonly capturedFps: number; readonly framesDropped: number };
+  /** One servercam process with all 2 × N subscribers. */
+  readonly single: RunResult | undefined;
+  readonly skipped?: string | undefined;
+}
+
+/** A role process, shaped like ServerUnderTest for the harness's `run`. */
+class RoleProcess {
+  readonly spec: { kind: string };
+  readonly url: string;
+  readonly #child: ChildProcess;
+  idleCores = 0;
+
+  private constructor(kind: string, child: ChildProcess, url: string) {
+    this.spec = { kind };
+    this.#child = child;
+    this.url = url;
+  }
+
+  static async start(kind: string, spec: RoleSpec): Promise<RoleProcess> {
+    const child = fork(fileURLToPath(new URL('./scale-out-process.js', import.meta.url)), [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the ${kind} process exited (${code}) before it was ready`)));
+      child.on('message', (message: FromServer) => {
+        if (message.type === 'ready') resolve(message.url);
+      });
+    });
+    return new RoleProcess(kind, child, url);
+  }
+
+  get pid(): number {
+    return this.#child.pid!;
+  }
+
+  stats(): Promise<ServerStatsReply> {
+    return new Promise((resolve) => {
+      const onMessage = (message: FromServer): void => {
+        if (message.type !== 'stats') return;
+        this.#child.off('message', onMessage);
+        resolve(message);
+      };
+      this.#child.on('message', onMessage);
+      this.#child.send({ type: 'stats' });
+    });
+  }
+
+  async measureIdle(seconds: number): Promise<void> {
+    const cpu0 = processCpuSeconds(this.pid);
+    await sleep(seconds * 1000);
+    this.idleCores = (processCpuSeconds(this.pid) - cpu0) / seconds;
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
+    this.#child.send({ type: 'close' });
+    await Promise.race([exited, sleep(5000)]);
+    this.#child.kill('SIGKILL');
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('error', () => resolve(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+  });
+}
+
+async function startRedis(): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const end = Date.now() + 10_000;
+  while (!(await redisAnswers(port))) {
+    if (Date.now() > end) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not answer on port ${port}`);
+    }
+    await sleep(50);
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: () => void child.kill('SIGKILL') };
+}
+
+export async function runScaleOut(options: ScaleOutOptions, log: (line: string) => void): Promise<ScaleOutResult> {
+  const n = options.clientsPerGateway;
+  if (!existsSync(REDIS_SERVER)) {
+    return { clientsPerGateway: n, gateways: [], capture: { cores: 0, capturedFps: 0, framesDropped: 0 }, single: undefined, skipped: `${REDIS_SERVER} is missing (apt-get install redis-server)` };
+  }
+  const camera = { source: options.source, fps: options.fps, quality: options.quality };
+  let single: RunResult | undefined;
+  // The single-process figures first, alone on the machine.
+  const servercam = await ServerUnderTest.start({ kind: 'servercam', ...camera });
+  try {
+    await sleep(700);
+    await servercam.measureIdle(options.idleSeconds);
+    single = await run(servercam, { transport: 'graphql-ws', clients: 2 * n, warmupSeconds: options.warmupSeconds, seconds: options.seconds });
+  } finally {
+    await servercam.close();
+  }
+
+  log(`scale-out: one process with ${2 * n} subscribers: ${single ? `${single.fpsMean.toFixed(1)} fps/client` : 'not measured'}; now Redis, a capture node and 2 gateways`);
+  const redis = await startRedis();
+  const roles: RoleProcess[] = [];
+  try {
+    const capture = await RoleProcess.start('capture', { role: 'capture', redisUrl: redis.url, ...camera });
+    roles.push(capture);
+    const gateways = [
+      await RoleProcess.start('gateway 1', { role: 'gateway', redisUrl: redis.url, ...camera }),
+      await RoleProcess.start('gateway 2', { role: 'gateway', redisUrl: redis.url, ...camera }),
+    ];
+    roles.push(...gateways);
+    await sleep(1500);
+    await Promise.all(gateways.map((gateway) => gateway.measureIdle(options.idleSeconds)));
+    const cpu0 = processCpuSeconds(capture.pid);
+    const stats0 = await capture.stats();
+    const runs = await Promise.all(
+      gateways.map((gateway) => run(gateway as unknown as ServerUnderTest, { transport: 'graphql-ws', clients: n, warmupSeconds: options.warmupSeconds, seconds: options.seconds })),
+    );
+    const stats1 = await capture.stats();
+    const window = options.seconds + options.warmupSeconds + 1.5 + (2 * n * 8) / 1000;
+    const captured = (stats1.cameras[0]?.captured ?? 0) - (stats0.cameras[0]?.captured ?? 0);
+    const result: ScaleOutResult = {
+      clientsPerGateway: n,
+      gateways: runs.map((r, index) => ({ ...r, server: `gateway ${index + 1}` })),
+      capture: {
+        cores: (processCpuSeconds(capture.pid) - cpu0) / window,
+        capturedFps: captured / window,
+        framesDropped: stats1.framesDropped - stats0.framesDropped,
+      },
+      single,
+    };
+    return result;
+  } finally {
+    await Promise.all(roles.map((role) => role.close()));
+    redis.stop();
+  }
+}
+
+const f1 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(1));
+const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(0)}%`);
+
+export function describeScaleOut(result: ScaleOutResult): string[] {
+  if (result.skipped) return [`scale-out skipped: ${result.skipped}`];
+  return [
+    ...result.gateways.map((r) => `scale-out ${r.server}: N=${r.clients}: ${f1(r.fpsMean)} fps/client (min ${f1(r.fpsMin)}), p99 ${f1(r.p99)} ms, ${pct(r.serverCores)} CPU`),
+    `scale-out capture node: ${pct(result.capture.cores)} CPU, ${f1(result.capture.capturedFps)} fps captured, ${result.capture.framesDropped} frames dropped`,
+    ...(result.single ? [`single process: N=${result.single.clients}: ${f1(result.single.fpsMean)} fps/client, p99 ${f1(result.single.p99)} ms, ${pct(result.single.serverCores)} CPU`] : []),
+  ];
+}
+
+export function renderScaleOut(result: ScaleOutResult, meta: { date: string; smoke: boolean; load: readonly number[] }): string {
+  const lines = [
+    '# Scale-out benchmark (issue 7)',
+    '',
+    `Written by \`pnpm bench\` (bench/src/scale-out.ts) on ${meta.date}${meta.smoke ? ' (**smoke run**: tiny N, not figures)' : ''}; load average before: ${meta.load.map((v) => v.toFixed(2)).join(', ')}.`,
+    'A real `redis-server`, one capture node and two gateways, each in its own process, and graphql-ws subscribers on both gateways at once;',
+    'beside them, one `servercam` process with the same total of subscribers. Camera: synthetic 1280×720 at 30 fps, JPEG q80.',
+    'Every process (Redis, capture, gateways, load generators) shares the same machine, so the figures show the cost per gateway, not a capacity.',
+    '',
+  ];
+  if (result.skipped) return `${[...lines, `Not run: ${result.skipped}.`].join('\n')}\n`;
+  lines.push(
+    '| Server | Subscribers | fps per client (mean) | fps (min client) | latency p50 (ms) | latency p99 (ms) | CPU | CPU idle (no client) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of result.gateways) {
+    lines.push(`| ${r.server} | ${r.clients} | ${f1(r.fpsMean)} | ${f1(r.fpsMin)} | ${f1(r.p50)} | ${f1(r.p99)} | ${pct(r.serverCores)} | ${pct(r.idleCores)} |`);
+  }
+  lines.push(`| capture node | – | – | – | – | – | ${pct(result.capture.cores)} | – |`);
+  const s = result.single;
+  if (s) lines.push(`| one servercam process | ${s.clients} | ${f1(s.fpsMean)} | ${f1(s.fpsMin)} | ${f1(s.p50)} | ${f1(s.p99)} | ${pct(s.serverCores)} | ${pct(s.idleCores)} |`);
+  lines.push('', `The capture node captured ${f1(result.capture.capturedFps)} fps in the window and dropped ${result.capture.framesDropped} frames (Redis unreachable or backed up).`);
+  return `${lines.join('\n')}\n`;
+}
