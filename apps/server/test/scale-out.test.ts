@@ -7,6 +7,8 @@ import { createGateway } from '../src/roles/gateway.ts';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { type Servercam, silentLogger } from '../src/index.ts';
 import { closeAll, collectFor, next, type Result, until, wsClient, wsRequest, wsSubscribe } from './helpers/clients.ts';
+import { join } from 'node:path';
+import { tempDir } from './helpers/media.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 const CAMERAS = [
@@ -26,12 +28,13 @@ interface Gateway {
 }
 
 let redis: RedisProcess;
+const stateFile = join(tempDir, `scale-out-state-${process.pid}.json`);
 let capture: CaptureServer;
 let captureUrl: string;
 const gateways: Gateway[] = [];
 
 async function startCapture(): Promise<void> {
-  capture = new CaptureServer({ redisUrl: redis.url, cameras: CAMERAS, fps: 10, isolation: 'worker', heartbeatMs: 200, port: 0, logger: silentLogger() });
+  capture = new CaptureServer({ redisUrl: redis.url, cameras: CAMERAS, fps: 10, isolation: 'worker', heartbeatMs: 200, port: 0, logger: silentLogger(), stateFile });
   captureUrl = (await capture.listen()).url;
 }
 
@@ -133,7 +136,7 @@ describeRedis('scale-out: 1 capture node, 2 gateways, Redis', () => {
     await restarted.return?.();
   });
 
-  it('capture node down: the gateways show the cameras as ERROR with a clear message, and recover when it returns', async () => {
+  it('capture node down: the gateways show the cameras as ERROR with a clear message, and recover (with the kept settings) when it returns', async () => {
     await capture.close();
     for (const gateway of gateways) {
       const down = await until(async () => {
@@ -150,6 +153,8 @@ describeRedis('scale-out: 1 capture node, 2 gateways, Redis', () => {
     for (const gateway of gateways) {
       await until(async () => (await health(gateway.url)).cameras.every((camera) => camera.status !== 'ERROR'), 'cameras back');
     }
+    // The settings changed through gateway A earlier were kept by the capture node's state file.
+    expect(((await health(gateways[1]!.url)) as unknown as { stream: { quality: number } }).stream.quality).toBe(61);
     const frames = wsSubscribe<FrameResult['data']>(wsClient(gateways[1]!.wsUrl), FRAMES, { cameraId: 'a' });
     expect((await seqs(frames as never, 2)).length).toBe(2);
     await frames.return?.();

@@ -23,6 +23,7 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     quality: config.quality,
     paused: config.paused,
     isolation: config.isolation ?? 'process',
+    stateFile: config.stateFile,
     host,
     port,
     logger,

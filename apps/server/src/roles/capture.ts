@@ -7,7 +7,7 @@
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CameraConfig, CaptureTuning, ProcessSupervision } from '@servercam/core';
+import { type CameraConfig, type CaptureTuning, InvalidSettings, type ProcessSupervision, type StreamSettingsPatch } from '@servercam/core';
 import { DEFAULT_CAMERAS } from '../app.ts';
 import { createInProcessBus } from '../bus/in-process.ts';
 import { CaptureNode } from '../bus/capture-node.ts';
@@ -15,6 +15,7 @@ import { CameraDirectory } from '../cameras.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
 import type { ListenInfo } from '../server.ts';
+import { loadState, StateWriter } from '../state-file.ts';
 
 export interface CaptureServerOptions {
   readonly redisUrl: string;
@@ -32,6 +33,8 @@ export interface CaptureServerOptions {
   readonly logger?: Logger | undefined;
   /** State heartbeat (ms, default 1000). */
   readonly heartbeatMs?: number | undefined;
+  /** A JSON file that keeps the settings changed through any gateway across restarts of the capture node. */
+  readonly stateFile?: string | undefined;
 }
 
 export class CaptureServer implements AsyncDisposable {
@@ -42,6 +45,8 @@ export class CaptureServer implements AsyncDisposable {
   readonly #options: CaptureServerOptions;
   readonly #startedAt = Date.now();
   #http: Server | undefined;
+  #state: StateWriter | undefined;
+  #offState: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: CaptureServerOptions) {
@@ -100,12 +105,35 @@ export class CaptureServer implements AsyncDisposable {
         resolve();
       });
     });
+    await this.#restoreState();
     await this.stream.start();
     void this.cameras.openAll();
     await this.node.ready();
     const address = http.address() as AddressInfo;
     const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
     return { host: address.address, port: address.port, url: `http://${shownHost}:${address.port}` };
+  }
+
+  /** The settings of the state file (field by field; a field no longer valid is skipped), then every change saved. */
+  async #restoreState(): Promise<void> {
+    const path = this.#options.stateFile;
+    if (!path) return;
+    const log = this.logger.child({ component: 'state' });
+    const writer = new StateWriter(path, log);
+    this.#state = writer;
+    const loaded = await loadState(path);
+    if (loaded.kind === 'corrupt') log.error({ stateFile: path }, `the state file ${path} is corrupt (${loaded.reason}); starting from the configured settings`);
+    if (loaded.kind === 'loaded') {
+      for (const [key, value] of Object.entries(loaded.settings) as Array<[keyof StreamSettingsPatch, never]>) {
+        try {
+          this.stream.update({ [key]: value });
+        } catch (error) {
+          if (!(error instanceof InvalidSettings)) throw error;
+          log.warn({ stateFile: path, key }, `the state file's "${key}" is no longer valid (${error.message}): ignored`);
+        }
+      }
+    }
+    this.#offState = this.stream.on('settings', (settings) => writer.save(settings));
   }
 
   close(): Promise<void> {
@@ -116,6 +144,8 @@ export class CaptureServer implements AsyncDisposable {
         await new Promise<void>((resolve) => http.close(() => resolve()));
       }
       await this.node.close();
+      this.#offState?.();
+      await this.#state?.flush();
       this.cameras.close();
       await this.stream.close();
     })();
