@@ -22,7 +22,8 @@ export type { FrameRequest, FramesOptions, ServerVideoStreamOptions, StreamEvent
 export type { CameraConfig, CameraErrorInfo, CameraInfo, CameraStatus } from './camera.ts';
 export { validateCameras } from './camera.ts';
 export type { Frame, VariantSpec } from './frame.ts';
-export type { MotionBox, MotionConfig, MotionEvent } from './motion.ts';
+export type { MotionBox, MotionConfig, MotionEvent, ResolvedMotionConfig } from './motion.ts';
+export { resolveMotionConfig } from './motion.ts';
 export { FULL_VARIANT, normalizeVariant, scaledSize, variantKey } from './frame.ts';
 export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
 export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';

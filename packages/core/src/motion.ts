@@ -23,6 +23,8 @@ export interface MotionConfig {
   readonly quietSeconds?: number | undefined;
   /** The width of the grayscale copy detection runs on (default 160). */
   readonly detectWidth?: number | undefined;
+  /** Analyze at most this many frames per second (default 10); capture may run faster. */
+  readonly detectFps?: number | undefined;
   /** `auto` (default): OpenCV for OpenCV cameras, the pure TypeScript detector otherwise. */
   readonly engine?: 'auto' | 'opencv' | 'pure' | undefined;
 }
@@ -33,6 +35,7 @@ export interface ResolvedMotionConfig {
   readonly mask: readonly MotionBox[];
   readonly quietSeconds: number;
   readonly detectWidth: number;
+  readonly detectFps: number;
   readonly engine: 'auto' | 'opencv' | 'pure';
 }
 
@@ -43,8 +46,10 @@ export function resolveMotionConfig(config: MotionConfig): ResolvedMotionConfig 
     mask: config.mask ?? [],
     quietSeconds: config.quietSeconds ?? 3,
     detectWidth: config.detectWidth ?? 160,
+    detectFps: config.detectFps ?? 10,
     engine: config.engine ?? 'auto',
   };
+  if (!(resolved.detectFps > 0 && resolved.detectFps <= 240)) throw new TypeError(`motion.detectFps must be > 0 and at most 240, got ${resolved.detectFps}`);
   if (!(resolved.sensitivity >= 0 && resolved.sensitivity <= 1)) throw new TypeError(`motion.sensitivity must be from 0 to 1, got ${resolved.sensitivity}`);
   if (!(resolved.minArea > 0 && resolved.minArea < 1)) throw new TypeError(`motion.minArea must be between 0 and 1, got ${resolved.minArea}`);
   if (!(resolved.quietSeconds > 0)) throw new TypeError(`motion.quietSeconds must be > 0, got ${resolved.quietSeconds}`);

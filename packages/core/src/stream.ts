@@ -42,6 +42,11 @@ export interface ServerVideoStreamOptions extends StreamSettingsPatch {
 export interface FrameRequest extends VariantSpec {
   /** A camera id; when omitted, the active camera, following it as it changes. */
   readonly cameraId?: string | undefined;
+  /**
+   * A background consumer (a recorder, say) receives frames like any other,
+   * but is not counted among the camera's viewers (`CameraInfo.consumers`).
+   */
+  readonly background?: boolean | undefined;
 }
 
 export interface FramesOptions extends FrameRequest {
@@ -82,6 +87,7 @@ interface CameraState {
 interface Consumer {
   readonly cameraId: string | undefined;
   readonly variant: VariantDemand;
+  readonly background: boolean;
   push(frame: Frame): void;
   /** Ends the consumer from the stream's side (on close). */
   end(): void;
@@ -349,7 +355,13 @@ export class ServerVideoStream implements AsyncDisposable {
       throw new TypeError(`Unknown camera "${request.cameraId}"`);
     }
     const spec = normalizeVariant(request);
-    const consumer: Consumer = { cameraId: request.cameraId, variant: { ...spec, key: variantKey(spec) }, push, end };
+    const consumer: Consumer = {
+      cameraId: request.cameraId,
+      variant: { ...spec, key: variantKey(spec) },
+      background: request.background === true,
+      push,
+      end,
+    };
     if (this.#closed) return consumer;
     this.#consumers.add(consumer);
     this.#syncDemand();
@@ -474,7 +486,7 @@ export class ServerVideoStream implements AsyncDisposable {
       width: camera.width,
       height: camera.height,
       measuredFps: camera.status === 'live' ? camera.fps : 0,
-      consumers: this.#consumersOf(id).length,
+      consumers: this.#consumersOf(id).filter((consumer) => !consumer.background).length,
       motion: camera.motion,
     };
   }

@@ -32,7 +32,18 @@ describe('motion detection on the synthetic camera (pure analyzer)', () => {
     await stream.start();
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(events).toEqual([]);
-    expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(20);
+    expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(12);
+  });
+
+  it('analyzes at most detectFps frames a second, whatever the capture rate', async () => {
+    const stream = new ServerVideoStream({ cameras: [{ id: 'syn', source: 'synthetic:160x90@30', motion: { detectFps: 5 } }], fps: 30 });
+    streams.push(stream);
+    await stream.start();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const [stats] = await stream.stats();
+    expect(stats!.captured).toBeGreaterThan(30);
+    expect(stats!.analyzed).toBeLessThanOrEqual(Math.ceil((stats!.captured / 30) * 5) + 2);
+    expect(stats!.analyzed).toBeGreaterThan(4);
   });
 
   it('rejects a bad motion configuration when the stream is made', () => {

@@ -62,6 +62,7 @@ export class CameraRunner {
   readonly #tracker: MotionTracker | undefined;
   #analyzed = 0;
   #motionMs = 0;
+  #lastAnalyzedAt = 0;
 
   constructor(config: CameraConfig, ctx: RunnerContext) {
     this.id = config.id;
@@ -184,6 +185,10 @@ export class CameraRunner {
     const tracker = this.#tracker;
     const config = this.#motionConfig;
     if (!tracker || !config) return;
+    // Thin analysis to detectFps; a little slack so 30 fps thinned to 10 keeps every third frame.
+    const interval = 1000 / config.detectFps;
+    if (at - this.#lastAnalyzedAt < interval * 0.8) return;
+    this.#lastAnalyzedAt = at;
     this.#analyzer ??= config.engine !== 'pure' && source.createMotionAnalyzer
       ? source.createMotionAnalyzer(config)
       : new PureMotionAnalyzer(config);

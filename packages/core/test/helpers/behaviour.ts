@@ -110,6 +110,18 @@ export function behaviourSuite(
       await untilStatus(stream, 'small', 'idle');
     });
 
+    it('a background consumer gets frames but is not counted as a viewer', async () => {
+      const stream = await open();
+      let frames = 0;
+      const stop = stream.subscribe({ cameraId: 'small', background: true }, () => void frames++);
+      await until(() => frames >= 2, 'frames for the background consumer');
+      expect(stream.camera('small')!.consumers).toBe(0);
+      const stopViewer = stream.subscribe({ cameraId: 'small' }, () => {});
+      expect(stream.camera('small')!.consumers).toBe(1);
+      stopViewer();
+      stop();
+    });
+
     it('caches opened cameras: switching back does not open the camera again', async () => {
       const stream = await open();
       const statuses: string[] = [];

@@ -65,13 +65,13 @@ export function motionSuite(engine: 'opencv' | 'pure', describeFn: typeof descri
       expect(end.peakScore).toBeGreaterThan(0);
       expect(end.snapshot?.[0]).toBe(0xff);
       expect(end.snapshotWidth).toBe(640);
-      expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(100);
+      expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(50); // detectFps 10 over 6.5 s
     });
 
     it('a still video gives no event', async () => {
       const { events, stream } = await watch(makeMotionVideo({ seconds: 5 }), 4000);
       expect(events).toEqual([]);
-      expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(60);
+      expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(25);
     });
 
     it('a masked region does not count', async () => {
@@ -89,7 +89,7 @@ export function motionSuite(engine: 'opencv' | 'pure', describeFn: typeof descri
       await stream.start(['cam']);
       await new Promise((resolve) => setTimeout(resolve, 5000));
       expect(seen).toEqual([]);
-      expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(60);
+      expect((await stream.stats())[0]!.analyzed).toBeGreaterThan(25);
     });
 
     it('a camera with detection is captured even when nobody watches it', async () => {
