@@ -11,12 +11,12 @@
  * ```
  * @module
  */
-import type { MotionBox, MotionConfig } from '@servercam/core';
+import { type MotionBox, type MotionConfig, resolveMotionConfig } from '@servercam/core';
 import type { EventsOptions } from './service.ts';
 
 type Problem = (key: string, message: string) => Error;
 
-const MOTION_KEYS = ['sensitivity', 'minArea', 'mask', 'quietSeconds', 'detectWidth', 'engine'] as const;
+const MOTION_KEYS = ['sensitivity', 'minArea', 'mask', 'quietSeconds', 'detectWidth', 'detectFps', 'engine'] as const;
 const EVENTS_KEYS = ['maxAgeDays', 'maxSizeMB', 'preRollSeconds', 'clipMaxWidth', 'clipFormat'] as const;
 const BOX_KEYS = ['x', 'y', 'width', 'height'] as const;
 
@@ -63,6 +63,9 @@ export function checkMotion(value: unknown, at: string, problem: Problem): Motio
   if (value['detectWidth'] !== undefined) {
     motion.detectWidth = number(value['detectWidth'], `${at}.detectWidth`, problem, (n) => Number.isInteger(n) && n >= 32 && n <= 640, 'a whole number from 32 to 640');
   }
+  if (value['detectFps'] !== undefined) {
+    motion.detectFps = number(value['detectFps'], `${at}.detectFps`, problem, (n) => n > 0 && n <= 240, 'a number of analyses per second above 0, at most 240');
+  }
   if (value['engine'] !== undefined) {
     const engine = value['engine'];
     if (engine !== 'auto' && engine !== 'opencv' && engine !== 'pure') throw problem(`${at}.engine`, `must be "auto", "opencv" or "pure", got ${JSON.stringify(engine)}`);
@@ -72,6 +75,12 @@ export function checkMotion(value: unknown, at: string, problem: Problem): Motio
     const mask = value['mask'];
     if (!Array.isArray(mask)) throw problem(`${at}.mask`, 'must be a list of boxes to ignore, e.g. [{ "x": 0, "y": 0, "width": 0.3, "height": 0.1 }]');
     motion.mask = mask.map((entry: unknown, index) => box(entry, `${at}.mask[${index}]`, problem));
+  }
+  // The core's own rules have the last word, so these checks cannot drift from them.
+  try {
+    resolveMotionConfig(motion);
+  } catch (error) {
+    throw problem(at, (error as Error).message);
   }
   return motion;
 }

@@ -89,7 +89,7 @@ export class CameraRecorder {
 
   /** Follows the camera's frames (this keeps it captured, as a consumer). */
   start(): void {
-    this.#unsubscribe ??= this.#stream.subscribe({ cameraId: this.cameraId, maxWidth: this.#options.maxWidth }, (frame) => this.#onFrame(frame));
+    this.#unsubscribe ??= this.#stream.subscribe({ cameraId: this.cameraId, maxWidth: this.#options.maxWidth, background: true }, (frame) => this.#onFrame(frame));
   }
 
   #onFrame(frame: Frame): void {
