@@ -72,7 +72,7 @@ describe('servercam capture / gateway: the command line', () => {
     const gateway = start(['gateway', '--redis', redis.url, '--port', String(gatewayPort)]);
     const captureHealth = await until(async () => {
       const body = await healthz(capturePort);
-      return body?.['role'] === 'capture' && (body['bus'] as { redis: { connected: boolean } }).redis.connected ? body : undefined;
+      return body?.['role'] === 'capture' && (body['bus'] as { redis?: { connected: boolean } } | undefined)?.redis?.connected ? body : undefined;
     }, 'the capture node', 30_000);
     expect((captureHealth['bus'] as { redis: { connected: boolean } }).redis.connected).toBe(true);
     const gatewayHealth = await until(async () => {

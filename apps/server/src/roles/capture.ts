@@ -40,7 +40,7 @@ export interface CaptureServerOptions {
 export class CaptureServer implements AsyncDisposable {
   readonly stream;
   readonly cameras: CameraDirectory;
-  readonly node: CaptureNode;
+  #node: CaptureNode | undefined;
   readonly logger: Logger;
   readonly #options: CaptureServerOptions;
   readonly #startedAt = Date.now();
@@ -63,17 +63,18 @@ export class CaptureServer implements AsyncDisposable {
       supervision: options.supervision,
     });
     this.cameras = new CameraDirectory(this.stream);
-    this.node = new CaptureNode(this.stream, this.cameras, {
-      redisUrl: options.redisUrl,
-      prefix: options.redisPrefix,
-      logger: this.logger,
-      heartbeatMs: options.heartbeatMs,
-    });
+  }
+
+  /** The Redis side; it exists once `listen()` has restored the settings (nothing is published before). */
+  get node(): CaptureNode {
+    if (!this.#node) throw new Error('The capture node is not started: call listen() first');
+    return this.#node;
   }
 
   /** `GET /healthz`: the Redis connection, the cameras, the gateways being fed. */
   health(): Record<string, unknown> {
     const cameras = this.cameras.list().map((camera) => toGraphQLCamera(camera));
+    if (!this.#node) return { status: 'starting', role: 'capture', cameras };
     return {
       status: cameras.some((camera) => camera.status === 'ERROR') || !this.node.health().redis?.connected ? 'degraded' : 'ok',
       role: 'capture',
@@ -106,9 +107,15 @@ export class CaptureServer implements AsyncDisposable {
       });
     });
     await this.#restoreState();
+    this.#node = new CaptureNode(this.stream, this.cameras, {
+      redisUrl: this.#options.redisUrl,
+      prefix: this.#options.redisPrefix,
+      logger: this.logger,
+      heartbeatMs: this.#options.heartbeatMs,
+    });
     await this.stream.start();
     void this.cameras.openAll();
-    await this.node.ready();
+    await this.#node.ready();
     const address = http.address() as AddressInfo;
     const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
     return { host: address.address, port: address.port, url: `http://${shownHost}:${address.port}` };
@@ -143,7 +150,7 @@ export class CaptureServer implements AsyncDisposable {
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
       }
-      await this.node.close();
+      await this.#node?.close();
       this.#offState?.();
       await this.#state?.flush();
       this.cameras.close();
