@@ -26,7 +26,15 @@ export interface VariantDemand extends VariantSpec {
 }
 
 export type MainToWorker =
-  | { type: 'session.open'; session: number; cameras: CameraConfig[]; settings: StreamSettings; tuning: CaptureTuning }
+  | {
+      type: 'session.open';
+      session: number;
+      cameras: CameraConfig[];
+      settings: StreamSettings;
+      tuning: CaptureTuning;
+      /** The last seq the main side saw per camera, so a restarted capture side goes on counting. */
+      seqs?: Record<string, number>;
+    }
   | { type: 'session.settings'; session: number; settings: StreamSettings }
   | { type: 'session.demand'; session: number; cameraId: string; variants: VariantDemand[] }
   | { type: 'session.preopen'; session: number; request: number; cameraIds: string[] }

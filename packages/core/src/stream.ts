@@ -79,6 +79,8 @@ interface CameraState {
   latest: Frame | undefined;
   demandKeys: string;
   motion: boolean;
+  /** The highest seq seen, handed to a restarted capture side. */
+  lastSeq: number;
   /** The measured rate last reported in a `status` event, and when. */
   reportedFps: number;
   reportedAt: number;
@@ -136,6 +138,7 @@ export class ServerVideoStream implements AsyncDisposable {
         latest: undefined,
         demandKeys: '',
         motion: false,
+        lastSeq: 0,
         reportedFps: 0,
         reportedAt: 0,
       });
@@ -341,6 +344,7 @@ export class ServerVideoStream implements AsyncDisposable {
       cameras: [...this.#cameras.values()].map(({ config }) => ({ ...config })),
       settings: this.#settings,
       tuning: this.#tuning,
+      seqs: Object.fromEntries([...this.#cameras].map(([id, camera]) => [id, camera.lastSeq])),
     });
     for (const camera of this.#cameras.values()) camera.demandKeys = '';
     this.#syncDemand();
@@ -423,6 +427,7 @@ export class ServerVideoStream implements AsyncDisposable {
       return;
     }
     camera.fps = message.fps;
+    camera.lastSeq = Math.max(camera.lastSeq, message.seq);
     this.#maybeEmitFps(message.cameraId, camera);
     const data = new Uint8Array(message.data);
     const isActive = message.cameraId === this.#settings.activeCameraId;

@@ -55,7 +55,7 @@ describeOpenCv('capture in a supervised child process', () => {
     await stream.start(['file']);
     await untilStatus(stream, 'file', 'live');
     const pid = await until(() => stream.capturePid, 'the capture process');
-    await until(() => stream.value, 'a first frame');
+    const before = await until(() => stream.value, 'a first frame');
 
     process.kill(pid, 'SIGABRT');
     await untilStatus(stream, 'file', 'error');
@@ -67,6 +67,8 @@ describeOpenCv('capture in a supervised child process', () => {
     // The new process counts its own frames; the stream shows fresh ones again.
     const fresh = await until(() => (stream.value!.capturedAt > Date.now() - 1000 ? stream.value : undefined), 'fresh frames', 30_000);
     expect(fresh.cameraId).toBe('file');
+    // seq goes on counting across the restart: clients can order frames by it.
+    expect(fresh.seq).toBeGreaterThan(before.seq);
   });
 
   it('after a restart, a camera nobody watches leaves ERROR for IDLE', async () => {

@@ -38,6 +38,9 @@ describeOpenCv('OpenCV: cameras that cannot be opened', () => {
     expect(info.status).toBe('error');
     expect(info.error).toMatchObject({ code: 'CANNOT_OPEN_CAMERA' });
     expect(info.consumers).toBe(0);
+    // What viewers see names the file, not the server's directory layout.
+    expect(info.error!.message).toContain('video file not found: missing-too.mp4');
+    expect(info.error!.message).not.toContain(tempPath(''));
   });
 
   it('a missing device by index gives an actionable CannotOpenCamera, not an undefined message', async () => {

@@ -8,7 +8,7 @@ import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
 import { CannotOpenCamera, CannotReadCamera, type SerializedError, ServercamError } from '../errors.ts';
 import { scaledSize } from '../frame.ts';
 import type { StreamSettings } from '../settings.ts';
-import { parseSource, type SourceSpec } from '../source.ts';
+import { parseSource, redactSource, type SourceSpec } from '../source.ts';
 import { epochNow, RateMeter } from '../time.ts';
 import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from '../protocol.ts';
 import { transferableCopy } from './transfer.ts';
@@ -35,6 +35,16 @@ function asCameraError(error: unknown, cameraId: string, fallback: typeof Cannot
   if (error instanceof ServercamError) return error;
   const message = error instanceof Error && error.message ? error.message : String(error);
   return new fallback(`Camera "${cameraId}": ${message}`, { cameraId, cause: error });
+}
+
+/**
+ * An error message fit for viewers: a file source's path becomes its file name
+ * and a URL loses its credentials. (The thrown error keeps the full message.)
+ */
+export function publicMessage(message: string, spec: SourceSpec): string {
+  if (spec.kind === 'file') return message.split(spec.path).join(spec.path.split(/[\\/]/).at(-1) ?? spec.path);
+  if (spec.kind === 'url') return message.split(spec.url).join(redactSource(spec.url));
+  return message;
 }
 
 export class CameraRunner {
@@ -64,8 +74,10 @@ export class CameraRunner {
   #motionMs = 0;
   #lastAnalyzedAt = 0;
 
-  constructor(config: CameraConfig, ctx: RunnerContext) {
+  /** `seq` goes on from `lastSeq` (a restarted capture side keeps counting where the last one stopped). */
+  constructor(config: CameraConfig, ctx: RunnerContext, lastSeq = 0) {
     this.id = config.id;
+    this.#seq = lastSeq;
     this.#config = config;
     this.#spec = parseSource(config.source);
     this.#ctx = ctx;
@@ -318,7 +330,7 @@ export class CameraRunner {
   }
 
   #fail(error: ServercamError): void {
-    this.#error = { code: error.code, message: error.message, at: Date.now() };
+    this.#error = { code: error.code, message: publicMessage(error.message, this.#spec), at: Date.now() };
     this.#meter.reset();
     this.#report('error', true);
   }

@@ -31,6 +31,7 @@ export class Session {
     settings: StreamSettings,
     tuning: CaptureTuning,
     post: (message: WorkerToMain, transfer?: ArrayBuffer[]) => void,
+    seqs: Record<string, number> = {},
   ) {
     this.id = id;
     this.#settings = settings;
@@ -42,7 +43,7 @@ export class Session {
       post,
     };
     for (const camera of cameras) {
-      const runner = new CameraRunner(camera, ctx);
+      const runner = new CameraRunner(camera, ctx, seqs[camera.id] ?? 0);
       this.#runners.set(camera.id, runner);
       this.#loops.push(
         runner.run(this.#abort.signal).catch((error: unknown) => {
