@@ -32,7 +32,7 @@ export interface ScaleOutOptions {
 export interface ScaleOutResult {
   readonly clientsPerGateway: number;
   readonly gateways: RunResult[];
-  /** The capture node over the same window: CPU in cores, captured fps. */
+  /** The capture node over the whole run (connections, warm-up, window): CPU in cores, captured fps. */
   readonly capture: { readonly cores: number; readonly capturedFps: number; readonly framesDropped: number };
   /** One servercam process with all 2 × N subscribers. */
   readonly single: RunResult | undefined;
@@ -159,11 +159,13 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
     await Promise.all(gateways.map((gateway) => gateway.measureIdle(options.idleSeconds)));
     const cpu0 = processCpuSeconds(capture.pid);
     const stats0 = await capture.stats();
+    const t0 = performance.now();
     const runs = await Promise.all(
       gateways.map((gateway) => run(gateway as unknown as ServerUnderTest, { transport: 'graphql-ws', clients: n, warmupSeconds: options.warmupSeconds, seconds: options.seconds })),
     );
     const stats1 = await capture.stats();
-    const window = options.seconds + options.warmupSeconds + 1.5 + (2 * n * 8) / 1000;
+    // The capture node over the whole run (connections, warm-up and window).
+    const window = (performance.now() - t0) / 1000;
     const captured = (stats1.cameras[0]?.captured ?? 0) - (stats0.cameras[0]?.captured ?? 0);
     const result: ScaleOutResult = {
       clientsPerGateway: n,
