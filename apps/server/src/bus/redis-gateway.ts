@@ -66,6 +66,8 @@ interface Consumer {
   readonly cameraId: string | undefined;
   readonly spec: VariantSpec;
   readonly key: string;
+  /** Not a viewer (a recorder): not counted in `consumers`. */
+  readonly background: boolean;
   push(frame: Frame): void;
   end(): void;
 }
@@ -310,7 +312,7 @@ export class RedisFrameBus implements FrameBus {
       throw new TypeError(`Unknown camera "${request.cameraId}"`);
     }
     const spec = normalizeVariant(request);
-    const consumer: Consumer = { cameraId: request.cameraId, spec, key: variantKey(spec), push, end };
+    const consumer: Consumer = { cameraId: request.cameraId, spec, key: variantKey(spec), background: request.background === true, push, end };
     if (this.#closed) return consumer;
     this.#consumers.add(consumer);
     this.#syncDemand();
@@ -504,7 +506,7 @@ export class RedisFrameBus implements FrameBus {
 
   #info(id: string): CameraInfo {
     const camera = this.#cameras.get(id)!;
-    const consumers = this.#consumersOf(id).length;
+    const consumers = this.#consumersOf(id).filter((consumer) => !consumer.background).length;
     if (this.#down) {
       return {
         ...camera,
