@@ -34,6 +34,8 @@ export type MainToWorker =
       tuning: CaptureTuning;
       /** The last seq the main side saw per camera, so a restarted capture side goes on counting. */
       seqs?: Record<string, number>;
+      /** The variants each camera must produce from the start (later changes come as `session.demand`). */
+      demand?: Record<string, VariantDemand[]>;
     }
   | { type: 'session.settings'; session: number; settings: StreamSettings }
   | { type: 'session.demand'; session: number; cameraId: string; variants: VariantDemand[] }

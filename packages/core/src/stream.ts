@@ -345,9 +345,10 @@ export class ServerVideoStream implements AsyncDisposable {
       settings: this.#settings,
       tuning: this.#tuning,
       seqs: Object.fromEntries([...this.#cameras].map(([id, camera]) => [id, camera.lastSeq])),
+      // The demand goes with the cameras, so a (re)started capture side starts the right loops at once.
+      demand: Object.fromEntries([...this.#cameras.keys()].map((id) => [id, this.#demandOf(id)])),
     });
-    for (const camera of this.#cameras.values()) camera.demandKeys = '';
-    this.#syncDemand();
+    for (const [id, camera] of this.#cameras) camera.demandKeys = this.#demandOf(id).map((variant) => variant.key).join(',');
   }
 
   #post(message: Parameters<CaptureHost['post']>[0]): void {
@@ -387,14 +388,20 @@ export class ServerVideoStream implements AsyncDisposable {
   /** Tells the worker which variants each camera must produce; the active camera always makes `full`. */
   #syncDemand(): void {
     for (const [id, camera] of this.#cameras) {
-      const variants = new Map<string, VariantDemand>();
-      if (id === this.#settings.activeCameraId) variants.set(FULL_VARIANT, { key: FULL_VARIANT });
-      for (const consumer of this.#consumersOf(id)) variants.set(consumer.variant.key, consumer.variant);
-      const keys = [...variants.keys()].sort().join(',');
+      const variants = this.#demandOf(id);
+      const keys = variants.map((variant) => variant.key).join(',');
       if (keys === camera.demandKeys) continue;
       camera.demandKeys = keys;
-      this.#post({ type: 'session.demand', session: this.#session, cameraId: id, variants: [...variants.values()] });
+      this.#post({ type: 'session.demand', session: this.#session, cameraId: id, variants });
     }
+  }
+
+  /** The variants one camera must produce, sorted by key. */
+  #demandOf(id: string): VariantDemand[] {
+    const variants = new Map<string, VariantDemand>();
+    if (id === this.#settings.activeCameraId) variants.set(FULL_VARIANT, { key: FULL_VARIANT });
+    for (const consumer of this.#consumersOf(id)) variants.set(consumer.variant.key, consumer.variant);
+    return [...variants.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   #onWorkerMessage(message: SessionMessage): void {

@@ -51,22 +51,28 @@ describeOpenCv('capture in a supervised child process', () => {
   it('a native abort of the capture process shows ERROR, then capture restarts and goes LIVE', async () => {
     const stream = open();
     const statuses: string[] = [];
+    const after: string[] = [];
     stream.on('status', (info) => info.id === 'file' && statuses.push(info.error ? `${info.status}: ${info.error.message}` : info.status));
     await stream.start(['file']);
     await untilStatus(stream, 'file', 'live');
     const pid = await until(() => stream.capturePid, 'the capture process');
-    const before = await until(() => stream.value, 'a first frame');
+    await until(() => (stream.value?.seq ?? 0) >= 3, 'a few frames');
 
+    const before = stream.value!;
     process.kill(pid, 'SIGABRT');
     await untilStatus(stream, 'file', 'error');
     expect(statuses.at(-1)).toMatch(/error: Capture stopped: the capture process was killed by SIGABRT; restarting it/);
+    stream.on('status', (info) => info.id === 'file' && after.push(info.status));
 
     await untilStatus(stream, 'file', 'live', 30_000);
     const newPid = await until(() => stream.capturePid, 'a new capture process');
     expect(newPid).not.toBe(pid);
     // The new process counts its own frames; the stream shows fresh ones again.
-    const fresh = await until(() => (stream.value!.capturedAt > Date.now() - 1000 ? stream.value : undefined), 'fresh frames', 30_000);
+    const liveAgain = Date.now();
+    const fresh = await until(() => (stream.value!.capturedAt > liveAgain ? stream.value : undefined), 'a frame from the new process', 30_000);
     expect(fresh.cameraId).toBe('file');
+    // The watched camera goes straight back to work: no IDLE in between.
+    expect(after.filter((status, i) => status !== after[i - 1])).toEqual(['opening', 'live']);
     // seq goes on counting across the restart: clients can order frames by it.
     expect(fresh.seq).toBeGreaterThan(before.seq);
   });

@@ -14,7 +14,7 @@ export function createCaptureService(post: Post): (message: MainToWorker) => voi
   return (message) => {
     switch (message.type) {
       case 'session.open':
-        sessions.set(message.session, new Session(message.session, message.cameras, message.settings, message.tuning, post, message.seqs));
+        sessions.set(message.session, new Session(message.session, message.cameras, message.settings, message.tuning, post, message.seqs, message.demand));
         return;
       case 'session.settings':
         sessions.get(message.session)?.updateSettings(message.settings);

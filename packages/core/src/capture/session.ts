@@ -32,6 +32,7 @@ export class Session {
     tuning: CaptureTuning,
     post: (message: WorkerToMain, transfer?: ArrayBuffer[]) => void,
     seqs: Record<string, number> = {},
+    demand: Record<string, VariantDemand[]> = {},
   ) {
     this.id = id;
     this.#settings = settings;
@@ -44,6 +45,7 @@ export class Session {
     };
     for (const camera of cameras) {
       const runner = new CameraRunner(camera, ctx, seqs[camera.id] ?? 0);
+      runner.setDemand(demand[camera.id] ?? []);
       this.#runners.set(camera.id, runner);
       this.#loops.push(
         runner.run(this.#abort.signal).catch((error: unknown) => {
