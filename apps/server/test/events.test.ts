@@ -173,6 +173,6 @@ describe('a still video', () => {
     const result = await httpRequest<EventsData>(running.url, EVENTS, {});
     expect(result.data!.events).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 });
     expect(changes).toEqual([]);
-    expect((await running.server.stream.stats())[0]!.analyzed).toBeGreaterThan(60);
+    expect((await running.server.stream.stats())[0]!.analyzed).toBeGreaterThan(25); // detectFps 10 over 4.5 s
   });
 });
