@@ -1,7 +1,7 @@
 /** The event history on a real SQLite file: migrations, pages, retention with the files. */
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../src/events/sqlite.ts';
 import { describe, expect, it } from 'vitest';
 import { applyRetention } from '../src/events/retention.ts';
 import { EventStore, InvalidCursor, type StoredEvent } from '../src/events/store.ts';
@@ -28,7 +28,7 @@ describe('EventStore', () => {
 
   it('migrates a database of schema version 1 forward, keeping its rows', () => {
     const dir = mkdtempSync(join(tempDir, 'store-v1-'));
-    const db = new Database(join(dir, 'events.db'));
+    const db = openSqlite(join(dir, 'events.db'));
     db.exec(`CREATE TABLE events (id TEXT PRIMARY KEY, camera_id TEXT NOT NULL, started_at REAL NOT NULL, ended_at REAL,
       peak_score REAL NOT NULL DEFAULT 0, boxes TEXT NOT NULL DEFAULT '[]', snapshot_file TEXT, snapshot_width INTEGER,
       snapshot_height INTEGER, clip_file TEXT, clip_mime_type TEXT, recording TEXT NOT NULL DEFAULT 'none', recording_error TEXT,
@@ -42,7 +42,7 @@ describe('EventStore', () => {
 
   it('refuses a database written by a newer version', () => {
     const dir = mkdtempSync(join(tempDir, 'store-new-'));
-    const db = new Database(join(dir, 'events.db'));
+    const db = openSqlite(join(dir, 'events.db'));
     db.pragma('user_version = 999');
     db.close();
     expect(() => EventStore.open(dir)).toThrow(/newer servercam/);

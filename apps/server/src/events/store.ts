@@ -1,5 +1,5 @@
 /**
- * The motion event history: SQLite through better-sqlite3, one file
+ * The motion event history: SQLite (see sqlite.ts: node:sqlite, or better-sqlite3 on Node 20), one file
  * (`events.db`) in the data directory. The schema is versioned with
  * `PRAGMA user_version` and migrated forward on open.
  *
@@ -12,10 +12,9 @@
  * @module
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import type { MotionBox } from '@servercam/core';
+import { openSqlite, type SqliteDatabase } from './sqlite.ts';
 
 /** Where an event's clip stands. `none`: recording is off for it. */
 export type RecordingStatus = 'recording' | 'ready' | 'failed' | 'none';
@@ -72,13 +71,6 @@ export class InvalidCursor extends Error {
 }
 
 export const MAX_PAGE = 200;
-
-/** better-sqlite3, loaded on first use: a server with no camera detecting motion never loads the native addon. */
-let sqlite: typeof Database | undefined;
-function openDatabase(path: string): Database.Database {
-  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-  return new sqlite(path);
-}
 
 /** The migrations, in order; `user_version` is the number applied. Only ever append. */
 const MIGRATIONS: readonly string[] = [
@@ -173,10 +165,10 @@ const COLUMNS: Record<keyof EventUpdate, string> = {
 };
 
 export class EventStore implements Disposable {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
   readonly path: string;
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: SqliteDatabase, path: string) {
     this.#db = db;
     this.path = path;
   }
@@ -188,7 +180,7 @@ export class EventStore implements Disposable {
       mkdirSync(dataDir, { recursive: true });
       path = join(dataDir, 'events.db');
     }
-    const db = openDatabase(path);
+    const db = openSqlite(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     const store = new EventStore(db, path);
