@@ -28,3 +28,16 @@ export function nativeBuildEnv(base = process.env) {
   if (!base.npm_config_nodedir && existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
   return env;
 }
+
+/**
+ * How to run the pnpm that is running us (a pnpm script sets npm_execpath: a JS
+ * file, or pnpm 12's native executable), or else pnpm through npx.
+ * @returns {[string, string[]]}
+ */
+export function pnpmCommand() {
+  const execpath = process.env.npm_execpath;
+  if (execpath && /pnpm/.test(execpath)) {
+    return /\.[cm]?js$/.test(execpath) ? [process.execPath, [execpath]] : [execpath, []];
+  }
+  return ['npx', ['--yes', 'pnpm@12.4.2']];
+}

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 // Builds (or rebuilds) @u4/opencv4nodejs against the system OpenCV, then checks it loads.
 import { spawnSync } from 'node:child_process';
-import { nativeBuildEnv } from './native-build-env.mjs';
+import { nativeBuildEnv, pnpmCommand } from './native-build-env.mjs';
 
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
-  ? [process.execPath, [process.env.npm_execpath]]
-  : ['npx', ['--yes', 'pnpm@12.4.2']];
+const pnpm = pnpmCommand();
 const env = nativeBuildEnv();
 const run = (args, options = {}) => {
   const result = spawnSync(pnpm[0], [...pnpm[1], ...args], { stdio: 'inherit', env, ...options });

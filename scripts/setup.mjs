@@ -2,12 +2,9 @@
 // `pnpm setup`: install the workspace with the environment the optional OpenCV
 // addon needs. Safe to run again: a settled install takes a second or two.
 import { spawnSync } from 'node:child_process';
-import { hasSystemOpenCv, nativeBuildEnv } from './native-build-env.mjs';
+import { hasSystemOpenCv, nativeBuildEnv, pnpmCommand } from './native-build-env.mjs';
 
-const pnpm = process.env.npm_execpath;
-const [cmd, args] = pnpm && /pnpm/.test(pnpm)
-  ? [process.execPath, [pnpm]]
-  : ['npx', ['--yes', 'pnpm@12.4.2']];
+const [cmd, args] = pnpmCommand();
 
 const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
 if (hasSystemOpenCv()) {

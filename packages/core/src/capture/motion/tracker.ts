@@ -28,6 +28,8 @@ const SNAPSHOT_INTERVAL_MS = 500;
 export class MotionTracker {
   readonly #config: ResolvedMotionConfig;
   #event: TrackedEvent | undefined;
+  /** Quiet samples seen since the last motion. */
+  #quietSamples = 0;
 
   constructor(config: ResolvedMotionConfig) {
     this.#config = config;
@@ -43,11 +45,13 @@ export class MotionTracker {
     const event = this.#event;
     if (!event) {
       if (!moving) return { kind: 'none' };
+      this.#quietSamples = 0;
       this.#event = { startedAt: at, lastMotionAt: at, peakScore: sample.score, peakBoxes: sample.boxes, snapshotAt: at, snapshot: undefined };
       return { kind: 'start', event: this.#event, snapshot: true };
     }
     if (moving) {
       event.lastMotionAt = at;
+      this.#quietSamples = 0;
       if (sample.score > event.peakScore) {
         event.peakScore = sample.score;
         event.peakBoxes = sample.boxes;
@@ -57,7 +61,11 @@ export class MotionTracker {
       }
       return { kind: 'continue', event, snapshot: false };
     }
-    if (at - event.lastMotionAt >= this.#config.quietSeconds * 1000) return this.end();
+    // Quiet long enough, and actually seen to be quiet: a stall of the machine (no samples) or one
+    // missed frame never ends an event; half the quiet period's analyses must agree.
+    this.#quietSamples++;
+    const needed = Math.max(2, Math.floor((this.#config.quietSeconds * this.#config.detectFps) / 2));
+    if (at - event.lastMotionAt >= this.#config.quietSeconds * 1000 && this.#quietSamples >= needed) return this.end();
     return { kind: 'continue', event, snapshot: false };
   }
 
