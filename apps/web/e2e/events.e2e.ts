@@ -18,10 +18,10 @@ let server: RunningServer;
 let browser: Browser;
 const pages: Page[] = [];
 
-/** Still bars for 1 s, a red square crossing them from 1 s to 3 s, still until 5 s; 640×360 at 25 fps. */
+/** Still bars for 1 s, a white square crossing them from 1 s to 3 s, still until 5 s; 640×360 at 25 fps. */
 function makeMotionVideo(path: string): string {
   execFileSync('ffmpeg', [
-    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'smptebars=s=640x360:r=25:d=5', '-f', 'lavfi', '-i', 'color=c=red:s=60x60:r=25:d=5',
+    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'smptebars=s=640x360:r=25:d=5', '-f', 'lavfi', '-i', 'color=c=white:s=60x60:r=25:d=5',
     '-filter_complex', "[0][1]overlay=x='40+(t-1)*250':y=150:enable='between(t,1,3)'",
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
