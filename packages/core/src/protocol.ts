@@ -101,5 +101,4 @@ export type WorkerToMain =
       snapshotHeight: number | undefined;
     }
   | { type: 'reply'; session: number; request: number; errors?: SerializedError[]; stats?: CameraStats[] }
-  | { type: 'fatal'; error: SerializedError | { name: string; message: string } }
   | { type: 'pong'; id: number };

@@ -86,6 +86,11 @@ interface CameraState {
   reportedAt: number;
 }
 
+/** A camera's demand as one comparable string. */
+function demandKeys(variants: readonly VariantDemand[]): string {
+  return variants.map((variant) => variant.key).join(',');
+}
+
 interface Consumer {
   readonly cameraId: string | undefined;
   readonly variant: VariantDemand;
@@ -338,6 +343,7 @@ export class ServerVideoStream implements AsyncDisposable {
   #openSession(): void {
     const host = this.#host;
     if (!host || this.#closed) return;
+    const demand = Object.fromEntries([...this.#cameras.keys()].map((id) => [id, this.#demandOf(id)]));
     host.post({
       type: 'session.open',
       session: this.#session,
@@ -346,9 +352,9 @@ export class ServerVideoStream implements AsyncDisposable {
       tuning: this.#tuning,
       seqs: Object.fromEntries([...this.#cameras].map(([id, camera]) => [id, camera.lastSeq])),
       // The demand goes with the cameras, so a (re)started capture side starts the right loops at once.
-      demand: Object.fromEntries([...this.#cameras.keys()].map((id) => [id, this.#demandOf(id)])),
+      demand,
     });
-    for (const [id, camera] of this.#cameras) camera.demandKeys = this.#demandOf(id).map((variant) => variant.key).join(',');
+    for (const [id, camera] of this.#cameras) camera.demandKeys = demandKeys(demand[id]!);
   }
 
   #post(message: Parameters<CaptureHost['post']>[0]): void {
@@ -389,7 +395,7 @@ export class ServerVideoStream implements AsyncDisposable {
   #syncDemand(): void {
     for (const [id, camera] of this.#cameras) {
       const variants = this.#demandOf(id);
-      const keys = variants.map((variant) => variant.key).join(',');
+      const keys = demandKeys(variants);
       if (keys === camera.demandKeys) continue;
       camera.demandKeys = keys;
       this.#post({ type: 'session.demand', session: this.#session, cameraId: id, variants });

@@ -88,9 +88,6 @@ export abstract class HostBase implements CaptureHost {
         this.#pending.get(message.request)?.resolve(message);
         this.#pending.delete(message.request);
         return;
-      case 'fatal':
-        this.lost(new Error(message.error.message));
-        return;
       default:
         this.sessions.get(message.session)?.onMessage(message);
     }
