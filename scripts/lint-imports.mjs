@@ -14,6 +14,8 @@ export const allowed = {
   '@servercam/schema': [],
   '@servercam/server': ['@servercam/core', '@servercam/schema'],
   '@servercam/web': ['@servercam/schema'],
+  // The private test kit: the tests' tools (media, Chromium, Redis, child processes).
+  '@servercam/testing': ['@servercam/core'],
   // The benchmarks drive the server like an app, and feed a naive server from the core.
   '@servercam/bench': ['@servercam/core', '@servercam/schema', '@servercam/server'],
 };
@@ -29,6 +31,9 @@ function* files(dir) {
     else if (/\.(ts|mts|js|mjs|svelte)$/.test(entry) && !entry.endsWith('.d.ts')) yield path;
   }
 }
+
+/** Packages only tests may import (never a package's src/). */
+export const testOnly = ['@servercam/testing'];
 
 export function lintPackage(root, dirs = ['src', 'test']) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -46,7 +51,9 @@ export function lintPackage(root, dirs = ['src', 'test']) {
         const where = `${relative(process.cwd(), file)}: "${spec}"`;
         if (spec.startsWith('@servercam/')) {
           const name = spec.split('/').slice(0, 2).join('/');
-          if (name !== pkg.name && !mayUse.includes(name)) problems.push(`${where}: ${pkg.name} may not depend on ${name}`);
+          if (testOnly.includes(name) && name !== pkg.name) {
+            if (dir === 'src') problems.push(`${where}: ${name} is for tests only, not for ${dir}/`);
+          } else if (name !== pkg.name && !mayUse.includes(name)) problems.push(`${where}: ${pkg.name} may not depend on ${name}`);
         } else if (builtins.has(spec.split('/')[0])) {
           problems.push(`${where}: import Node built-ins as "node:${spec}"`);
         } else if (spec.startsWith('.') && !/\.(ts|js|mjs|cjs|svelte|json|css|graphql)$/.test(spec)) {

@@ -1,22 +1,23 @@
 #!/usr/bin/env node
-// `pnpm setup`: install the workspace with the environment the optional OpenCV
-// addon needs. Safe to run again: a settled install takes a second or two.
+// The first step of `pnpm start`, `pnpm test` and `pnpm bench`: says whether the
+// optional OpenCV addon is here. pnpm has installed the workspace before any
+// script runs, and the addon's own install step (patches/@u4__opencv4nodejs@7.1.2.patch)
+// built it against the system OpenCV if there is one; nothing is installed here.
 import { spawnSync } from 'node:child_process';
-import { hasSystemOpenCv, nativeBuildEnv, pnpmCommand } from './native-build-env.mjs';
+import { fileURLToPath } from 'node:url';
+import { hasSystemOpenCv } from './native-build-env.mjs';
 
-const [cmd, args] = pnpmCommand();
-
-const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
-if (hasSystemOpenCv()) {
-  console.log('[setup] system OpenCV found: @u4/opencv4nodejs will be built against it (first time only, ~5 min on 2 cores).');
-} else {
-  console.log('[setup] no system OpenCV: installing without the OpenCV backend (the optional addon\'s build fails below; that is expected).');
-  console.log('[setup] To add OpenCV later: pnpm setup:opencv');
-}
-const started = Date.now();
-const result = spawnSync(cmd, [...args, 'install', ...frozen, '--reporter=append-only'], {
-  stdio: 'inherit',
-  env: nativeBuildEnv(),
+const core = fileURLToPath(new URL('../packages/core/', import.meta.url));
+const probe = spawnSync(process.execPath, ['-e', "import('@u4/opencv4nodejs').then(m => console.log(Object.values((m.cv ?? m.default).version).join('.')))"], {
+  cwd: core,
+  env: { ...process.env, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', OPENCV_LOG_LEVEL: 'FATAL' },
+  encoding: 'utf8',
+  timeout: 60_000,
 });
-if (result.status !== 0) process.exit(result.status ?? 1);
-console.log(`[setup] install done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (probe.status === 0) {
+  console.log(`[setup] OpenCV ${probe.stdout.trim().split('\n').at(-1)}: device, file and network cameras work.`);
+} else if (hasSystemOpenCv()) {
+  console.log('[setup] The system has OpenCV but the addon is not built: run `pnpm setup:opencv` (about 5 minutes).');
+} else {
+  console.log('[setup] No OpenCV here: synthetic cameras only, and the OpenCV tests are skipped. `pnpm setup:opencv` adds it.');
+}

@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Whatever a test file started and left running (a server, Redis, ffmpeg) is killed after it.
+    setupFiles: ['@servercam/testing/vitest-setup'],
     // One process per test file: the capture worker (and OpenCV) is per process.
     pool: 'forks',
     testTimeout: 30_000,

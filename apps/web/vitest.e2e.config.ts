@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.ts'],
+    // Whatever a test file started and left running (a server) is killed after it, even when its beforeAll failed.
+    setupFiles: ['@servercam/testing/vitest-setup'],
     environment: 'node',
     fileParallelism: false,
     testTimeout: 120_000,

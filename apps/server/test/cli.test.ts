@@ -11,6 +11,7 @@ import type { Frame } from '@servercam/schema';
 import { FramesDocument } from '@servercam/schema/client';
 import { closeAll, mjpegParts, next, openMjpeg, sseEvents, wsClient, wsSubscribe } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
+import { own } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
@@ -26,7 +27,7 @@ interface Run {
 const children: ChildProcess[] = [];
 
 function run(args: string[]): Run {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = own(spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } }));
   children.push(child);
   const result: Run = {
     child,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkExposure, isLoopbackHost, parseConfig, withEnvTokens } from '../src/index.ts';
+import { own } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
@@ -22,6 +23,7 @@ function run(args: string[], env: Record<string, string> = {}, ms = 8000): Promi
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '', FORCE_COLOR: '0', ...env },
     });
+    own(child);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,6 +41,7 @@ async function startsListening(args: string[], env: Record<string, string> = {})
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '', FORCE_COLOR: '0', ...env },
   });
+  own(child);
   let output = '';
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await new Promise<void>((resolve, reject) => {

@@ -95,7 +95,9 @@ async function sendHttp(kind: 'post' | 'get' | 'sse', text: string, contentType:
     }
     // Read a little of a stream, then let go.
     const reader = response.body?.getReader();
-    await Promise.race([reader?.read(), new Promise((resolve) => setTimeout(resolve, 100))]);
+    const read = reader?.read();
+    read?.catch(() => {}); // a read still pending when the stream is cancelled rejects: nobody's error
+    await Promise.race([read, new Promise((resolve) => setTimeout(resolve, 100))]);
     await reader?.cancel().catch(() => {});
     tried.statuses[response.status] = (tried.statuses[response.status] ?? 0) + 1;
     return response.status;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from './helpers/clients.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
+import { own } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
@@ -18,7 +19,7 @@ const children: ChildProcess[] = [];
 let redis: RedisProcess | undefined;
 
 function start(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [cli, ...args, '--log-level', 'warn'], { stdio: 'ignore' });
+  const child = own(spawn(process.execPath, [cli, ...args, '--log-level', 'warn'], { stdio: 'ignore' }));
   children.push(child);
   return child;
 }

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaTool } from '@servercam/testing';
 import { launch, openViewer, pageShot } from './helpers/browser.ts';
 import { tempDir, type TempDir } from './helpers/media.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
@@ -20,7 +21,7 @@ const pages: Page[] = [];
 
 /** Still bars for 1 s, a white square crossing them from 1 s to 3 s, still until 5 s; 640×360 at 25 fps. */
 function makeMotionVideo(path: string): string {
-  execFileSync('ffmpeg', [
+  execFileSync(mediaTool('ffmpeg'), [
     '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'smptebars=s=640x360:r=25:d=5', '-f', 'lavfi', '-i', 'color=c=white:s=60x60:r=25:d=5',
     '-filter_complex', "[0][1]overlay=x='40+(t-1)*250':y=150:enable='between(t,1,3)'",
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,

@@ -10,6 +10,7 @@ export const ErrorCode = {
   CannotReadCamera: 'CANNOT_READ_CAMERA',
   BackendUnavailable: 'BACKEND_UNAVAILABLE',
   InvalidSettings: 'INVALID_SETTINGS',
+  MediaToolUnavailable: 'MEDIA_TOOL_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -56,6 +57,11 @@ export class CannotReadCamera extends ServercamError {
 /** The backend a source needs is not available in this process (e.g. OpenCV is not installed). */
 export class BackendUnavailable extends ServercamError {
   readonly code = ErrorCode.BackendUnavailable;
+}
+
+/** A media tool (ffmpeg, ffprobe) the work needs is not on this machine; the message says what to install. */
+export class MediaToolUnavailable extends ServercamError {
+  readonly code = ErrorCode.MediaToolUnavailable;
 }
 
 /** Settings were rejected; nothing was changed. `field` names the offending setting. */
@@ -106,6 +112,7 @@ const classes = {
   [ErrorCode.CannotOpenCamera]: CannotOpenCamera,
   [ErrorCode.CannotReadCamera]: CannotReadCamera,
   [ErrorCode.BackendUnavailable]: BackendUnavailable,
+  [ErrorCode.MediaToolUnavailable]: MediaToolUnavailable,
 } as const;
 
 /** Rebuilds a typed error from its {@link ServercamError.toJSON} form. */

@@ -36,6 +36,7 @@ export {
   ErrorCode,
   InvalidSettings,
   isServercamError,
+  MediaToolUnavailable,
   ServercamError,
 } from './errors.ts';
 export type { SerializedError } from './errors.ts';
@@ -43,3 +44,5 @@ export type { CameraStats, CaptureTuning } from './protocol.ts';
 export type { ProcessSupervision } from './host/process-host.ts';
 export { DEFAULT_SUPERVISION } from './host/process-host.ts';
 export { LatestValueIterator } from './conflate.ts';
+export type { MediaTool, MediaToolSource, ResolvedMediaTool, ResolveMediaToolOptions } from './media-tools.ts';
+export { describeMediaTool, MEDIA_TOOL_ENV, requireMediaTool, resolveMediaTool } from './media-tools.ts';

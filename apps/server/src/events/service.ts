@@ -6,7 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { CameraConfig, MotionEvent } from '@servercam/core';
+import process from 'node:process';
+import { type CameraConfig, describeMediaTool, MEDIA_TOOL_ENV, type MotionEvent, type ResolvedMediaTool, resolveMediaTool } from '@servercam/core';
 import type { FrameBus } from '../bus/bus.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { type ClipFormat, pickFormat } from './clip-writer.ts';
@@ -83,7 +84,8 @@ export class EventService implements AsyncDisposable {
     const interrupted = this.store.closeInterrupted();
     if (interrupted > 0) this.#logger.warn({ interrupted }, `${interrupted} event(s) were cut short when the server last stopped`);
     const format = options.clipFormat ?? 'auto';
-    this.clipFormat = format === 'none' ? 'none' : pickFormat(format, options.ffmpeg);
+    const ffmpeg = format === 'none' ? undefined : this.#findFfmpeg(options.ffmpeg);
+    this.clipFormat = format === 'none' ? 'none' : pickFormat(format, ffmpeg ?? 'ffmpeg');
     const clipFormat = this.clipFormat;
     if (clipFormat !== 'none') {
       for (const camera of cameras) {
@@ -92,10 +94,25 @@ export class EventService implements AsyncDisposable {
           preRollSeconds: options.preRollSeconds ?? 3,
           maxWidth: options.clipMaxWidth ?? 1280,
           format: clipFormat,
-          ffmpeg: options.ffmpeg,
+          ffmpeg,
         }));
       }
     }
+  }
+
+  /** The ffmpeg for clips: the option's, else the core's resolver (SERVERCAM_FFMPEG, system, npm), named in the log. */
+  #findFfmpeg(chosen: string | undefined): string | undefined {
+    if (chosen !== undefined) return chosen;
+    let found: ResolvedMediaTool | undefined;
+    try {
+      found = resolveMediaTool('ffmpeg');
+    } catch (error) {
+      this.#logger.warn({ err: error }, `${(error as Error).message}: looking for another ffmpeg`);
+      found = resolveMediaTool('ffmpeg', { env: { ...process.env, [MEDIA_TOOL_ENV.ffmpeg]: undefined } });
+    }
+    if (found) this.#logger.info({ ffmpeg: found.path, source: found.source }, `clips through ${describeMediaTool(found)}`);
+    else this.#logger.warn('no ffmpeg found: clips are recorded as MJPEG-in-AVI (apt-get install ffmpeg, or reinstall for the npm one)');
+    return found?.path;
   }
 
   /** Follows the stream's motion events and starts the recorders and the retention timer. */

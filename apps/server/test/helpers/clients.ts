@@ -70,9 +70,22 @@ export async function httpRequest<T>(url: string, query: string, variables: Reco
 const timeout = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 /** The next value, or an error after `ms`. */
+/**
+ * A `next()` that lost a race against a timeout is still pending; when the
+ * stream is aborted at teardown it rejects, with nobody left to handle it, and
+ * vitest would fail the run for it. Such a late rejection is nobody's error.
+ */
+function abandon(pending: Promise<unknown>): void {
+  pending.catch(() => {});
+}
+
 export async function next<T>(iterator: AsyncIterator<T>, ms = 10_000, what = 'a value'): Promise<T> {
-  const result = await Promise.race([iterator.next(), timeout(ms)]);
-  if (result === 'timeout') throw new Error(`no ${what} within ${ms} ms`);
+  const pending = iterator.next();
+  const result = await Promise.race([pending, timeout(ms)]);
+  if (result === 'timeout') {
+    abandon(pending);
+    throw new Error(`no ${what} within ${ms} ms`);
+  }
   if (result.done) throw new Error(`the iteration ended before ${what}`);
   return result.value;
 }
@@ -91,7 +104,9 @@ export async function collectFor<T>(iterator: AsyncIterator<T>, ms: number): Pro
     values.push(result.value);
     pending = iterator.next();
   }
-  void iterator.return?.();
+  abandon(pending);
+  const returned = iterator.return?.();
+  if (returned) abandon(returned);
   return values;
 }
 

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mediaTool } from '@servercam/testing';
 
 export const tempDir = mkdtempSync(join(tmpdir(), 'servercam-server-'));
 
@@ -10,7 +11,7 @@ export const tempDir = mkdtempSync(join(tmpdir(), 'servercam-server-'));
 export function makeVideo({ width, height, fps, seconds }: { width: number; height: number; fps: number; seconds: number }): string {
   const path = join(tempDir, `testsrc2-${width}x${height}-${fps}fps-${seconds}s.mp4`);
   if (existsSync(path)) return path;
-  const result = spawnSync('ffmpeg', [
+  const result = spawnSync(mediaTool('ffmpeg'), [
     '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
     '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
   ], { encoding: 'utf8' });

@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './media.ts';
+import { mediaTool } from '@servercam/testing';
 
 /**
  * Static colour bars 640×360 at 25 fps, and from `moveFrom` to `moveTo` seconds a
@@ -18,14 +19,14 @@ export function makeMotionVideo({ seconds, moveFrom, moveTo }: { seconds: number
       `[0][1]overlay=x='40+(t-${moveFrom})*${Math.round(500 / (moveTo - moveFrom))}':y=150:enable='between(t,${moveFrom},${moveTo})'`);
   }
   args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path);
-  const result = spawnSync('ffmpeg', args, { encoding: 'utf8' });
+  const result = spawnSync(mediaTool('ffmpeg'), args, { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ffmpeg failed to make ${path}: ${result.stderr}`);
   return path;
 }
 
 /** A media file's duration in seconds and its codec, as ffprobe reads them. */
 export function probe(path: string): { seconds: number; codec: string; frames: number } {
-  const out = execFileSync('ffprobe', [
+  const out = execFileSync(mediaTool('ffprobe'), [
     '-v', 'error', '-count_frames', '-select_streams', 'v:0',
     '-show_entries', 'stream=codec_name,nb_read_frames:format=duration', '-of', 'json', path,
   ], { encoding: 'utf8' });

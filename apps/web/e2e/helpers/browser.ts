@@ -7,23 +7,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CHROMIUM_FLAGS, chromiumBinary } from '@servercam/testing';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { SCREENSHOTS } from './paths.ts';
 
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
+/** Debian's Chromium where the system has it, else the one `@sparticuz/chromium` ships (see @servercam/testing). */
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const binary = await chromiumBinary();
+  return chromium.launch({ executablePath: binary.path, args: [...CHROMIUM_FLAGS], headless: true });
 }
 
 /** A page in a new context (its own cookies and storage: another viewer). */

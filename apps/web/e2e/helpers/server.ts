@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, SERVER_CLI, UI_DIR } from './paths.ts';
+import { own } from '@servercam/testing';
 
 export interface ServeOptions {
   /** `ID=SOURCE` for each camera. */
@@ -47,7 +48,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   if (options.fps !== undefined) args.push('--fps', String(options.fps));
   if (options.config !== undefined) args.push('--config', options.config);
   for (const camera of options.cameras) args.push('--camera', camera);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const child = own(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } }));
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));

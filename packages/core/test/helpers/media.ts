@@ -9,6 +9,10 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { requireMediaTool } from '../../src/media-tools.ts';
+
+/** ffmpeg or ffprobe, as the product resolves them (system, else the npm-shipped one). */
+export const mediaTool = (tool: 'ffmpeg' | 'ffprobe'): string => requireMediaTool(tool).path;
 
 const dir = mkdtempSync(join(tmpdir(), 'servercam-media-'));
 
@@ -24,7 +28,7 @@ export function makeVideo({ width, height, fps, seconds }: VideoOptions): string
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `testsrc-${width}x${height}-${fps}fps-${seconds}s.mp4`);
   if (existsSync(path)) return path;
-  const result = spawnSync('ffmpeg', [
+  const result = spawnSync(mediaTool('ffmpeg'), [
     '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
     '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
   ], { encoding: 'utf8' });
@@ -47,7 +51,7 @@ export function makeMotionVideo({ seconds, moveFrom, moveTo }: { seconds: number
       `[0][1]overlay=x='40+(t-${moveFrom})*${Math.round(500 / (moveTo - moveFrom))}':y=150:enable='between(t,${moveFrom},${moveTo})'`);
   }
   args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path);
-  const result = spawnSync('ffmpeg', args, { encoding: 'utf8' });
+  const result = spawnSync(mediaTool('ffmpeg'), args, { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ffmpeg failed to make ${path}: ${result.stderr}`);
   return path;
 }
@@ -96,7 +100,7 @@ export class FfmpegMjpegServer {
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.#server = server;
-    const ffmpeg = spawn('ffmpeg', [
+    const ffmpeg = spawn(mediaTool('ffmpeg'), [
       '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15',
       '-c:v', 'mjpeg', '-q:v', '5', '-f', 'mjpeg', 'pipe:1',
     ], { stdio: ['ignore', 'pipe', 'ignore'] });

@@ -5,6 +5,7 @@
  * test thread too would abort the process (one thread per process).
  */
 import { spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 
@@ -26,6 +27,10 @@ export const required = process.env['SERVERCAM_REQUIRE_OPENCV'] === '1';
 export const opencv = probe();
 
 if (!opencv.ok && !required) {
+  // For the test command's closing summary (scripts/test.mjs; the same record as @servercam/testing's runOrSkip).
+  const log = process.env['SERVERCAM_SKIP_LOG'];
+  const enable = 'pnpm setup:opencv   (apt-get install libopencv-dev, then the addon builds)';
+  if (log) appendFileSync(log, `${JSON.stringify({ group: 'OpenCV tests of @servercam/core', reason: opencv.reason, enable })}\n`);
   console.warn(
     '\n' + '!'.repeat(78) +
       '\n!! OpenCV TESTS SKIPPED: @u4/opencv4nodejs cannot be loaded here.' +

@@ -1,0 +1,54 @@
+/**
+ * A Chromium for the browser tests: `SERVERCAM_CHROMIUM` (or `CHROMIUM_PATH`),
+ * else the system's (Debian's `chromium`), else the one `@sparticuz/chromium`
+ * ships inside its npm package (unpacked to the temporary directory on first
+ * use, a few seconds), so a machine with only Node runs them too.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+
+export interface ChromiumBinary {
+  readonly path: string;
+  readonly source: 'env' | 'system' | 'npm';
+}
+
+/** The flags every launch uses: headless, as root, and with no background traffic on a closed network. */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+export interface FindChromiumOptions {
+  /** The environment to read `SERVERCAM_CHROMIUM` / `CHROMIUM_PATH` from (default: this process's). */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** The system paths to try, in order (default: Debian's and Ubuntu's, and Chrome's). */
+  readonly system?: readonly string[] | undefined;
+}
+
+/** Finds the Chromium to launch: the env variable's, else the system's, else the npm-shipped one. */
+export async function findChromium(options: FindChromiumOptions = {}): Promise<ChromiumBinary> {
+  const env = options.env ?? process.env;
+  const chosen = env['SERVERCAM_CHROMIUM'] ?? env['CHROMIUM_PATH'];
+  if (chosen) return { path: chosen, source: 'env' };
+  const system = (options.system ?? SYSTEM).find((path) => existsSync(path));
+  if (system) return { path: system, source: 'system' };
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return { path: await packaged.executablePath(), source: 'npm' };
+}
+
+let found: Promise<ChromiumBinary> | undefined;
+
+/** {@link findChromium}, once per process. */
+export function chromiumBinary(): Promise<ChromiumBinary> {
+  found ??= findChromium();
+  return found;
+}
