@@ -3,6 +3,7 @@
  * files made by ffmpeg, and reading a JPEG's size from its bytes.
  * @module
  */
+import { requireMediaTool } from '../../packages/core/src/media-tools.ts';
 
 /** Resolves once `check()` is truthy; rejects naming `what` after `timeoutMs`. */
 export async function until<T>(check: () => T | undefined | false | null, what: string, timeoutMs = 10_000): Promise<T> {
@@ -45,7 +46,7 @@ export async function take<T>(iterable: AsyncIterable<T>, count: number): Promis
 export async function makeVideo(width: number, height: number, seconds = 1): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: 'servercam-deno-' });
   const path = `${dir}/testsrc-${width}x${height}.mp4`;
-  const { code, stderr } = await new Deno.Command('ffmpeg', {
+  const { code, stderr } = await new Deno.Command(requireMediaTool('ffmpeg').path, {
     args: [
       '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=15`,
       '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
