@@ -8,7 +8,7 @@
  * @module
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { run, type RunResult, ServerUnderTest, sleep } from './harness.ts';
@@ -130,6 +130,9 @@ async function startRedis(): Promise<{ url: string; stop(): void }> {
 export async function runScaleOut(options: ScaleOutOptions, log: (line: string) => void): Promise<ScaleOutResult> {
   const n = options.clientsPerGateway;
   if (!existsSync(REDIS_SERVER)) {
+    // Listed in the test command's closing summary (scripts/test.mjs), as the tests' skips are.
+    const skipLog = process.env['SERVERCAM_SKIP_LOG'];
+    if (skipLog) appendFileSync(skipLog, `${JSON.stringify({ group: 'The scale-out benchmark scenario (@servercam/bench)', reason: `no redis-server at ${REDIS_SERVER}`, enable: 'apt-get install redis-server' })}\n`);
     return { clientsPerGateway: n, gateways: [], capture: { cores: 0, capturedFps: 0, framesDropped: 0 }, single: undefined, skipped: `${REDIS_SERVER} is missing (apt-get install redis-server)` };
   }
   const camera = { source: options.source, fps: options.fps, quality: options.quality };
