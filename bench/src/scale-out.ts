@@ -8,7 +8,7 @@
  * @module
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { appendFileSync, existsSync } from 'node:fs';
+import { accessSync, appendFileSync, constants } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { run, type RunResult, ServerUnderTest, sleep } from './harness.ts';
@@ -127,9 +127,18 @@ async function startRedis(): Promise<{ url: string; stop(): void }> {
   return { url: `redis://127.0.0.1:${port}`, stop: () => void child.kill('SIGKILL') };
 }
 
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function runScaleOut(options: ScaleOutOptions, log: (line: string) => void): Promise<ScaleOutResult> {
   const n = options.clientsPerGateway;
-  if (!existsSync(REDIS_SERVER)) {
+  if (!isExecutable(REDIS_SERVER)) {
     // Listed in the test command's closing summary (scripts/test.mjs), as the tests' skips are.
     const skipLog = process.env['SERVERCAM_SKIP_LOG'];
     if (skipLog) appendFileSync(skipLog, `${JSON.stringify({ group: 'The scale-out benchmark scenario (@servercam/bench)', reason: `no redis-server at ${REDIS_SERVER}`, enable: 'apt-get install redis-server' })}\n`);

@@ -5,7 +5,7 @@
  * use, a few seconds), so a machine with only Node runs them too.
  * @module
  */
-import { existsSync } from 'node:fs';
+import { isExecutable } from './files.ts';
 import process from 'node:process';
 
 export interface ChromiumBinary {
@@ -39,7 +39,7 @@ export async function findChromium(options: FindChromiumOptions = {}): Promise<C
   const env = options.env ?? process.env;
   const chosen = env['SERVERCAM_CHROMIUM'] ?? env['CHROMIUM_PATH'];
   if (chosen) return { path: chosen, source: 'env' };
-  const system = (options.system ?? SYSTEM).find((path) => existsSync(path));
+  const system = (options.system ?? SYSTEM).find(isExecutable);
   if (system) return { path: system, source: 'system' };
   const { default: packaged } = await import('@sparticuz/chromium');
   return { path: await packaged.executablePath(), source: 'npm' };

@@ -4,10 +4,10 @@
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import process from 'node:process';
 import { own } from './children.ts';
+import { isExecutable } from './files.ts';
 import { freePort } from './net.ts';
 import { type Requirement, runOrSkip } from './requirements.ts';
 
@@ -15,7 +15,7 @@ export const REDIS_SERVER = process.env['SERVERCAM_REDIS_SERVER'] ?? '/usr/bin/r
 
 /** Whether the Redis tests of `where` run here (see {@link runOrSkip}). */
 export function redisRequirement(where: string): Requirement {
-  const available = existsSync(REDIS_SERVER);
+  const available = isExecutable(REDIS_SERVER);
   return {
     group: `Redis (scale-out) tests of ${where}`,
     available,
