@@ -18,7 +18,10 @@ export interface RawOptions {
   readonly host?: string;
   /** Give up after this long (ms, default 5000): status -1. */
   readonly timeoutMs?: number;
-  /** Half-close after writing (default true): a server waiting for more body sees the end at once. */
+  /**
+   * Half-close after writing (default false): a server waiting for more body sees the end at once,
+   * but Node then also drops a response still being made (`httpAllowHalfOpen` is off).
+   */
   readonly end?: boolean;
   /** Wait for the body (by Content-Length) after the head (default true); false returns at the head (streams). */
   readonly body?: boolean;
@@ -68,7 +71,7 @@ export function rawRequest(port: number, bytes: string | Uint8Array, options: Ra
     socket.on('error', () => finish(fromReceived()));
     socket.on('close', () => finish(fromReceived()));
     socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
-    if (options.end !== false) socket.end();
+    if (options.end === true) socket.end();
   });
 }
 
