@@ -19,9 +19,13 @@
  *   a crash, and the state it left is unknown: it is not absorbed silently, a
  *   supervisor (systemd, Docker, Kubernetes) restarts the process.
  *
- * Limits: work a request hands to a long-lived object (a WebSocket's later
- * messages, a shared camera stream) runs in that object's context, not the
- * request's; graphql-ws and the stream code catch their own errors.
+ * Attribution is causal, so it has two limits. Work a request hands to an
+ * object that outlives it runs in that object's context: a WebSocket's
+ * messages run in its socket's (created before any request), and graphql-ws
+ * catches their errors itself. And a shared object a request happens to
+ * create first (a camera's resized variant, say) keeps that request's scope:
+ * an error in it is logged as that request's and ends that connection, not
+ * the process; the log line says which request.
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
