@@ -3,8 +3,10 @@
  * that no route serves) gets its 4xx, and the server answers /healthz after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaptureServer, silentLogger } from '../src/index.ts';
 import { closeAll, type Running, startServer } from './helpers/clients.ts';
 import { healthStatus, rawRequest, requestHead, UPGRADE_HEADERS } from './helpers/raw-http.ts';
+import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 let running: Running;
 let port: number;
@@ -170,5 +172,55 @@ describe('GraphQL parameters', () => {
     const answer = await answerThenHealthy(requestHead('GET', '/graphql?query=%7B__typename%7D&variables=%7B%7D', [['Accept', 'application/json']]));
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
+(hasRedis ? describe : describe.skip)('the capture node’s own server (real redis-server)', () => {
+  let redis: RedisProcess;
+  let capture: CaptureServer;
+  let capturePort: number;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    capture = new CaptureServer({ redisUrl: redis.url, cameras: [{ id: 'cam', source: 'synthetic:160x120' }], isolation: 'worker', logger: silentLogger() });
+    capturePort = (await capture.listen(0)).port;
+  });
+
+  afterAll(async () => {
+    await capture?.close();
+    await redis?.stop();
+  });
+
+  const captureAnswer = async (bytes: string) => {
+    const answer = await rawRequest(capturePort, bytes);
+    expect(await healthStatus(capturePort)).toBe(200);
+    return answer;
+  };
+
+  it('TRACE answers 405 with Allow: GET, HEAD', async () => {
+    const answer = await captureAnswer(requestHead('TRACE', '/healthz'));
+    expect(answer.status).toBe(405);
+    expect(answer.headers['allow']).toBe('GET, HEAD');
+  });
+
+  it('CONNECT answers 405', async () => {
+    expect((await captureAnswer(requestHead('CONNECT', '127.0.0.1:443'))).status).toBe(405);
+  });
+
+  it('// answers 400', async () => {
+    expect((await captureAnswer(requestHead('GET', '//'))).status).toBe(400);
+  });
+
+  it('a long Authorization answers 431', async () => {
+    expect((await captureAnswer(requestHead('GET', '/healthz', [['Authorization', `Bearer ${'a'.repeat(5000)}`]]))).status).toBe(431);
+  });
+
+  it('an h2c upgrade request to /healthz is served as a plain request (curl --http2)', async () => {
+    const answer = await captureAnswer(requestHead('GET', '/healthz', [['Connection', 'Upgrade, HTTP2-Settings'], ['Upgrade', 'h2c'], ['HTTP2-Settings', 'AAMAAABkAAQAoAAAAAIAAAAA']]));
+    expect(answer.status).toBe(200);
+  });
+
+  it('a WebSocket upgrade to // answers 400', async () => {
+    expect((await captureAnswer(requestHead('GET', '//', UPGRADE_HEADERS))).status).toBe(400);
   });
 });

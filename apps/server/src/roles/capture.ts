@@ -96,15 +96,10 @@ export class CaptureServer implements AsyncDisposable {
       requestScope.run(scopeOf('request', request, request.socket), () => this.#respond(request, response));
     });
     http.on('clientError', clientErrorListener(HEALTH_METHODS));
-    // No CONNECT, no WebSocket here: answered on the raw socket (Node would drop a CONNECT unanswered).
+    // CONNECT: answered on the raw socket (Node would drop it unanswered). An upgrade request (curl's h2c) has no
+    // listener here, so Node hands it to the handler above as a plain request.
     http.on('connect', (request: IncomingMessage, socket: Socket) => {
       requestScope.run(scopeOf('connect', request, socket), () => endSocket(socket, 405, methodRefusal(HEALTH_METHODS)));
-    });
-    http.on('upgrade', (request: IncomingMessage, socket: Socket) => {
-      requestScope.run(scopeOf('upgrade', request, socket), () => {
-        const verdict = checkRequestHead(request, HEALTH_ORIGIN, HEALTH_METHODS);
-        endSocket(socket, isRefusal(verdict) ? verdict.status : 404, isRefusal(verdict) ? verdict : undefined);
-      });
     });
     this.#http = http;
     await new Promise<void>((resolve, reject) => {
