@@ -107,7 +107,8 @@ export interface AppStats {
   readonly serializations: { readonly graphqlFrames: number; readonly mjpegParts: number };
 }
 
-const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg)$/;
+/** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
+export const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg)$/;
 
 export class ServercamApp implements AsyncDisposable {
   readonly stream: FrameBus;

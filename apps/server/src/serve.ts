@@ -8,6 +8,7 @@ import { redactSource } from '@servercam/core';
 import { bannerText, publicBase } from './banner.ts';
 import type { ServeConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { installProcessGuard } from './process-guard.ts';
 import { createServer, DEFAULT_HOST, DEFAULT_PORT } from './server.ts';
 
 /** How long a shutdown may take before the process exits anyway. */
@@ -66,6 +67,8 @@ export function listenFailure(error: unknown, host: string, port: number): strin
  */
 export async function serve(config: ServeConfig, role: 'serve' | 'capture' | 'gateway' = 'serve'): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
+  // An error escaping one request closes that request's connection; one outside any request exits (process-guard.ts).
+  installProcessGuard(logger);
   if (role === 'capture') return (await import('./roles/capture-main.ts')).runCapture(config, logger);
   const host = config.host ?? DEFAULT_HOST;
   const port = config.port ?? DEFAULT_PORT;

@@ -19,6 +19,8 @@ import type { Logger } from '../logger.ts';
 import { GRAPHQL_PATH } from '../schema/yoga.ts';
 import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
 import { tooManyConnectionsRaw } from '../security/limits.ts';
+import { pathForLog, requestScope } from '../process-guard.ts';
+import { APP_METHODS, BAD_TARGET, checkRequestHead, clientAddress, clientErrorListener, endSocket, isRefusal, methodRefusal, scopeOf, writeRefusal } from './edge.ts';
 
 export interface NodeListenOptions {
   readonly host: string;
@@ -54,23 +56,18 @@ export interface NodeListener {
   close(graceMs?: number): Promise<void>;
 }
 
-function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): Request {
+function toRequest(req: IncomingMessage, res: ServerResponse, url: URL): Request {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
-    if (!name.startsWith(':')) headers.append(name, req.rawHeaders[i + 1]!);
-  }
   const method = req.method ?? 'GET';
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: controller.signal };
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: headersOf(req), signal: controller.signal };
   if (method !== 'GET' && method !== 'HEAD') {
     init.body = requestBody(req);
     init.duplex = 'half';
   }
-  return new Request(new URL(req.url ?? '/', origin), init);
+  return new Request(url, init);
 }
 
 /**
@@ -165,12 +162,6 @@ async function writeResponse(response: Response, req: IncomingMessage, res: Serv
   }
 }
 
-/** The client's address (IPv4-mapped IPv6 addresses as plain IPv4). */
-function clientAddress(socket: Socket): string {
-  const address = socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
-
 function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -194,15 +185,39 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   // 16 KiB write buffers, as Node 20 has by default (Node 22+ has 64 KiB): a stalled
   // MJPEG or SSE client then holds about one part, whatever the Node version.
   const server = createServer({ highWaterMark: 16 * 1024 }, (req, res) => {
-    const request = toRequest(req, res, origin);
-    app
-      .fetch(request, { address: clientAddress(req.socket) })
-      .then((response) => writeResponse(response, req, res, streaming))
-      .catch((error: unknown) => {
-        log.error({ err: error, url: req.url }, 'request failed');
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"Internal server error"}');
-        else res.destroy();
-      });
+    requestScope.run(scopeOf('request', req, req.socket), () => {
+      let request: Request;
+      try {
+        // The edge first (bad target 400, oversized header 431, unserved method 405): nothing below sees such a request.
+        const verdict = checkRequestHead(req, origin, APP_METHODS);
+        if (isRefusal(verdict)) {
+          writeRefusal(res, verdict);
+          return;
+        }
+        request = toRequest(req, res, verdict.url);
+      } catch (error) {
+        log.warn({ err: error, method: req.method, path: pathForLog(req.url) }, 'request refused: it cannot be read');
+        writeRefusal(res, BAD_TARGET);
+        return;
+      }
+      app
+        .fetch(request, { address: clientAddress(req.socket) })
+        .then((response) => writeResponse(response, req, res, streaming))
+        .catch((error: unknown) => {
+          log.error({ err: error, method: req.method, path: pathForLog(req.url) }, 'request failed');
+          try {
+            if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"Internal server error"}');
+            else res.destroy();
+          } catch {
+            res.destroy();
+          }
+        });
+    });
+  });
+  server.on('clientError', clientErrorListener(APP_METHODS));
+  // CONNECT (a proxy's tunnel): not served. Without this listener Node would drop the connection unanswered.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    requestScope.run(scopeOf('connect', req, socket), () => endSocket(socket, 405, methodRefusal(APP_METHODS)));
   });
   const connections = app.security.connections;
   server.on('connection', (socket: Socket) => {
@@ -228,20 +243,36 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
     close: (extra, code, reason) => extra.socket.close(code, reason),
   });
   const graphqlWs = useServer(binding.options, wss, options.keepAliveMs ?? 12_000);
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const { pathname } = new URL(req.url ?? '/', origin);
-    if (pathname !== GRAPHQL_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  const upgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    // Node has removed its own error listener from an upgraded socket: a peer that resets must not throw.
+    socket.on('error', () => socket.destroy());
+    const verdict = checkRequestHead(req, origin, ['GET']);
+    if (isRefusal(verdict)) {
+      endSocket(socket, verdict.status, verdict);
+      return;
+    }
+    if (verdict.url.pathname !== GRAPHQL_PATH) {
+      endSocket(socket, 404);
       return;
     }
     if (!app.allowsWebSocketOrigin(req.headers.origin, req.headers.host)) {
       log.warn({ origin: req.headers.origin }, 'WebSocket refused: a page of another site (see allowedOrigins)');
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      endSocket(socket, 403);
       return;
     }
     const address = clientAddress(socket);
     upgrades.set(req, { principal: app.security.auth.fromHeaders(headersOf(req), address), address });
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    requestScope.run(scopeOf('upgrade', req, socket), () => {
+      try {
+        upgrade(req, socket, head);
+      } catch (error) {
+        log.error({ err: error, path: pathForLog(req.url) }, 'WebSocket upgrade failed');
+        endSocket(socket, 500);
+      }
+    });
   });
 
   server.listen(options.port, options.host);
@@ -251,6 +282,8 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
       throw error;
     }),
   ]);
+  // Past startup a server error (e.g. EMFILE on accept) is logged; it must not end the process.
+  server.on('error', (error) => log.error({ err: error }, 'HTTP server error'));
   const address = server.address() as AddressInfo;
   origin = `http://${hostForUrl(options.host)}:${address.port}`;
 

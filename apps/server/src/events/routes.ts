@@ -27,25 +27,47 @@ export type ByteRange = { readonly start: number; readonly end: number } | 'unsa
 /**
  * Parses a `Range` header for a body of `size` bytes: one range (a multi-range
  * request gets its first range). `undefined`: no usable header, send it all.
+ *
+ * By hand, in one pass with no regular expression (linear in the header's
+ * length): the kept library `range-parser` answers 416 where RFC 9110 wants
+ * otherwise (a suffix longer than the file is the whole file; `bytes=5-2` is
+ * ignored) and skips an invalid first range for a later one.
  */
 export function parseRange(header: string | null, size: number): ByteRange {
   if (header === null) return undefined;
-  const match = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*(?:,.*)?$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const text = header.trim();
+  if (!text.startsWith('bytes=')) return undefined;
+  const comma = text.indexOf(',', 6);
+  const first = comma < 0 ? text.slice(6) : text.slice(6, comma);
+  const dash = first.indexOf('-');
+  if (dash < 0) return undefined;
+  const startText = first.slice(0, dash).trim();
+  const endText = first.slice(dash + 1).trim();
+  if (!isDigits(startText) || !isDigits(endText) || (startText === '' && endText === '')) return undefined;
   let start: number;
   let end: number;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
+  if (startText === '') {
+    const suffix = Number(endText);
     if (suffix === 0) return 'unsatisfiable';
     start = Math.max(0, size - suffix);
     end = size - 1;
   } else {
-    start = Number(match[1]);
-    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-    if (end < start && match[2] !== '') return undefined;
+    start = Number(startText);
+    // `bytes=5-2` is not a range: ignored (RFC 9110 14.1.1).
+    if (endText !== '' && Number(endText) < start) return undefined;
+    end = endText === '' ? size - 1 : Math.min(Number(endText), size - 1);
   }
   if (start >= size || size === 0) return 'unsatisfiable';
   return { start, end };
+}
+
+/** Whether `text` is ASCII digits only (or empty). */
+function isDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
 }
 
 /** A file as a response, honouring `Range` and HEAD. */

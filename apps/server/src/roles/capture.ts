@@ -5,8 +5,8 @@
  * only HTTP route is `GET /healthz` (Redis connection, cameras, gateways).
  * @module
  */
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { type CameraConfig, type CaptureTuning, InvalidSettings, type ProcessSupervision, type StreamSettingsPatch } from '@servercam/core';
 import { DEFAULT_CAMERAS } from '../app.ts';
 import { createInProcessBus } from '../bus/in-process.ts';
@@ -16,6 +16,11 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
 import type { ListenInfo } from '../server.ts';
 import { loadState, StateWriter } from '../state-file.ts';
+import { checkRequestHead, clientErrorListener, endSocket, HEALTH_METHODS, isRefusal, methodRefusal, scopeOf, writeRefusal } from '../adapters/edge.ts';
+import { pathForLog, requestScope } from '../process-guard.ts';
+
+/** Only parses request targets: the capture node's answers name no URL. */
+const HEALTH_ORIGIN = 'http://capture.invalid';
 
 export interface CaptureServerOptions {
   readonly redisUrl: string;
@@ -88,15 +93,13 @@ export class CaptureServer implements AsyncDisposable {
   /** Starts the capture, opens every camera, and listens for `/healthz`. */
   async listen(port = this.#options.port ?? 4001, host = this.#options.host ?? '127.0.0.1'): Promise<ListenInfo> {
     const http = createHttpServer((request, response) => {
-      const path = (request.url ?? '/').split('?')[0];
-      if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
-        const body = JSON.stringify(this.health());
-        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        response.end(request.method === 'HEAD' ? undefined : body);
-        return;
-      }
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end('This is a servercam capture node: it serves /healthz only. The API, streams and UI are on the gateways.\n');
+      requestScope.run(scopeOf('request', request, request.socket), () => this.#respond(request, response));
+    });
+    http.on('clientError', clientErrorListener(HEALTH_METHODS));
+    // CONNECT: answered on the raw socket (Node would drop it unanswered). An upgrade request (curl's h2c) has no
+    // listener here, so Node hands it to the handler above as a plain request.
+    http.on('connect', (request: IncomingMessage, socket: Socket) => {
+      requestScope.run(scopeOf('connect', request, socket), () => endSocket(socket, 405, methodRefusal(HEALTH_METHODS)));
     });
     this.#http = http;
     await new Promise<void>((resolve, reject) => {
@@ -106,6 +109,7 @@ export class CaptureServer implements AsyncDisposable {
         resolve();
       });
     });
+    http.on('error', (error) => this.logger.error({ err: error }, 'HTTP server error'));
     await this.#restoreState();
     this.#node = new CaptureNode(this.stream, this.cameras, {
       redisUrl: this.#options.redisUrl,
@@ -119,6 +123,29 @@ export class CaptureServer implements AsyncDisposable {
     const address = http.address() as AddressInfo;
     const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
     return { host: address.address, port: address.port, url: `http://${shownHost}:${address.port}` };
+  }
+
+  /** `GET /healthz`, and a 4xx for anything else; never throws. */
+  #respond(request: IncomingMessage, response: ServerResponse): void {
+    try {
+      const verdict = checkRequestHead(request, HEALTH_ORIGIN, HEALTH_METHODS);
+      if (isRefusal(verdict)) {
+        writeRefusal(response, verdict);
+        return;
+      }
+      if (verdict.url.pathname === '/healthz') {
+        const body = JSON.stringify(this.health());
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        response.end(request.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('This is a servercam capture node: it serves /healthz only. The API, streams and UI are on the gateways.\n');
+    } catch (error) {
+      this.logger.error({ err: error, method: request.method, path: pathForLog(request.url) }, 'request failed');
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"Internal server error"}');
+      else response.destroy();
+    }
   }
 
   /** The settings of the state file (field by field; a field no longer valid is skipped), then every change saved. */

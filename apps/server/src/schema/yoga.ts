@@ -19,6 +19,7 @@ import type { Limits } from '../security/limits.ts';
 import { useMutationRateLimit, useOperationLimits, useRoles } from '../security/plugins.ts';
 import { useSseFrames } from '../transports/sse-frames.ts';
 import type { ServerContext } from './context.ts';
+import { useBadParamsAs400 } from './request-params.ts';
 import { resolvers } from './resolvers.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -124,6 +125,6 @@ export function createServercamYoga(
     logging: yogaLogger(logger.child({ component: 'graphql' })),
     // Unexpected errors reach clients as "Unexpected error." with no stack or path, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
-    plugins: [useOperationLimits(limits), useRoles(), useMutationRateLimit(limits.mutationsPerMinute), useSseFrames()],
+    plugins: [useBadParamsAs400(), useOperationLimits(limits), useRoles(), useMutationRateLimit(limits.mutationsPerMinute), useSseFrames()],
   });
 }
