@@ -20,6 +20,7 @@ import { recordFigures } from './helpers/figures.ts';
 import { hostileRequest } from './helpers/hostile-http.ts';
 import { healthStatus, rawRequest } from './helpers/raw-http.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
+import { own } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
@@ -40,7 +41,7 @@ const children: Child[] = [];
 let redis: RedisProcess | undefined;
 
 function start(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [cli, ...args, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = own(spawn(process.execPath, [cli, ...args, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   const lines: string[] = [];
   const keep = (chunk: Buffer): void => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from './helpers/clients.ts';
 import { rawRequest, requestHead } from './helpers/raw-http.ts';
+import { own } from '@servercam/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/guarded-server.mjs', import.meta.url));
 const dist = fileURLToPath(new URL('../dist/process-guard.js', import.meta.url));
@@ -30,7 +31,7 @@ afterEach(() => {
 });
 
 async function startGuarded(): Promise<Guarded> {
-  const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = own(spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'pipe'] }));
   started.push(child);
   const logs: Array<Record<string, unknown>> = [];
   let port = 0;
