@@ -208,8 +208,8 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   server.on('connection', (socket: Socket) => {
     const address = clientAddress(socket);
     if (!connections.tryOpen(address)) {
-      log.warn({ address }, 'connection refused: too many connections from this address (see limits.maxConnectionsPerAddress)');
-      socket.end(tooManyConnectionsRaw(app.security.limits.maxConnectionsPerAddress));
+      log.warn({ address }, 'connection refused: too many connections from this address (twice limits.maxConnectionsPerAddress)');
+      socket.end(tooManyConnectionsRaw(connections.limit));
       socket.destroySoon();
       return;
     }
@@ -229,18 +229,19 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   });
   const graphqlWs = useServer(binding.options, wss, options.keepAliveMs ?? 12_000);
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Host (421), Origin (403), the address's WebSocket budget (429): security/index.ts.
+    const admitted = app.admitUpgrade(headersOf(req), clientAddress(socket));
+    if (!admitted.ok) {
+      socket.end(admitted.raw);
+      return;
+    }
+    socket.once('close', admitted.upgrade.release);
     const { pathname } = new URL(req.url ?? '/', origin);
     if (pathname !== GRAPHQL_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    if (!app.allowsWebSocketOrigin(req.headers.origin, req.headers.host)) {
-      log.warn({ origin: req.headers.origin }, 'WebSocket refused: a page of another site (see allowedOrigins)');
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const address = clientAddress(socket);
-    upgrades.set(req, { principal: app.security.auth.fromHeaders(headersOf(req), address), address });
+    upgrades.set(req, admitted.upgrade);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 

@@ -2,7 +2,9 @@
  * The capture role (`servercam capture --redis URL`): opens the cameras,
  * publishes through Redis the frames the gateways consume, the cameras' status
  * and the shared settings, and applies the gateways' settings changes. Its
- * only HTTP route is `GET /healthz` (Redis connection, cameras, gateways).
+ * only HTTP route is `GET /healthz` (Redis connection, cameras, gateways),
+ * behind the same Host allowlist as the gateways (security/host.ts): a page
+ * of a rebound domain cannot read it.
  * @module
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -13,6 +15,7 @@ import { createInProcessBus } from '../bus/in-process.ts';
 import { CaptureNode } from '../bus/capture-node.ts';
 import { CameraDirectory } from '../cameras.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { HostAllowlist, HostRefusalLog } from '../security/host.ts';
 import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
 import type { ListenInfo } from '../server.ts';
 import { loadState, StateWriter } from '../state-file.ts';
@@ -35,6 +38,8 @@ export interface CaptureServerOptions {
   readonly heartbeatMs?: number | undefined;
   /** A JSON file that keeps the settings changed through any gateway across restarts of the capture node. */
   readonly stateFile?: string | undefined;
+  /** Host names and addresses `/healthz` answers to besides loopback and the bound address (security/host.ts). */
+  readonly allowedHosts?: readonly string[] | undefined;
 }
 
 export class CaptureServer implements AsyncDisposable {
@@ -48,10 +53,12 @@ export class CaptureServer implements AsyncDisposable {
   #state: StateWriter | undefined;
   #offState: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  readonly #hosts: HostAllowlist;
 
   constructor(options: CaptureServerOptions) {
     this.#options = options;
     this.logger = options.logger ?? silentLogger();
+    this.#hosts = new HostAllowlist(options.allowedHosts);
     const cameras = options.cameras && options.cameras.length > 0 ? options.cameras : DEFAULT_CAMERAS;
     this.stream = createInProcessBus({
       cameras,
@@ -87,15 +94,24 @@ export class CaptureServer implements AsyncDisposable {
 
   /** Starts the capture, opens every camera, and listens for `/healthz`. */
   async listen(port = this.#options.port ?? 4001, host = this.#options.host ?? '127.0.0.1'): Promise<ListenInfo> {
+    this.#hosts.bind(host);
+    const refusals = new HostRefusalLog(this.logger.child({ component: 'http' }));
     const http = createHttpServer((request, response) => {
+      if (!this.#hosts.allows(request.headers.host)) {
+        refusals.note(request.headers.host ?? '');
+        const body = JSON.stringify({ error: 'Misdirected request: this node does not answer to that Host name (see allowedHosts / --allow-host)', code: 'FORBIDDEN_HOST' });
+        response.writeHead(421, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', Connection: 'close' });
+        response.end(body);
+        return;
+      }
       const path = (request.url ?? '/').split('?')[0];
       if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
         const body = JSON.stringify(this.health());
-        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
         response.end(request.method === 'HEAD' ? undefined : body);
         return;
       }
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
       response.end('This is a servercam capture node: it serves /healthz only. The API, streams and UI are on the gateways.\n');
     });
     this.#http = http;
