@@ -233,6 +233,7 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
     const admitted = app.admitUpgrade(headersOf(req), clientAddress(socket));
     if (!admitted.ok) {
       socket.end(admitted.raw);
+      socket.destroySoon();
       return;
     }
     socket.once('close', admitted.upgrade.release);

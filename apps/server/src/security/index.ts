@@ -6,14 +6,13 @@
  * (headers.ts). docs/security.md gives the threat model.
  * @module
  */
-import { Authenticator, type AuthTokens } from './auth.ts';
+import { Authenticator, type AuthTokens, type Principal } from './auth.ts';
 import { rawRefusal, TcpConnections, type WebSocketSlot, WebSocketSlots } from './connections.ts';
 import { HostAllowlist } from './host.ts';
 import { type Limits, resolveLimits } from './limits.ts';
 import { isAllowedOrigin } from './origin.ts';
 import { TrustedProxies } from './proxies.ts';
 import { SessionRoute } from './session-route.ts';
-import type { Principal } from './auth.ts';
 
 export interface SecurityOptions {
   readonly auth?: AuthTokens | undefined;
