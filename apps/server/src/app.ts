@@ -37,10 +37,11 @@ import { createServercamYoga, GRAPHQL_PATH, type ServercamYoga } from './schema/
 import { type SubscriptionStats, Subscriptions } from './subscriptions.ts';
 import { type GraphqlWsBinding, graphqlWsBinding } from './transports/graphql-ws.ts';
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
-import { type AuthTokens, type Principal, Security } from './security/index.ts';
+import { type AuthTokens, type Principal, Security, type UpgradeAdmission } from './security/index.ts';
 import { unauthenticatedResponse } from './security/auth.ts';
 import { guardGraphqlWs, type WsGuardHooks } from './security/graphql-ws-guard.ts';
 import { withSecurityHeaders } from './security/headers.ts';
+import { HostRefusalLog, misdirectedResponse } from './security/host.ts';
 import { bodyTooLargeResponse, BodyTooLarge, type Limits, withLimitedBody } from './security/limits.ts';
 import { foreignOriginResponse, needsOriginCheck } from './security/origin.ts';
 import { PRINCIPAL_KEY } from './security/plugins.ts';
@@ -75,6 +76,10 @@ export interface AppOptions {
    * servercam itself always may; clients that send no Origin (curl, VLC) too.
    */
   readonly allowedOrigins?: readonly string[] | undefined;
+  /** Host names and addresses (`cams.example.org`, `.example.org`, `192.0.2.7`) served besides loopback and the bound address (security/host.ts). */
+  readonly allowedHosts?: readonly string[] | undefined;
+  /** Reverse proxies' addresses and CIDR blocks: only from these is X-Forwarded-For believed (security/proxies.ts). */
+  readonly trustedProxies?: readonly string[] | undefined;
   /** Tokens; either one turns auth on (docs/security.md). Default: none, auth off. */
   readonly auth?: AuthTokens | undefined;
   /** Abuse limits; each omitted one keeps its default (security/limits.ts). */
@@ -95,8 +100,9 @@ export interface AppOptions {
   readonly bus?: FrameBus | undefined;
 }
 
-/** Who is calling an HTTP route: the adapter knows the client's address. */
+/** Who is calling an HTTP route: the adapter knows the socket's peer. */
 export interface ClientInfo {
+  /** The socket peer's address; X-Forwarded-For replaces it only when this is a trusted proxy. */
   readonly address: string;
 }
 
@@ -129,6 +135,7 @@ export class ServercamApp implements AsyncDisposable {
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #offStatusLog: (() => void) | undefined;
+  readonly #hostRefusals: HostRefusalLog;
 
   constructor(options: AppOptions = {}) {
     this.logger = options.logger ?? silentLogger();
@@ -153,7 +160,8 @@ export class ServercamApp implements AsyncDisposable {
       ...this.#createEvents(cameras, options),
     };
     this.events = this.#context.events;
-    this.security = new Security({ auth: options.auth, limits: options.limits, allowedOrigins: options.allowedOrigins });
+    this.security = new Security(options); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
+    this.#hostRefusals = new HostRefusalLog(this.logger.child({ component: 'http' }));
     this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
     this.#state = options.stateFile ? new StateWriter(options.stateFile, this.logger.child({ component: 'state' })) : undefined;
     this.uiDir = options.uiDir === false ? undefined : (options.uiDir ?? REPO_UI_DIR);
@@ -179,19 +187,44 @@ export class ServercamApp implements AsyncDisposable {
 
   /**
    * Handles one HTTP request (every route but the WebSocket upgrade). `client`
-   * is the caller's address (the adapter knows it; limits are per address).
+   * is the socket's peer (the adapter knows it; limits are per client address).
+   * A request for a Host this server does not answer to gets 421; every
+   * response gets the security headers, and every HTML one the page headers.
    */
   readonly fetch = async (request: Request, client: ClientInfo = { address: 'local' }): Promise<Response> => {
+    const host = request.headers.get('host');
+    if (!this.security.allowsHost(host)) {
+      this.#hostRefusals.note(host ?? '');
+      return withSecurityHeaders(misdirectedResponse());
+    }
+    const address = this.security.clientAddress(client.address, request.headers.get('x-forwarded-for'));
+    return withSecurityHeaders(await this.#route(request, address));
+  };
+
+  /**
+   * The checks of a WebSocket upgrade (Host, Origin, the address's WebSocket
+   * budget), for the adapter: refusals are logged here.
+   */
+  admitUpgrade(headers: Headers, peer: string): UpgradeAdmission {
+    const admission = this.security.admitUpgrade(headers, peer);
+    if (!admission.ok) {
+      if (admission.status === 421) this.#hostRefusals.note(headers.get('host') ?? '');
+      else this.logger.child({ component: 'http' }).warn({ address: admission.address, origin: headers.get('origin') ?? undefined }, admission.reason);
+    }
+    return admission;
+  }
+
+  async #route(request: Request, address: string): Promise<Response> {
     await this.start();
     const { pathname } = new URL(request.url);
     const origin = request.headers.get('origin');
     if (origin !== null && needsOriginCheck(request) && !this.security.allowsOrigin(origin, request.headers.get('host'))) {
       return foreignOriginResponse(origin);
     }
-    const principal = this.security.auth.fromHeaders(request.headers, client.address);
+    const principal = this.security.auth.fromHeaders(request.headers, address);
     if (pathname === SESSION_PATH) {
       try {
-        return await this.security.session.respond(await this.#limitBody(request), principal, client.address);
+        return await this.security.session.respond(await this.#limitBody(request), principal, address);
       } catch (error) {
         if (error instanceof BodyTooLarge) return bodyTooLargeResponse(error.limit);
         throw error;
@@ -233,10 +266,11 @@ export class ServercamApp implements AsyncDisposable {
       const { status } = (await health.json()) as { status: string };
       return Response.json({ status }, { headers: { 'Cache-Control': 'no-store' } });
     }
-    return withSecurityHeaders(await uiResponse(request, this.uiDir, () => this.links('')));
-  };
+    return uiResponse(request, this.uiDir, () => this.links(''));
+  }
 
   async #graphql(request: Request, principal: Principal | undefined): Promise<Response> {
+    // Only the plain GraphiQL page sends a browser to sign in; its headers, like every page's, come from `fetch`.
     const page = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html') && !new URL(request.url).searchParams.has('query');
     if (!principal) {
       // A browser opening GraphiQL signs in first.
@@ -250,8 +284,7 @@ export class ServercamApp implements AsyncDisposable {
       if (error instanceof BodyTooLarge) return bodyTooLargeResponse(error.limit);
       throw error;
     }
-    const response = await this.yoga.fetch(limited, { [PRINCIPAL_KEY]: principal });
-    return page ? withSecurityHeaders(response) : response;
+    return this.yoga.fetch(limited, { [PRINCIPAL_KEY]: principal });
   }
 
   /** The request with its body read, at most `limits.maxBodyBytes`. @throws {BodyTooLarge} */
@@ -302,7 +335,7 @@ export class ServercamApp implements AsyncDisposable {
     const binding = graphqlWsBinding<E>(this.yoga);
     return {
       ...binding,
-      options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits.maxSubscriptionsPerConnection, hooks),
+      options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits, hooks),
     };
   }
 

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CameraConfig } from '@servercam/core';
 import {
+  checkAllowedHost,
   checkCameraId,
   checkHost,
   checkIsolation,
@@ -16,6 +17,7 @@ import {
   checkRedisUrl,
   checkSetting,
   checkSource,
+  checkTrustedProxy,
   ConfigError,
   type ServeConfig,
 } from './config.ts';
@@ -46,6 +48,11 @@ Options:
   --log-level LEVEL    fatal, error, warn, info, debug, trace or silent (default info)
   --allow-origin URL   let pages of another site use the API (e.g. a UI dev server,
                        http://localhost:5173); repeat for more
+  --allow-host HOST    answer to this Host name too (besides loopback and the --host
+                       address), e.g. cams.example.org or .example.org for a domain and
+                       its subdomains; others get 421 (DNS rebinding); repeat for more
+  --trust-proxy ADDR   a reverse proxy (address or CIDR block) whose X-Forwarded-For
+                       names the client, for limits and logs; repeat for more
   --state-file FILE    keep the settings changed through the API in FILE across restarts
   --data-dir DIR       where motion events, snapshots and clips are kept
                        (default ./servercam-data; used by cameras with "motion" in the config)
@@ -102,6 +109,8 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
         'ui-dir': { type: 'string' },
         'log-level': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
+        'trust-proxy': { type: 'string', multiple: true },
         'state-file': { type: 'string' },
         'data-dir': { type: 'string' },
         isolation: { type: 'string' },
@@ -129,6 +138,8 @@ export function parseCommandLine(argv: readonly string[], cwd: string = process.
   if (values['allow-origin'] !== undefined) {
     flags.allowedOrigins = values['allow-origin'].map((origin) => checkOrigin(origin, '--allow-origin', flagProblem));
   }
+  if (values['allow-host'] !== undefined) flags.allowedHosts = values['allow-host'].map((host) => checkAllowedHost(host, '--allow-host', flagProblem));
+  if (values['trust-proxy'] !== undefined) flags.trustedProxies = values['trust-proxy'].map((proxy) => checkTrustedProxy(proxy, '--trust-proxy', flagProblem));
   if (values['ui-dir'] !== undefined) flags.uiDir = resolve(cwd, values['ui-dir']);
   if (values['state-file'] !== undefined) flags.stateFile = resolve(cwd, values['state-file']);
   if (values['data-dir'] !== undefined) flags.dataDir = resolve(cwd, values['data-dir']);

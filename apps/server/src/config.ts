@@ -31,7 +31,7 @@ import {
 import { checkEvents, checkMotion } from './events/config.ts';
 import type { EventsOptions } from './events/service.ts';
 import { LOG_LEVELS } from './logger.ts';
-import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, type Limits, MIN_TOKEN_LENGTH } from './security/index.ts';
+import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, type Limits, MIN_TOKEN_LENGTH, parseAllowedHost, parseProxyEntry } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
 
 /** An invalid config file or flag. `key` names it: `cameras[1].source`, `--port`. */
@@ -56,6 +56,10 @@ export interface ServeConfig {
   readonly logLevel?: LevelWithSilent | undefined;
   /** Other sites whose pages may use the API (e.g. a UI dev server): `http://localhost:5173`. */
   readonly allowedOrigins?: readonly string[] | undefined;
+  /** Host names and addresses served besides loopback and the bound address (DNS rebinding): `cams.example.org`, `.example.org`. */
+  readonly allowedHosts?: readonly string[] | undefined;
+  /** Reverse proxies (addresses, CIDR blocks) whose X-Forwarded-For is believed for limits and logs. */
+  readonly trustedProxies?: readonly string[] | undefined;
   /** Tokens of the two roles; `SERVERCAM_VIEWER_TOKEN` / `SERVERCAM_OPERATOR_TOKEN` override them. */
   readonly auth?: AuthTokens | undefined;
   /** Listen beyond loopback with no auth: only on a trusted network. */
@@ -84,6 +88,8 @@ const TOP_KEYS = [
   'uiDir',
   'logLevel',
   'allowedOrigins',
+  'allowedHosts',
+  'trustedProxies',
   'auth',
   'insecureNoAuth',
   'limits',
@@ -137,6 +143,28 @@ export function checkOrigin(value: unknown, key: string, problem: Problem): stri
     throw problem(key, `must be an origin like "http://localhost:5173" (scheme, host and port, no path), got ${JSON.stringify(value)}`);
   }
   return origin;
+}
+
+/** An `allowedHosts` entry: a host name, an IP address, or `.example.org` (that domain and its subdomains); no port, no `*`. */
+export function checkAllowedHost(value: unknown, key: string, problem: Problem): string {
+  if (typeof value !== 'string' || !parseAllowedHost(value)) {
+    throw problem(key, `must be a host name ("cams.example.org"), an IP address, or ".example.org" for a domain and its subdomains (no port, no "*"), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** A `trustedProxies` entry: an IP address or a CIDR block. */
+export function checkTrustedProxy(value: unknown, key: string, problem: Problem): string {
+  if (typeof value !== 'string' || !parseProxyEntry(value)) {
+    throw problem(key, `must be an IP address ("10.0.0.5") or a CIDR block ("10.0.0.0/8", "fd00::/8"), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** A list of strings, each checked by `check`. */
+function checkList(value: unknown, key: string, example: string, problem: Problem, check: (item: unknown, key: string, problem: Problem) => string): string[] {
+  if (!Array.isArray(value)) throw problem(key, `must be a list, e.g. ${example}`);
+  return value.map((item: unknown, index) => check(item, `${key}[${index}]`, problem));
 }
 
 export function checkLogLevel(value: unknown, key: string, problem: Problem): LevelWithSilent {
@@ -277,6 +305,10 @@ export function parseConfig(value: unknown, file: string, baseDir: string): Serv
     const origins = value['allowedOrigins'];
     if (!Array.isArray(origins)) throw problem('allowedOrigins', 'must be a list of origins, e.g. ["http://localhost:5173"]');
     config.allowedOrigins = origins.map((origin: unknown, index) => checkOrigin(origin, `allowedOrigins[${index}]`, problem));
+  }
+  if (value['allowedHosts'] !== undefined) config.allowedHosts = checkList(value['allowedHosts'], 'allowedHosts', '["cams.example.org"]', problem, checkAllowedHost);
+  if (value['trustedProxies'] !== undefined) {
+    config.trustedProxies = checkList(value['trustedProxies'], 'trustedProxies', '["10.0.0.2", "10.1.0.0/16"]', problem, checkTrustedProxy);
   }
   if (value['auth'] !== undefined) config.auth = checkAuth(value['auth'], problem);
   if (value['insecureNoAuth'] !== undefined) {

@@ -80,6 +80,8 @@ export class Servercam implements AsyncDisposable {
     if (this.#closing) return Promise.reject(new Error('This server is closed'));
     this.#listening ??= (async () => {
       checkExposure(host, this.app.security.auth.enabled, this.#options.insecureNoAuth === true);
+      // The Host allowlist: the bound address (every address, for a wildcard bind) besides loopback and allowedHosts.
+      this.app.security.hosts.bind(host);
       // Listen first: a taken port fails fast, before any camera is opened.
       this.#listener = await listenNode(this.app, { host, port, keepAliveMs: this.#options.keepAliveMs }, this.app.logger);
       await this.app.start();

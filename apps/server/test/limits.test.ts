@@ -75,13 +75,14 @@ describe('subscriptions per connection', () => {
 });
 
 describe('connections per address', () => {
-  it('answers 429 to the connection past the limit and accepts again once others close', async () => {
+  it('answers 429 to the TCP connection past the hard cap (twice the limit) and accepts again once others close', async () => {
     const server = await startServer({ cameras: [{ id: 'cam', source: 'synthetic:160x120@30' }], limits: { maxConnectionsPerAddress: 4 } });
     const { port } = new URL(server.url);
     const sockets: Socket[] = [];
     const received: string[] = [];
     try {
-      for (let i = 0; i < 5; i++) {
+      const cap = 2 * 4;
+      for (let i = 0; i <= cap; i++) {
         const socket = connect(Number(port), '127.0.0.1');
         const index = i;
         received[index] = '';
@@ -90,10 +91,10 @@ describe('connections per address', () => {
         await new Promise((resolve) => socket.once('connect', resolve));
         sockets.push(socket);
       }
-      await until(() => received[4]!.length > 0, 'the refusal');
-      expect(received[4]).toMatch(/^HTTP\/1\.1 429 /);
-      expect(received[4]).toContain('TOO_MANY_CONNECTIONS');
-      expect(received.slice(0, 4)).toEqual(['', '', '', '']);
+      await until(() => received[cap]!.length > 0, 'the refusal');
+      expect(received[cap]).toMatch(/^HTTP\/1\.1 429 /);
+      expect(received[cap]).toContain('TOO_MANY_CONNECTIONS');
+      expect(received.slice(0, cap)).toEqual(Array.from({ length: cap }, () => ''));
     } finally {
       for (const socket of sockets) socket.destroy();
     }

@@ -223,8 +223,8 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   server.on('connection', (socket: Socket) => {
     const address = clientAddress(socket);
     if (!connections.tryOpen(address)) {
-      log.warn({ address }, 'connection refused: too many connections from this address (see limits.maxConnectionsPerAddress)');
-      socket.end(tooManyConnectionsRaw(app.security.limits.maxConnectionsPerAddress));
+      log.warn({ address }, 'connection refused: too many connections from this address (twice limits.maxConnectionsPerAddress)');
+      socket.end(tooManyConnectionsRaw(connections.limit));
       socket.destroySoon();
       return;
     }
@@ -251,17 +251,19 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
       endSocket(socket, verdict.status, verdict);
       return;
     }
+    // Host (421), Origin (403), the address's WebSocket budget (429): security/index.ts.
+    const admitted = app.admitUpgrade(headersOf(req), clientAddress(socket));
+    if (!admitted.ok) {
+      socket.end(admitted.raw);
+      socket.destroySoon();
+      return;
+    }
+    socket.once('close', admitted.upgrade.release);
     if (verdict.url.pathname !== GRAPHQL_PATH) {
       endSocket(socket, 404);
       return;
     }
-    if (!app.allowsWebSocketOrigin(req.headers.origin, req.headers.host)) {
-      log.warn({ origin: req.headers.origin }, 'WebSocket refused: a page of another site (see allowedOrigins)');
-      endSocket(socket, 403);
-      return;
-    }
-    const address = clientAddress(socket);
-    upgrades.set(req, { principal: app.security.auth.fromHeaders(headersOf(req), address), address });
+    upgrades.set(req, admitted.upgrade);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {

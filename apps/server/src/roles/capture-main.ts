@@ -24,6 +24,7 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     paused: config.paused,
     isolation: config.isolation ?? 'process',
     stateFile: config.stateFile,
+    allowedHosts: config.allowedHosts,
     host,
     port,
     logger,

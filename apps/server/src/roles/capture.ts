@@ -2,7 +2,9 @@
  * The capture role (`servercam capture --redis URL`): opens the cameras,
  * publishes through Redis the frames the gateways consume, the cameras' status
  * and the shared settings, and applies the gateways' settings changes. Its
- * only HTTP route is `GET /healthz` (Redis connection, cameras, gateways).
+ * only HTTP route is `GET /healthz` (Redis connection, cameras, gateways),
+ * behind the same Host allowlist as the gateways (security/host.ts): a page
+ * of a rebound domain cannot read it.
  * @module
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,6 +15,7 @@ import { createInProcessBus } from '../bus/in-process.ts';
 import { CaptureNode } from '../bus/capture-node.ts';
 import { CameraDirectory } from '../cameras.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { HostAllowlist, HostRefusalLog } from '../security/host.ts';
 import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
 import type { ListenInfo } from '../server.ts';
 import { loadState, StateWriter } from '../state-file.ts';
@@ -40,6 +43,8 @@ export interface CaptureServerOptions {
   readonly heartbeatMs?: number | undefined;
   /** A JSON file that keeps the settings changed through any gateway across restarts of the capture node. */
   readonly stateFile?: string | undefined;
+  /** Host names and addresses `/healthz` answers to besides loopback and the bound address (security/host.ts). */
+  readonly allowedHosts?: readonly string[] | undefined;
 }
 
 export class CaptureServer implements AsyncDisposable {
@@ -53,10 +58,13 @@ export class CaptureServer implements AsyncDisposable {
   #state: StateWriter | undefined;
   #offState: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  readonly #hosts: HostAllowlist;
+  #refusals: HostRefusalLog | undefined;
 
   constructor(options: CaptureServerOptions) {
     this.#options = options;
     this.logger = options.logger ?? silentLogger();
+    this.#hosts = new HostAllowlist(options.allowedHosts);
     const cameras = options.cameras && options.cameras.length > 0 ? options.cameras : DEFAULT_CAMERAS;
     this.stream = createInProcessBus({
       cameras,
@@ -92,6 +100,8 @@ export class CaptureServer implements AsyncDisposable {
 
   /** Starts the capture, opens every camera, and listens for `/healthz`. */
   async listen(port = this.#options.port ?? 4001, host = this.#options.host ?? '127.0.0.1'): Promise<ListenInfo> {
+    this.#hosts.bind(host);
+    this.#refusals ??= new HostRefusalLog(this.logger.child({ component: 'http' }));
     const http = createHttpServer((request, response) => {
       requestScope.run(scopeOf('request', request, request.socket), () => this.#respond(request, response));
     });
@@ -131,6 +141,13 @@ export class CaptureServer implements AsyncDisposable {
       const verdict = checkRequestHead(request, HEALTH_ORIGIN, HEALTH_METHODS);
       if (isRefusal(verdict)) {
         writeRefusal(response, verdict);
+        return;
+      }
+      if (!this.#hosts.allows(request.headers.host)) {
+        this.#refusals?.note(request.headers.host ?? '');
+        const body = JSON.stringify({ error: 'Misdirected request: this node does not answer to that Host name (see allowedHosts / --allow-host)', code: 'FORBIDDEN_HOST' });
+        response.writeHead(421, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', Connection: 'close' });
+        response.end(body);
         return;
       }
       if (verdict.url.pathname === '/healthz') {

@@ -8,16 +8,23 @@
  *   `connectionParams.authorization`; none closes the socket with 4401.
  * - {@link admitSubscription} on `subscribe`: at most
  *   `maxSubscriptionsPerConnection` operations at once (`TOO_MANY_SUBSCRIPTIONS`).
+ * - `connection_init` must come within `authTimeoutMs` (graphql-ws closes with
+ *   4408 otherwise); a connection that authenticates there moves from its
+ *   address's unauthenticated slots to an authenticated one (connections.ts),
+ *   or is closed with 1013 (try again later) when the address has none left.
  * @module
  */
 import type { GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import { type Authenticator, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
-import { tooManySubscriptions } from './limits.ts';
+import type { WebSocketSlot } from './connections.ts';
+import { type Limits, tooManySubscriptions } from './limits.ts';
 import { setConnectionPrincipal } from './plugins.ts';
 
 /** Close code for a connection without valid credentials (graphql-ws' Unauthorized). */
 export const CLOSE_UNAUTHENTICATED = 4401;
+/** Close code for an authenticated connection its address has no slot left for (WebSocket's Try Again Later). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** What the adapter knows of a connection's upgrade request. */
 export interface UpgradeInfo {
@@ -25,6 +32,8 @@ export interface UpgradeInfo {
   readonly principal: Principal | undefined;
   /** The client's address. */
   readonly address: string;
+  /** The connection's place in its address's budget (connections.ts), when the adapter counts them. */
+  readonly slot?: WebSocketSlot | undefined;
 }
 
 export interface WsGuardHooks<E> {
@@ -54,15 +63,22 @@ export function admitSubscription(running: number, limit: number): readonly Grap
 export function guardGraphqlWs<P extends Record<string, unknown> | undefined, E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, E>,
   auth: Authenticator,
-  maxSubscriptionsPerConnection: number,
+  limits: Pick<Limits, 'maxSubscriptionsPerConnection' | 'authTimeoutMs'>,
   hooks: WsGuardHooks<E>,
 ): ServerOptions<P, E> {
+  const maxSubscriptionsPerConnection = limits.maxSubscriptionsPerConnection;
   return {
     ...options,
+    connectionInitWaitTimeout: limits.authTimeoutMs,
     onConnect: async (ctx) => {
-      const principal = authorizeConnection(auth, ctx.connectionParams as Record<string, unknown> | undefined, hooks.upgrade(ctx.extra));
+      const upgrade = hooks.upgrade(ctx.extra);
+      const principal = authorizeConnection(auth, ctx.connectionParams as Record<string, unknown> | undefined, upgrade);
       if (!principal) {
         hooks.close(ctx.extra, CLOSE_UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE.slice(0, 120));
+        return false;
+      }
+      if (upgrade.slot && !upgrade.slot.authenticate()) {
+        hooks.close(ctx.extra, CLOSE_TRY_AGAIN_LATER, 'Too many connections from this address: try again later');
         return false;
       }
       setConnectionPrincipal(ctx.extra, principal);

@@ -44,30 +44,54 @@ export function contentSecurityPolicy(html: string): string {
   ].join('; ');
 }
 
+/** Headers for an HTML page whatever it holds: no framing, an opener policy, no powerful features. */
+const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};
+
 /** Headers for an HTML page. */
 export function pageHeaders(html: string): Record<string, string> {
-  return {
-    ...BASE_HEADERS,
-    'Content-Security-Policy': contentSecurityPolicy(html),
-    'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
-  };
+  return { ...BASE_HEADERS, 'Content-Security-Policy': contentSecurityPolicy(html), ...PAGE_HEADERS };
+}
+
+/** Whether a Content-Type is one a browser renders as a page (and a foreign page could frame). */
+export function isHtml(contentType: string | null): boolean {
+  const type = (contentType ?? '').trimStart().slice(0, 32).toLowerCase();
+  return type.startsWith('text/html') || type.startsWith('application/xhtml+xml');
+}
+
+/**
+ * `headers` set on `response` (`override`: even where it has one), in place;
+ * a response whose headers are immutable (`Response.redirect`) is copied.
+ */
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>, override: boolean): Response {
+  try {
+    for (const [name, value] of Object.entries(headers)) if (override || !response.headers.has(name)) response.headers.set(name, value);
+    return response;
+  } catch {
+    const copy = new Headers(response.headers);
+    for (const [name, value] of Object.entries(headers)) if (override || !copy.has(name)) copy.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers: copy });
+  }
 }
 
 const pages = new Map<string, Record<string, string>>();
 
 /**
- * Adds the base headers to a response, and the page headers (with the CSP) to
- * an HTML one. The headers of each distinct page are computed once.
+ * The headers of every response the app gives, applied once where the app
+ * answers (app.ts), so no route can forget them: the base headers on all; on
+ * every HTML response, wherever it comes from (the UI, its fallback, GraphiQL
+ * with or without a query string, the links page), the page headers, with a
+ * CSP computed from the page itself (once per distinct page). A 304 or HEAD
+ * carries no page: it gets the page headers but no CSP (a 304's headers
+ * replace the cached ones, and a CSP computed from no page would name none of
+ * its scripts). Other bodies (streams included) pass through untouched.
  */
 export async function withSecurityHeaders(response: Response): Promise<Response> {
-  const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(BASE_HEADERS)) if (!headers.has(name)) headers.set(name, value);
-  const init = { status: response.status, statusText: response.statusText, headers };
-  // A 304 or HEAD carries no page: no CSP either (a 304's headers replace the cached ones, and a CSP
-  // computed from no page would name none of its scripts).
-  if (!(headers.get('content-type') ?? '').startsWith('text/html') || !response.body) return new Response(response.body, init);
+  if (!isHtml(response.headers.get('content-type'))) return withHeaders(response, BASE_HEADERS, false);
+  if (!response.body) return withHeaders(withHeaders(response, BASE_HEADERS, false), PAGE_HEADERS, true);
   const html = await response.text();
   let extra = pages.get(html);
   if (!extra) {
@@ -75,7 +99,8 @@ export async function withSecurityHeaders(response: Response): Promise<Response>
     if (pages.size >= 16) pages.clear();
     pages.set(html, extra);
   }
+  const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   headers.delete('content-length');
-  return new Response(html, init);
+  return new Response(html, { status: response.status, statusText: response.statusText, headers });
 }

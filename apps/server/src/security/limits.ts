@@ -8,7 +8,9 @@
  * | `maxFields`: fields in an operation (fragments expanded) | 200 | GraphQL `QUERY_TOO_COMPLEX` |
  * | `maxTokens`: tokens in a document | 2000 | GraphQL `GRAPHQL_PARSE_FAILED` |
  * | `maxSubscriptionsPerConnection` (graphql-ws) | 20 | GraphQL `TOO_MANY_SUBSCRIPTIONS` |
- * | `maxConnectionsPerAddress`: open TCP connections of one client address | 64 | HTTP 429 |
+ * | `maxConnectionsPerAddress`: authenticated WebSockets of one client address (TCP connections of one peer: twice this) | 64 | HTTP 429 |
+ * | `maxUnauthenticatedConnectionsPerAddress`: WebSockets of one client address not yet authenticated | 8 | HTTP 429 |
+ * | `authTimeoutMs`: time a WebSocket has to send `connection_init` | 2000 | close 4408 |
  * | `maxBodyBytes`: a request body | 65536 | HTTP 413 |
  * | `mutationsPerMinute` per client address (burst: a tenth, at least 5) | 120 | GraphQL `RATE_LIMITED` |
  * @module
@@ -29,6 +31,8 @@ export interface Limits {
   readonly maxTokens: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly maxConnectionsPerAddress: number;
+  readonly maxUnauthenticatedConnectionsPerAddress: number;
+  readonly authTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly mutationsPerMinute: number;
 }
@@ -40,6 +44,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxTokens: 2000,
   maxSubscriptionsPerConnection: 20,
   maxConnectionsPerAddress: 64,
+  maxUnauthenticatedConnectionsPerAddress: 8,
+  authTimeoutMs: 2000,
   maxBodyBytes: 64 * 1024,
   mutationsPerMinute: 120,
 };

@@ -12,7 +12,8 @@ export function isAllowedOrigin(origin: string | null | undefined, host: string 
   if (origin === undefined || origin === null) return true;
   if (allowed.has(origin)) return true;
   try {
-    return host !== undefined && host !== null && new URL(origin).host === host;
+    // Host names are case-insensitive; the URL parser gives the origin's in lower case.
+    return host !== undefined && host !== null && new URL(origin).host === host.toLowerCase();
   } catch {
     return false;
   }

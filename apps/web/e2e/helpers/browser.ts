@@ -11,10 +11,13 @@ import { CHROMIUM_FLAGS, chromiumBinary } from '@servercam/testing';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { SCREENSHOTS } from './paths.ts';
 
-/** Debian's Chromium where the system has it, else the one `@sparticuz/chromium` ships (see @servercam/testing). */
-export async function launch(): Promise<Browser> {
+/**
+ * Debian's Chromium where the system has it, else the one `@sparticuz/chromium` ships (see @servercam/testing),
+ * with the common flags plus `extraArgs` (e.g. `--host-resolver-rules=...`).
+ */
+export async function launch(extraArgs: readonly string[] = []): Promise<Browser> {
   const binary = await chromiumBinary();
-  return chromium.launch({ executablePath: binary.path, args: [...CHROMIUM_FLAGS], headless: true });
+  return chromium.launch({ executablePath: binary.path, args: [...CHROMIUM_FLAGS, ...extraArgs], headless: true });
 }
 
 /** A page in a new context (its own cookies and storage: another viewer). */

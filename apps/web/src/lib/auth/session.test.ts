@@ -1,15 +1,60 @@
 import { describe, expect, it } from 'vitest';
 import { needsSignIn, safeNext, signIn, signInHref } from './session.ts';
 
+const ORIGIN = 'http://127.0.0.1:4000';
+
 describe('safeNext', () => {
   it('keeps a path of this site', () => {
-    expect(safeNext('/cameras')).toBe('/cameras');
-    expect(safeNext('/graphql')).toBe('/graphql');
+    expect(safeNext('/cameras', ORIGIN)).toBe('/cameras');
+    expect(safeNext('/graphql', ORIGIN)).toBe('/graphql');
   });
-  it('refuses other sites and odd values (no open redirect)', () => {
-    for (const next of ['//evil.example/', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)', '', null, '/sign-in?next=/x']) {
-      expect(safeNext(next)).toBe('/');
-    }
+
+  it('keeps the query and fragment of a path of this site', () => {
+    expect(safeNext('/events?camera=desk#latest', ORIGIN)).toBe('/events?camera=desk#latest');
+  });
+
+  it('gives the resolved path, not the raw text', () => {
+    expect(safeNext('/a/../cameras', ORIGIN)).toBe('/cameras');
+    expect(safeNext(`${ORIGIN}/cameras`, ORIGIN)).toBe('/cameras');
+  });
+
+  // Each value as the page reads it from ?next= (already percent-decoded once).
+  const hostile: Array<[string, string | null]> = [
+    ['a tab after the slash (the reported bypass)', '/\t/evil.example/x'],
+    ['a newline after the slash', '/\n/evil.example/x'],
+    ['a carriage return after the slash', '/\r/evil.example/x'],
+    ['a tab inside the double slash', '/\t\t/evil.example'],
+    ['a protocol-relative URL', '//evil.example/x'],
+    ['a backslash after the slash', '/\\evil.example/x'],
+    ['two backslashes', '\\\\evil.example/x'],
+    ['a backslash then a slash', '\\/evil.example/x'],
+    ['a dot segment that leaves a double slash', '/.//evil.example/x'],
+    ['an absolute URL to another host', 'https://evil.example/x'],
+    ['an absolute URL with our host as user info', `http://127.0.0.1:4000@evil.example/x`],
+    ['our host on another port', 'http://127.0.0.1:4001/x'],
+    ['a scheme-relative URL with leading spaces', '  //evil.example/x'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['javascript: with a tab in the scheme', 'java\tscript:alert(1)'],
+    ['data:', 'data:text/html,<script>alert(1)</script>'],
+    ['the sign-in page (a loop)', '/sign-in?next=/x'],
+    ['empty', ''],
+    ['missing', null],
+  ];
+  it.each(hostile)('refuses %s', (_what, next) => {
+    expect(safeNext(next, ORIGIN)).toBe('/');
+  });
+
+  it('keeps an encoded value encoded (it names a path here, never another host)', () => {
+    // "%2F%2Fevil.example" arrives decoded once: a relative path of this site, with its slashes escaped.
+    expect(safeNext('%2F%2Fevil.example', ORIGIN)).toBe('/%2F%2Fevil.example');
+    expect(safeNext('/%2F/evil.example', ORIGIN)).toBe('/%2F/evil.example');
+    expect(safeNext('/%09/evil.example', ORIGIN)).toBe('/%09/evil.example');
+  });
+
+  it('refuses what URLSearchParams decodes from the reported link', () => {
+    const next = new URLSearchParams('next=%2F%09%2Fevil.example%2Fx').get('next');
+    expect(next).toBe('/\t/evil.example/x');
+    expect(safeNext(next, ORIGIN)).toBe('/');
   });
 });
 

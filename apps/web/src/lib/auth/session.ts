@@ -44,13 +44,36 @@ export async function signOut(fetchImpl: typeof fetch = fetch): Promise<void> {
   await fetchImpl(SESSION_PATH, { method: 'DELETE' });
 }
 
+/** The origin `safeNext` resolves against when none is given: the page's own. */
+function pageOrigin(): string {
+  return globalThis.location?.origin && globalThis.location.origin !== 'null' ? globalThis.location.origin : 'http://localhost';
+}
+
 /**
- * Where to go after signing in: a path of this site only (no `//host` or
- * `https://...`: no open redirect). Default `/`.
+ * Where to go after signing in: a path of this site only, never another site
+ * (no open redirect). `next` is resolved as the browser would resolve it,
+ * with `new URL(next, origin)` (which drops tabs and newlines and reads `\`
+ * as `/`), and kept only when it stays on `origin`; what is returned is the
+ * resolved path, query and fragment, never the raw text. A path the browser
+ * would read as another host (`//host`), the sign-in page itself, or
+ * anything else gives `/`.
  */
-export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith(SIGN_IN_PATH)) return '/';
-  return next;
+export function safeNext(next: string | null | undefined, origin: string = pageOrigin()): string {
+  if (typeof next !== 'string' || next === '' || next.length > 2048) return '/';
+  let base: URL;
+  let url: URL;
+  try {
+    base = new URL(origin);
+    url = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== base.origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return '/';
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // A resolved path such as "//evil.example" (from "/.//evil.example") is another host for the browser.
+  if (!path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return '/';
+  if (url.pathname === SIGN_IN_PATH || url.pathname.startsWith(`${SIGN_IN_PATH}/`)) return '/';
+  return path;
 }
 
 /** The sign-in page's URL that comes back to `path` afterwards. */

@@ -1,0 +1,82 @@
+/**
+ * `allowedHosts` / `--allow-host` and `trustedProxies` / `--trust-proxy`:
+ * validation naming the key, and the built CLI (dist/cli.js, a real child
+ * process) serving what the flags say.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, parseCommandLine, parseConfig } from '../src/index.ts';
+import { send } from './helpers/forged-http.ts';
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('allowed hosts', () => {
+  it('come from --allow-host flags and the allowedHosts key', () => {
+    const command = parseCommandLine(['serve', '--allow-host', 'cams.example.org', '--allow-host', '.example.net', '--allow-host', '[2001:db8::7]']);
+    expect(command.command === 'serve' && command.flags.allowedHosts).toEqual(['cams.example.org', '.example.net', '[2001:db8::7]']);
+    expect(parseConfig({ allowedHosts: ['cams.example.org', '192.0.2.7', '2001:db8::7'] }, 'f.json', '/').allowedHosts).toEqual(['cams.example.org', '192.0.2.7', '2001:db8::7']);
+  });
+
+  it.each(['*', '*.example.org', 'cams.example.org:443', 'http://cams.example.org', 'cams example', '', 'a..b', '.', '.192.0.2.7', 42])('refuse %j', (host) => {
+    if (typeof host === 'string') expect(configError(() => parseCommandLine(['serve', '--allow-host', host])).key).toBe('--allow-host');
+    expect(configError(() => parseConfig({ allowedHosts: [host] }, 'f.json', '/')).key).toBe('allowedHosts[0]');
+  });
+
+  it('refuse a key that is not a list', () => {
+    expect(configError(() => parseConfig({ allowedHosts: 'cams.example.org' }, 'f.json', '/')).key).toBe('allowedHosts');
+  });
+});
+
+describe('trusted proxies', () => {
+  it('come from --trust-proxy flags and the trustedProxies key', () => {
+    const command = parseCommandLine(['serve', '--trust-proxy', '10.0.0.5', '--trust-proxy', '10.1.0.0/16']);
+    expect(command.command === 'serve' && command.flags.trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16']);
+    expect(parseConfig({ trustedProxies: ['::1', 'fd00::/8'] }, 'f.json', '/').trustedProxies).toEqual(['::1', 'fd00::/8']);
+  });
+
+  it.each(['nginx', '10.0.0.0/33', '10.0.0.0/', '10.0.0.0/8/8', 'fd00::/129', '10.0.0.0/-1', '*', ''])('refuse %j', (proxy) => {
+    expect(configError(() => parseCommandLine(['serve', '--trust-proxy', proxy])).key).toBe('--trust-proxy');
+    expect(configError(() => parseConfig({ trustedProxies: [proxy] }, 'f.json', '/')).key).toBe('trustedProxies[0]');
+  });
+});
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the CLI', () => {
+  it('serve --allow-host: answers to that name, 421 to another', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--allow-host', 'cams.example.org', '--isolation', 'worker', '--log-level', 'warn'], {
+      stdio: 'ignore',
+    });
+    children.push(child);
+    const url = `http://127.0.0.1:${port}/healthz`;
+    await expect.poll(() => send(url).then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(200);
+    expect((await send(url, { headers: { host: `cams.example.org:${port}` } })).status).toBe(200);
+    expect((await send(url, { headers: { host: `evil.example:${port}` } })).status).toBe(421);
+    child.kill('SIGTERM');
+  });
+});
