@@ -67,7 +67,16 @@ export async function withSecurityHeaders(response: Response): Promise<Response>
   const init = { status: response.status, statusText: response.statusText, headers };
   // A 304 or HEAD carries no page: no CSP either (a 304's headers replace the cached ones, and a CSP
   // computed from no page would name none of its scripts).
-  if (!(headers.get('content-type') ?? '').startsWith('text/html') || !response.body) return new Response(response.body, init);
+  // A page that has its CSP already was secured where it was made (routes/static-asset.ts computes it
+  // from the page before encoding it); an encoded body cannot be read as HTML here.
+  if (
+    !(headers.get('content-type') ?? '').startsWith('text/html') ||
+    !response.body ||
+    headers.has('content-security-policy') ||
+    headers.has('content-encoding')
+  ) {
+    return new Response(response.body, init);
+  }
   const html = await response.text();
   let extra = pages.get(html);
   if (!extra) {
