@@ -6,15 +6,17 @@
  * @module
  */
 import { createHash } from 'node:crypto';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { shouldRenderGraphiQL } from 'graphql-yoga';
-import { renderCachedGraphiQL } from '../schema/yoga.ts';
+import { GRAPHIQL_OPTIONS } from '../schema/yoga.ts';
 import { assetResponse, StaticAsset } from './static-asset.ts';
 
 let page: StaticAsset | undefined;
 
+/** The page as an asset, made at the first request (only its bytes are kept, not the 9 MB string). */
 function graphiqlAsset(): StaticAsset {
   if (!page) {
-    const bytes = new TextEncoder().encode(renderCachedGraphiQL());
+    const bytes = new TextEncoder().encode(renderGraphiQL(GRAPHIQL_OPTIONS));
     const digest = createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
     page = new StaticAsset({ bytes, contentType: 'text/html; charset=utf-8', etag: `W/"${digest}"` });
   }

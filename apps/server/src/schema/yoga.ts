@@ -75,17 +75,18 @@ export const GRAPHIQL_OPTIONS: GraphiQLOptions = {
   defaultQuery: EXAMPLE_OPERATIONS,
 };
 
-const graphiqlPages = new Map<string, string>();
-
-/** GraphiQL inlines its whole bundle (9 MB): each distinct page is rendered once per process. */
-export function renderCachedGraphiQL(options: GraphiQLOptions = GRAPHIQL_OPTIONS): string {
-  const key = JSON.stringify(options);
-  let page = graphiqlPages.get(key);
-  if (page === undefined) {
-    page = renderGraphiQL(options);
-    if (graphiqlPages.size < 4) graphiqlPages.set(key, page);
-  }
-  return page;
+/** GraphiQL inlines its whole bundle (several MB): render each distinct page once. */
+function cachedGraphiQL(): (options: GraphiQLOptions) => string {
+  const pages = new Map<string, string>();
+  return (options) => {
+    const key = JSON.stringify(options);
+    let page = pages.get(key);
+    if (page === undefined) {
+      page = renderGraphiQL(options);
+      if (pages.size < 4) pages.set(key, page);
+    }
+    return page;
+  };
 }
 
 function yogaLogger(logger: Logger): YogaLogger {
@@ -116,7 +117,7 @@ export function createServercamYoga(
     graphqlEndpoint: GRAPHQL_PATH,
     context: () => context,
     graphiql: GRAPHIQL_OPTIONS,
-    renderGraphiQL: renderCachedGraphiQL,
+    renderGraphiQL: cachedGraphiQL(),
     landingPage: false,
     // No CORS by default: another site's page may not call (or mutate through) the API.
     cors: allowedOrigins.length > 0 ? { origin: [...allowedOrigins], credentials: false } : false,
