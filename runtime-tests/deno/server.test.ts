@@ -3,7 +3,7 @@
  * (apps/server/src/cli.ts) run by Deno, as `pnpm servercam:deno serve` does,
  * with synthetic cameras, and real clients on loopback: GraphQL over HTTP,
  * frames over graphql-ws and SSE, snapshots and MJPEG, GraphiQL compressed
- * with node:zlib, and the operation limits (GraphQL Armor) under Deno. An OpenCV camera
+ * with node:zlib, and the operation limits (GraphQL Armor's rules) under Deno. An OpenCV camera
  * reports BACKEND_UNAVAILABLE with the reason. Run once per capture
  * isolation: a supervised child process (itself a Deno process) and a worker
  * thread.

@@ -1,8 +1,11 @@
 /**
  * The operation limits as GraphQL parse and validation rules: tokens, depth,
- * aliases and fields. Depth, aliases and tokens are GraphQL Armor's
- * (`@escape.tech/graphql-armor-*`); fields are counted here (Armor has no
- * field count with fragments expanded; its cost limit weighs depth instead).
+ * aliases and fields. Depth and aliases are GraphQL Armor's
+ * (`@escape.tech/graphql-armor-max-depth`, `-max-aliases`). Tokens are
+ * graphql-js's own parser limit (`maxTokens`): Armor's max-tokens wraps the
+ * lexer in a Proxy and parses a 2000-token document about 8 times slower.
+ * Fields are counted here: Armor has no field count with fragments expanded
+ * (its cost limit weighs depth instead).
  *
  * Introspection: the `__schema` and `__type` fields and everything beneath
  * them count toward neither depth nor fields, so GraphiQL's introspection
@@ -18,7 +21,6 @@
  */
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import {
   type ASTVisitor,
   type FieldNode,
@@ -38,12 +40,6 @@ type Rule = (context: ValidationContext) => ASTVisitor;
 
 export function tooComplex(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
-}
-
-export function tooManyTokens(limit: number): GraphQLError {
-  return new GraphQLError(`Syntax Error: the document has more than ${limit} tokens; parsing stopped there`, {
-    extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } },
-  });
 }
 
 /** The introspection entry points: only the query root has them, and only introspection lies beneath. */
@@ -154,20 +150,13 @@ export function fieldsRule(limit: number): Rule {
   };
 }
 
-/** Tokens (Armor's counting parser, stopped at the limit), depth, aliases and fields. */
+/** Tokens (graphql-js's parser stops at the first token past the limit), depth, aliases and fields. */
 export function useOperationLimits(limits: OperationLimits): Plugin {
-  const tokens = maxTokensPlugin({
-    n: limits.maxTokens,
-    // Thrown from the lexer: parsing stops at the first token past the limit.
-    onReject: [
-      () => {
-        throw tooManyTokens(limits.maxTokens);
-      },
-    ],
-  }) as Plugin;
   const rules = [depthRule(limits.maxDepth), aliasesRule(limits.maxAliases), fieldsRule(limits.maxFields)];
   return {
-    ...(tokens.onParse ? { onParse: tokens.onParse } : {}),
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => parseFn(source, { ...options, maxTokens: limits.maxTokens }));
+    },
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule);
     },
