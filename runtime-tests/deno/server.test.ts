@@ -2,7 +2,8 @@
  * The all-in-one server under Deno: the `servercam` CLI
  * (apps/server/src/cli.ts) run by Deno, as `pnpm servercam:deno serve` does,
  * with synthetic cameras, and real clients on loopback: GraphQL over HTTP,
- * frames over graphql-ws and SSE, snapshots and MJPEG. An OpenCV camera
+ * frames over graphql-ws and SSE, snapshots and MJPEG, GraphiQL compressed
+ * with node:zlib, and the operation limits (GraphQL Armor's rules) under Deno. An OpenCV camera
  * reports BACKEND_UNAVAILABLE with the reason. Run once per capture
  * isolation: a supervised child process (itself a Deno process) and a worker
  * thread.
@@ -12,6 +13,8 @@
  * @module
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { fromBase64, httpGraphQL, mjpegParts, serveWithDeno, sseSubscription, wsSubscription } from './clients.ts';
 import { jpegSize, makeVideo, within } from './helpers.ts';
 
@@ -36,6 +39,23 @@ function assertJpegFrames(frames: readonly Frame[], cameraId: string, size: { wi
   }
   for (let i = 1; i < frames.length; i++) assert.ok(frames[i]!.seq > frames[i - 1]!.seq, `seq ${frames[i]!.seq} after ${frames[i - 1]!.seq}`);
 }
+
+/** A GET on its own connection with node:http, the body as sent (fetch would decode it). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: Record<string, unknown>; body: Uint8Array }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks: Uint8Array[] = [];
+      res.on('data', (chunk: Uint8Array) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: new Uint8Array(Buffer.concat(chunks)) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Nine levels of introspection: over the depth limit of 8, which does not count introspection. */
+const DEEP_INTROSPECTION = '{ __schema { types { name fields { name type { kind ofType { kind ofType { kind ofType { kind ofType { name } } } } } } } } }';
 
 async function servesUnderDeno(t: Deno.TestContext, isolation: 'process' | 'worker'): Promise<void> {
   const video = await makeVideo(320, 240);
@@ -92,6 +112,31 @@ async function servesUnderDeno(t: Deno.TestContext, isolation: 'process' | 'work
     assert.ok(result.errors?.length, 'an error');
     const after = await httpGraphQL<{ stream: { quality: number } }>(server.url, '{ stream { quality } }');
     assert.equal(after.data?.stream.quality, 60);
+  });
+
+  await t.step('sends GraphiQL with brotli or gzip (node:zlib under Deno), decoding to the page', async () => {
+    const page = await rawGet(`${server.url}/graphql`, { accept: 'text/html' });
+    assert.equal(page.headers['content-encoding'], undefined);
+    const br = await rawGet(`${server.url}/graphql`, { accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.deepEqual(new Uint8Array(brotliDecompressSync(br.body)), page.body);
+    const gzip = await rawGet(`${server.url}/graphql`, { accept: 'text/html', 'accept-encoding': 'gzip' });
+    assert.equal(gzip.headers['content-encoding'], 'gzip');
+    assert.deepEqual(new Uint8Array(gunzipSync(gzip.body)), page.body);
+  });
+
+  await t.step('lets deep introspection through the limits, and refuses too many tokens', async () => {
+    const introspection = await httpGraphQL<{ __schema: { types: unknown[] } }>(server.url, DEEP_INTROSPECTION);
+    assert.equal(introspection.errors, undefined);
+    assert.ok((introspection.data?.__schema.types.length ?? 0) > 10);
+    const tokens = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: `{ stream(a: [${'1 '.repeat(2500)}]) { fps } }` }),
+    });
+    assert.equal(tokens.status, 400);
+    const refusal = (await tokens.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    assert.equal(refusal.errors?.[0]?.extensions?.code, 'GRAPHQL_PARSE_FAILED');
   });
 
   await t.step('serves a snapshot JPEG', async () => {

@@ -5,11 +5,15 @@
  * The Node adapter (adapters/node.ts) puts it on a socket.
  *
  * Routes:
- * - `/graphql`: GraphQL over HTTP and SSE (Yoga); GraphiQL for a browser; WebSocket via the adapter
+ * - `/graphql`: GraphQL over HTTP and SSE (Yoga); GraphiQL for a browser (routes/graphiql.ts); WebSocket via the adapter
  * - `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`
  * - `/healthz`
  * - `/events/:id/snapshot.jpg`, `/events/:id/clip.mp4` (or `.avi`): a motion event's files, with byte ranges
  * - anything else: the UI (routes/ui.ts)
+ *
+ * GraphiQL and the UI's files are sent with brotli or gzip when the client
+ * accepts it (routes/static-asset.ts); nothing else is encoded (JPEG does not
+ * shrink, and streams must not be buffered).
  * @module
  */
 import { fileURLToPath } from 'node:url';
@@ -28,6 +32,7 @@ import { EVENT_ROUTE, eventFileResponse } from './events/routes.ts';
 import { type EventsOptions, EventService } from './events/service.ts';
 import { serializationCounts } from './frames/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { graphiqlResponse, wantsGraphiQL } from './routes/graphiql.ts';
 import { healthResponse } from './routes/healthz.ts';
 import { errorResponse, methodNotAllowed } from './routes/http.ts';
 import { snapshotResponse } from './routes/snapshot.ts';
@@ -270,13 +275,15 @@ export class ServercamApp implements AsyncDisposable {
   }
 
   async #graphql(request: Request, principal: Principal | undefined): Promise<Response> {
-    // Only the plain GraphiQL page sends a browser to sign in; its headers, like every page's, come from `fetch`.
-    const page = request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html') && !new URL(request.url).searchParams.has('query');
+    // GraphiQL (Yoga's own test: a browser's GET); its headers, like every page's, come from `fetch`.
+    const page = wantsGraphiQL(request);
     if (!principal) {
       // A browser opening GraphiQL signs in first.
       if (page) return new Response(null, { status: 303, headers: { Location: `/sign-in?next=${encodeURIComponent(GRAPHQL_PATH)}`, 'Cache-Control': 'no-store' } });
       if (request.method !== 'OPTIONS') return unauthenticatedResponse(true);
     }
+    // The page is a static asset: its CSP comes from the page, then it is encoded (routes/static-asset.ts).
+    if (page) return graphiqlResponse(request);
     let limited: Request;
     try {
       limited = await this.#limitBody(request);

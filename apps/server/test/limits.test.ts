@@ -5,8 +5,9 @@
  * errors (no stack or path to clients).
  */
 import { connect, type Socket } from 'node:net';
+import { buildClientSchema, getIntrospectionQuery, type IntrospectionOptions, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, httpRequest, type Running, startServer, until, wsClient, wsRequest } from './helpers/clients.ts';
+import { closeAll, httpRequest, sseEvents, type Running, startServer, until, wsClient, wsRequest } from './helpers/clients.ts';
 
 let running: Running;
 
@@ -31,6 +32,28 @@ async function wsErrorCodes(query: string): Promise<string[]> {
   return failure.map((error) => String(error.extensions?.code ?? ''));
 }
 
+/** The error codes of an operation over SSE: the first event's errors. */
+async function sseErrorCodes(query: string): Promise<string[]> {
+  const events = sseEvents(running.url, query);
+  try {
+    const first = await events.next();
+    const payload = first.done ? {} : (JSON.parse(first.value.data) as Errors);
+    return (payload.errors ?? []).map((error) => String(error.extensions?.code ?? ''));
+  } finally {
+    await events.return(undefined);
+  }
+}
+
+/** Nine levels, none of them introspection (the fields need not exist: the limit is checked all the same). */
+const DEEP = '{ cameras { error { code { a { b { c { d { e { f } } } } } } } } }';
+
+/** graphql's introspection query as tools send it: the default, GraphiQL's, and every option on. */
+const INTROSPECTION_VARIANTS: Record<string, IntrospectionOptions> = {
+  default: {},
+  graphiql: { inputValueDeprecation: true, schemaDescription: false },
+  everything: { specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true },
+};
+
 describe('operation limits', () => {
   it('refuses 50 aliased frames subscriptions in one operation (QUERY_TOO_COMPLEX), over HTTP and graphql-ws', async () => {
     const aliases = Array.from({ length: 50 }, (_, i) => `f${i}: snapshot { seq }`).join(' ');
@@ -46,16 +69,76 @@ describe('operation limits', () => {
     expect(result.errors?.[0]?.message).toMatch(/more than 10 aliases/);
   });
 
-  it('refuses a deep operation', async () => {
-    const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }`;
-    const result = await httpRequest(running.url, deep);
+  it('refuses a deep operation, over HTTP, SSE and graphql-ws', async () => {
+    const result = await httpRequest(running.url, DEEP);
+    expect(code(result)).toBe('QUERY_TOO_COMPLEX');
+    expect(result.errors?.[0]?.message).toMatch(/deeper than 8/);
+    expect(await wsErrorCodes(DEEP)).toContain('QUERY_TOO_COMPLEX');
+    expect(await sseErrorCodes(`subscription { cameraStatus ${DEEP.slice(DEEP.indexOf('{', 2))}`)).toContain('QUERY_TOO_COMPLEX');
+  });
+
+  it('refuses a document with too many tokens (GRAPHQL_PARSE_FAILED), over HTTP and graphql-ws', async () => {
+    const document = `{ stream(a: [${'1 '.repeat(2500)}]) { fps } }`;
+    const result = await httpRequest(running.url, document);
+    expect(code(result)).toBe('GRAPHQL_PARSE_FAILED');
+    expect(result.errors?.[0]?.message).toMatch(/more tha[nt] 2000 tokens/);
+    expect(await wsErrorCodes(document)).toEqual(['GRAPHQL_PARSE_FAILED']);
+  });
+});
+
+describe('introspection and the limits', () => {
+  it.each(Object.entries(INTROSPECTION_VARIANTS))('lets the introspection query through with the default limits: %s', async (_name, options) => {
+    const query = getIntrospectionQuery(options);
+    const result = await httpRequest<IntrospectionQuery>(running.url, query);
+    expect(result.errors).toBeUndefined();
+    const schema = buildClientSchema(result.data!);
+    expect(schema.getSubscriptionType()?.getFields()['frames']).toBeDefined();
+  });
+
+  it("lets GraphiQL's retry without subscriptionType through, and over graphql-ws too", async () => {
+    const query = getIntrospectionQuery({ inputValueDeprecation: true }).replace('subscriptionType { name }', '');
+    expect((await httpRequest(running.url, query)).errors).toBeUndefined();
+    expect((await wsRequest<IntrospectionQuery>(wsClient(running.wsUrl), getIntrospectionQuery())).data?.__schema.types.length).toBeGreaterThan(10);
+  });
+
+  it('lets deep introspection under __schema and __type through', async () => {
+    const ofTypes = (levels: number): string => (levels === 0 ? 'name' : `kind ofType { ${ofTypes(levels - 1)} }`);
+    const schema = await httpRequest(running.url, `{ __schema { types { fields { type { ${ofTypes(10)} } } } } }`);
+    expect(schema.errors).toBeUndefined();
+    const type = await httpRequest(running.url, `{ __type(name: "Query") { fields { args { type { ${ofTypes(10)} } } } } }`);
+    expect(type.errors).toBeUndefined();
+  });
+
+  it('still counts the other fields of an operation that also introspects', async () => {
+    const result = await httpRequest(running.url, `{ __typename __schema { queryType { name } } ${DEEP.slice(1, -1)} }`);
     expect(code(result)).toBe('QUERY_TOO_COMPLEX');
     expect(result.errors?.[0]?.message).toMatch(/deeper than 8/);
   });
 
-  it('refuses a document with too many tokens', async () => {
-    const result = await httpRequest(running.url, `{ stream(a: [${'1 '.repeat(2500)}]) { fps } }`);
-    expect(result.errors?.[0]?.message).toMatch(/more tha[nt] 2000 tokens/);
+  it('does not take a field aliased __schema or __type for introspection', async () => {
+    for (const alias of ['__schema', '__type']) {
+      const result = await httpRequest(running.url, `{ ${alias}: ${DEEP.slice(2, -1)} }`);
+      expect(code(result)).toBe('QUERY_TOO_COMPLEX');
+    }
+  });
+
+  it('counts depth hidden in fragments beside introspection', async () => {
+    const result = await httpRequest(running.url, `query { ...I ...D } fragment I on Query { __type(name: "Camera") { name } } fragment D on Query ${DEEP}`);
+    expect(code(result)).toBe('QUERY_TOO_COMPLEX');
+    expect(result.errors?.[0]?.message).toMatch(/deeper than 8/);
+  });
+
+  it('refuses introspection that loops through types and fields', async () => {
+    const result = await httpRequest(running.url, '{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }');
+    expect(result.errors?.[0]?.message).toMatch(/Maximum introspection depth exceeded/);
+    expect(result.data).toBeUndefined();
+  });
+
+  it('counts fields outside introspection: more than 200 is refused', async () => {
+    const fields = Array.from({ length: 40 }, () => 'cameras { id label status width height }').join(' ');
+    const result = await httpRequest(running.url, `query Many { __schema { types { name } } ...F } fragment F on Query { ${fields} }`);
+    expect(code(result)).toBe('QUERY_TOO_COMPLEX');
+    expect(result.errors?.[0]?.message).toMatch(/"Many" selects more than 200 fields/);
   });
 });
 

@@ -3,11 +3,17 @@
  * a fallback to its `index.html` for client-side routes. Without a UI
  * directory, a small page that links to GraphiQL and the camera streams.
  * The API's paths are routed before this and never reach it.
+ *
+ * Files are kept in memory with their brotli and gzip variants
+ * (static-asset.ts), and sent encoded as the client allows; SvelteKit's
+ * hashed files (`_app/immutable/`) are cacheable for a year, the rest
+ * revalidate (`no-cache` with an ETag).
  * @module
  */
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { errorResponse } from './http.ts';
+import { AssetCache, assetResponse, StaticAsset } from './static-asset.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,17 +61,32 @@ export async function hasUi(dir: string | undefined): Promise<boolean> {
   return false;
 }
 
-async function serveFile(request: Request, file: { path: string; size: number; mtimeMs: number }, pathname: string): Promise<Response> {
+/** SvelteKit's hashed files (`_app/immutable/`): their names change with their content. */
+const IMMUTABLE = ['_app', 'immutable'];
+const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+/** The UI's files, with their brotli and gzip variants, made once per file version. */
+const assets = new AssetCache();
+
+async function serveFile(request: Request, file: { path: string; size: number; mtimeMs: number }, root: string): Promise<Response> {
   const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
-  const headers: Record<string, string> = {
-    'Content-Type': TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream',
-    'Cache-Control': pathname.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-    ETag: etag,
-  };
-  if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
-  headers['Content-Length'] = String(file.size);
-  if (request.method === 'HEAD') return new Response(null, { headers });
-  return new Response(await readFile(file.path), { headers });
+  const contentType = TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream';
+  const parts = relative(root, file.path).split(sep);
+  const cacheControl = IMMUTABLE.every((part, i) => parts[i] === part) && parts.length > IMMUTABLE.length ? IMMUTABLE_CACHE : 'no-cache';
+  if (!assets.admits(file.size)) {
+    // Too large to keep in memory: sent as it is, read per request.
+    const headers: Record<string, string> = { 'Content-Type': contentType, 'Cache-Control': cacheControl, ETag: etag };
+    if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
+    headers['Content-Length'] = String(file.size);
+    if (request.method === 'HEAD') return new Response(null, { headers });
+    return new Response(await readFile(file.path), { headers });
+  }
+  let asset = assets.get(file.path);
+  if (asset?.etag !== etag) {
+    asset = new StaticAsset({ bytes: await readFile(file.path), contentType, etag });
+    assets.set(file.path, asset);
+  }
+  return assetResponse(request, asset, cacheControl);
 }
 
 /** Serves the UI directory `dir` (absolute), or the links page when there is none. */
@@ -92,13 +113,13 @@ export async function uiResponse(request: Request, dir: string | undefined, link
     : [target, `${target}.html`, join(target, 'index.html')];
   for (const candidate of candidates) {
     const file = await fileAt(candidate);
-    if (file) return serveFile(request, file, pathname);
+    if (file) return serveFile(request, file, root);
   }
   // A client-side route (no file extension) gets the app; a missing asset gets 404.
   if (extname(relative) === '') {
     for (const name of FALLBACKS) {
       const file = await fileAt(join(root, name));
-      if (file) return serveFile(request, file, pathname);
+      if (file) return serveFile(request, file, root);
     }
   }
   return errorResponse(404, `Not found: ${pathname}`);

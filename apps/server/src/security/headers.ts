@@ -91,7 +91,11 @@ const pages = new Map<string, Record<string, string>>();
  */
 export async function withSecurityHeaders(response: Response): Promise<Response> {
   if (!isHtml(response.headers.get('content-type'))) return withHeaders(response, BASE_HEADERS, false);
-  if (!response.body) return withHeaders(withHeaders(response, BASE_HEADERS, false), PAGE_HEADERS, true);
+  // A page that has its CSP already was secured where it was made (routes/static-asset.ts computes it from the
+  // page before encoding it; an encoded body cannot be read as HTML here); a 304 or HEAD has no page.
+  if (!response.body || response.headers.has('content-security-policy') || response.headers.has('content-encoding')) {
+    return withHeaders(withHeaders(response, BASE_HEADERS, false), PAGE_HEADERS, true);
+  }
   const html = await response.text();
   let extra = pages.get(html);
   if (!extra) {

@@ -7,6 +7,8 @@
  * | `maxAliases`: aliased fields in an operation (fragments expanded) | 10 | GraphQL `QUERY_TOO_COMPLEX` |
  * | `maxFields`: fields in an operation (fragments expanded) | 200 | GraphQL `QUERY_TOO_COMPLEX` |
  * | `maxTokens`: tokens in a document | 2000 | GraphQL `GRAPHQL_PARSE_FAILED` |
+ *
+ * (Depth and fields do not count introspection; the GraphQL rules are in operation-limits.ts.)
  * | `maxSubscriptionsPerConnection` (graphql-ws) | 20 | GraphQL `TOO_MANY_SUBSCRIPTIONS` |
  * | `maxConnectionsPerAddress`: authenticated WebSockets of one client address (TCP connections of one peer: twice this) | 64 | HTTP 429 |
  * | `maxUnauthenticatedConnectionsPerAddress`: WebSockets of one client address not yet authenticated | 8 | HTTP 429 |
@@ -15,14 +17,7 @@
  * | `mutationsPerMinute` per client address (burst: a tenth, at least 5) | 120 | GraphQL `RATE_LIMITED` |
  * @module
  */
-import {
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  GraphQLError,
-  Kind,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import { GraphQLError } from 'graphql';
 
 export interface Limits {
   readonly maxDepth: number;
@@ -54,72 +49,6 @@ export const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>;
 
 export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) };
-}
-
-export function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
-}
-
-interface Measure {
-  depth: number;
-  aliases: number;
-  fields: number;
-}
-
-/**
- * Measures a selection set with fragments expanded, stopping as soon as a
- * limit is passed (so a fragment bomb costs no more than the limit).
- */
-function measure(
-  set: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  limits: Limits,
-  depth: number,
-  total: Measure,
-  stack: Set<string>,
-): void {
-  if (depth > total.depth) total.depth = depth;
-  for (const selection of set.selections) {
-    if (total.depth > limits.maxDepth || total.aliases > limits.maxAliases || total.fields > limits.maxFields) return;
-    if (selection.kind === Kind.FIELD) {
-      total.fields++;
-      if (selection.alias) total.aliases++;
-      if (selection.selectionSet) measure(selection.selectionSet, fragments, limits, depth + 1, total, stack);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      measure(selection.selectionSet, fragments, limits, depth, total, stack);
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || stack.has(name)) continue; // unknown or cyclic: other rules report it
-      stack.add(name);
-      measure(fragment.selectionSet, fragments, limits, depth, total, stack);
-      stack.delete(name);
-    }
-  }
-}
-
-/** A validation rule: each operation's depth, aliases and fields within the limits. */
-export function complexityRule(limits: Limits): (context: ValidationContext) => ASTVisitor {
-  return (context) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    return {
-      OperationDefinition(node) {
-        const total: Measure = { depth: 0, aliases: 0, fields: 0 };
-        measure(node.selectionSet, fragments, limits, 1, total, new Set());
-        const name = node.name ? ` "${node.name.value}"` : '';
-        if (total.depth > limits.maxDepth) {
-          context.reportError(tooComplex(`The operation${name} is nested deeper than ${limits.maxDepth} levels`));
-        } else if (total.aliases > limits.maxAliases) {
-          context.reportError(tooComplex(`The operation${name} uses more than ${limits.maxAliases} aliases`));
-        } else if (total.fields > limits.maxFields) {
-          context.reportError(tooComplex(`The operation${name} selects more than ${limits.maxFields} fields`));
-        }
-      },
-    };
-  };
 }
 
 /** A token bucket per key (a client address): `perMinute` refill, `burst` capacity. */

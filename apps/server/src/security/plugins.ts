@@ -3,14 +3,16 @@
  * over every transport (HTTP, SSE and graphql-ws all go through Yoga's envelop).
  *
  * - {@link useRoles}: a viewer's mutation gets `FORBIDDEN`; an operation with no caller, `UNAUTHENTICATED`.
- * - {@link useOperationLimits}: tokens, depth, aliases and fields (`QUERY_TOO_COMPLEX`).
+ * - `useOperationLimits` (operation-limits.ts): tokens, depth, aliases and fields (`QUERY_TOO_COMPLEX`).
  * - {@link useMutationRateLimit}: mutations per minute per client address (`RATE_LIMITED`).
  * @module
  */
 import { type DocumentNode, getOperationAST, type OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { forbiddenError, hasRole, type Principal, unauthenticatedError } from './auth.ts';
-import { complexityRule, type Limits, RateLimiter, rateLimited } from './limits.ts';
+import { RateLimiter, rateLimited } from './limits.ts';
+
+export { useOperationLimits } from './operation-limits.ts';
 
 /** The context key under which the HTTP route hands Yoga the caller. */
 export const PRINCIPAL_KEY = 'servercamPrincipal';
@@ -49,19 +51,6 @@ export function useRoles(): Plugin {
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       if (!principalOf(args.contextValue)) setResultAndStopExecution({ errors: [unauthenticatedError()] });
-    },
-  };
-}
-
-/** Parser token cap, and depth / alias / field caps as a validation rule. */
-export function useOperationLimits(limits: Limits): Plugin {
-  const rule = complexityRule(limits);
-  return {
-    onParse({ parseFn, setParseFn }) {
-      setParseFn((source, options) => parseFn(source, { ...options, maxTokens: limits.maxTokens }));
-    },
-    onValidate({ addValidationRule }) {
-      addValidationRule(rule);
     },
   };
 }
