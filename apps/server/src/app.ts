@@ -140,6 +140,7 @@ export class ServercamApp implements AsyncDisposable {
       tuning: options.tuning,
       isolation: options.isolation,
       supervision: options.supervision,
+      maxVariantsPerCamera: options.limits?.maxVariantsPerCamera,
     });
     this.cameras = new CameraDirectory(this.stream);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);

@@ -31,7 +31,7 @@ import {
 import { checkEvents, checkMotion } from './events/config.ts';
 import type { EventsOptions } from './events/service.ts';
 import { LOG_LEVELS } from './logger.ts';
-import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, type Limits, MIN_TOKEN_LENGTH } from './security/index.ts';
+import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits, MIN_TOKEN_LENGTH } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
 
 /** An invalid config file or flag. `key` names it: `cameras[1].source`, `--port`. */
@@ -198,6 +198,8 @@ function checkLimits(value: unknown, problem: Problem): Partial<Limits> {
   for (const [key, limit] of Object.entries(value)) {
     if (!(LIMIT_KEYS as string[]).includes(key)) throw problem(`limits.${key}`, `is not a limit (use ${LIMIT_KEYS.join(', ')})`);
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw problem(`limits.${key}`, `must be a whole number of at least 1, got ${JSON.stringify(limit)}`);
+    const max = LIMIT_MAX[key as keyof Limits];
+    if (max !== undefined && limit > max) throw problem(`limits.${key}`, `must be at most ${max}, got ${limit}`);
     limits[key as keyof Limits] = limit;
   }
   return limits;

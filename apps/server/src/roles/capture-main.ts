@@ -24,6 +24,7 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     paused: config.paused,
     isolation: config.isolation ?? 'process',
     stateFile: config.stateFile,
+    maxVariantsPerCamera: config.limits?.maxVariantsPerCamera,
     host,
     port,
     logger,

@@ -35,6 +35,8 @@ export interface CaptureServerOptions {
   readonly heartbeatMs?: number | undefined;
   /** A JSON file that keeps the settings changed through any gateway across restarts of the capture node. */
   readonly stateFile?: string | undefined;
+  /** Distinct widths encoded per camera, full size included (default 4; config `limits.maxVariantsPerCamera`). */
+  readonly maxVariantsPerCamera?: number | undefined;
 }
 
 export class CaptureServer implements AsyncDisposable {
@@ -61,6 +63,7 @@ export class CaptureServer implements AsyncDisposable {
       tuning: options.tuning,
       isolation: options.isolation,
       supervision: options.supervision,
+      maxVariantsPerCamera: options.maxVariantsPerCamera,
     });
     this.cameras = new CameraDirectory(this.stream);
   }

@@ -37,5 +37,5 @@ export class Security {
 }
 
 export { type AuthTokens, type Principal, type Role, TOKEN_ENV, MIN_TOKEN_LENGTH } from './auth.ts';
-export { DEFAULT_LIMITS, LIMIT_KEYS, type Limits } from './limits.ts';
+export { DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits } from './limits.ts';
 export { checkExposure, ExposureError, isLoopbackHost } from './exposure.ts';

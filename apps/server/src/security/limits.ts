@@ -11,6 +11,7 @@
  * | `maxConnectionsPerAddress`: open TCP connections of one client address | 64 | HTTP 429 |
  * | `maxBodyBytes`: a request body | 65536 | HTTP 413 |
  * | `mutationsPerMinute` per client address (burst: a tenth, at least 5) | 120 | GraphQL `RATE_LIMITED` |
+ * | `maxVariantsPerCamera`: distinct widths encoded per camera, full size included | 4 | none: past it, a consumer shares the nearest width |
  * @module
  */
 import {
@@ -21,6 +22,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
+import { DEFAULT_MAX_VARIANTS } from '@servercam/core';
 
 export interface Limits {
   readonly maxDepth: number;
@@ -31,6 +33,8 @@ export interface Limits {
   readonly maxConnectionsPerAddress: number;
   readonly maxBodyBytes: number;
   readonly mutationsPerMinute: number;
+  /** Distinct widths each camera encodes (the core's `maxVariantsPerCamera`). */
+  readonly maxVariantsPerCamera: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -42,9 +46,13 @@ export const DEFAULT_LIMITS: Limits = {
   maxConnectionsPerAddress: 64,
   maxBodyBytes: 64 * 1024,
   mutationsPerMinute: 120,
+  maxVariantsPerCamera: DEFAULT_MAX_VARIANTS,
 };
 
 export const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>;
+
+/** The largest value of the limits that have one. */
+export const LIMIT_MAX: Partial<Record<keyof Limits, number>> = { maxVariantsPerCamera: 64 };
 
 export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) };
