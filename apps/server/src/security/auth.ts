@@ -32,10 +32,11 @@ export interface Principal {
 /** The env variables that hold the tokens (either turns auth on). */
 export const TOKEN_ENV = { viewer: 'SERVERCAM_VIEWER_TOKEN', operator: 'SERVERCAM_OPERATOR_TOKEN' } as const;
 
-/** A shorter token is refused: it could be guessed. */
-export const MIN_TOKEN_LENGTH = 16;
+export { MIN_TOKEN_BITS, MIN_TOKEN_LENGTH, tokenBits, tokenProblem } from './token-strength.ts';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+export const SAME_TOKEN_MESSAGE = 'the viewer and operator tokens must differ: with one token for both roles every viewer is an operator';
 
 /** Whether `role` may do what `required` may. */
 export function hasRole(role: Role, required: Role): boolean {
@@ -54,7 +55,9 @@ export class Authenticator {
   readonly #digests: ReadonlyArray<{ readonly role: Role; readonly digest: Buffer }>;
   readonly sessionKeys: SessionKeys;
 
+  /** @throws {TypeError} when both roles have the same token (every viewer would be an operator). */
   constructor(tokens: AuthTokens = {}) {
+    if (tokens.viewerToken && tokens.viewerToken === tokens.operatorToken) throw new TypeError(SAME_TOKEN_MESSAGE);
     const entries: Array<{ role: Role; digest: Buffer }> = [];
     if (tokens.operatorToken) entries.push({ role: 'operator', digest: digest(tokens.operatorToken) });
     if (tokens.viewerToken) entries.push({ role: 'viewer', digest: digest(tokens.viewerToken) });

@@ -36,6 +36,6 @@ export class Security {
   }
 }
 
-export { type AuthTokens, type Principal, type Role, TOKEN_ENV, MIN_TOKEN_LENGTH } from './auth.ts';
+export { type AuthTokens, type Principal, type Role, TOKEN_ENV, MIN_TOKEN_BITS, MIN_TOKEN_LENGTH, SAME_TOKEN_MESSAGE, tokenBits, tokenProblem } from './auth.ts';
 export { DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits } from './limits.ts';
 export { checkExposure, ExposureError, isLoopbackHost } from './exposure.ts';
