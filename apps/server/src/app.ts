@@ -39,6 +39,7 @@ import { type GraphqlWsBinding, graphqlWsBinding } from './transports/graphql-ws
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
 import { type AuthTokens, type Principal, Security } from './security/index.ts';
 import { unauthenticatedResponse } from './security/auth.ts';
+import { rateLimitedResponse } from './security/failed-auth.ts';
 import { guardGraphqlWs, type WsGuardHooks } from './security/graphql-ws-guard.ts';
 import { withSecurityHeaders } from './security/headers.ts';
 import { bodyTooLargeResponse, BodyTooLarge, type Limits, withLimitedBody } from './security/limits.ts';
@@ -188,7 +189,10 @@ export class ServercamApp implements AsyncDisposable {
     if (origin !== null && needsOriginCheck(request) && !this.security.allowsOrigin(origin, request.headers.get('host'))) {
       return foreignOriginResponse(origin);
     }
-    const principal = this.security.auth.fromHeaders(request.headers, client.address);
+    const auth = this.security.auth.authenticate(request.headers, client.address);
+    const principal = auth.kind === 'ok' ? auth.principal : undefined;
+    // An address over its failed-auth budget is refused wherever credentials matter, even with a right token.
+    const limited = auth.kind === 'limited' ? rateLimitedResponse(auth.retryAfterS, pathname === GRAPHQL_PATH) : undefined;
     if (pathname === SESSION_PATH) {
       try {
         return await this.security.session.respond(await this.#limitBody(request), principal, client.address);
@@ -197,9 +201,10 @@ export class ServercamApp implements AsyncDisposable {
         throw error;
       }
     }
-    if (pathname === GRAPHQL_PATH) return this.#graphql(request, principal);
+    if (pathname === GRAPHQL_PATH) return limited ?? this.#graphql(request, principal);
     const camera = CAMERA_ROUTE.exec(pathname);
     if (camera) {
+      if (limited) return limited;
       if (!principal) return unauthenticatedResponse(false);
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
       let id: string;
@@ -216,6 +221,7 @@ export class ServercamApp implements AsyncDisposable {
     if (pathname.startsWith('/cameras/')) return errorResponse(404, `Not found: ${pathname}`);
     const event = EVENT_ROUTE.exec(pathname);
     if (event) {
+      if (limited) return limited;
       if (!principal) return unauthenticatedResponse(false);
       let id: string;
       try {
@@ -227,6 +233,7 @@ export class ServercamApp implements AsyncDisposable {
     }
     if (pathname === '/healthz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
+      if (limited) return limited;
       const health = healthResponse(this.stream, this.cameras, this.#startedAt);
       if (principal) return health;
       // Without credentials: up or not, and nothing about the cameras.

@@ -24,8 +24,8 @@ export class Security {
   readonly session: SessionRoute;
 
   constructor(options: SecurityOptions = {}) {
-    this.auth = new Authenticator(options.auth);
     this.limits = resolveLimits(options.limits);
+    this.auth = new Authenticator(options.auth, { failedAuthPerMinute: this.limits.failedAuthPerMinute });
     this.allowedOrigins = new Set(options.allowedOrigins ?? []);
     this.connections = new ConnectionCounter(this.limits.maxConnectionsPerAddress);
     this.session = new SessionRoute(this.auth);
