@@ -45,6 +45,7 @@ import { withSecurityHeaders } from './security/headers.ts';
 import { bodyTooLargeResponse, BodyTooLarge, type Limits, withLimitedBody } from './security/limits.ts';
 import { foreignOriginResponse, needsOriginCheck } from './security/origin.ts';
 import { PRINCIPAL_KEY } from './security/plugins.ts';
+import type { SessionRevocations } from './security/sessions.ts';
 import { SESSION_PATH } from './security/session-cookie.ts';
 import { loadState, StateWriter } from './state-file.ts';
 
@@ -94,6 +95,12 @@ export interface AppOptions {
    * process (`cameras`, `fps`...). A gateway passes a Redis bus (bus/redis-gateway.ts).
    */
   readonly bus?: FrameBus | undefined;
+  /**
+   * Shares sign-outs with the other servers of a deployment (a gateway: through
+   * Redis, bus/redis-sessions.ts). Called once with this server's revocations;
+   * what it returns is closed with the app.
+   */
+  readonly sessionSync?: ((revocations: SessionRevocations) => { close(): Promise<void> }) | undefined;
 }
 
 /** Who is calling an HTTP route: the adapter knows the client's address. */
@@ -129,6 +136,7 @@ export class ServercamApp implements AsyncDisposable {
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #offStatusLog: (() => void) | undefined;
+  readonly #sessionSync: { close(): Promise<void> } | undefined;
 
   constructor(options: AppOptions = {}) {
     this.logger = options.logger ?? silentLogger();
@@ -156,6 +164,7 @@ export class ServercamApp implements AsyncDisposable {
     this.events = this.#context.events;
     this.security = new Security({ auth: options.auth, limits: options.limits, allowedOrigins: options.allowedOrigins });
     this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
+    this.#sessionSync = options.sessionSync?.(this.security.auth.sessions);
     this.#state = options.stateFile ? new StateWriter(options.stateFile, this.logger.child({ component: 'state' })) : undefined;
     this.uiDir = options.uiDir === false ? undefined : (options.uiDir ?? REPO_UI_DIR);
     this.#logStatusChanges();
@@ -348,6 +357,7 @@ export class ServercamApp implements AsyncDisposable {
       this.#offState?.();
       await this.#state?.flush();
       await this.events?.close();
+      await this.#sessionSync?.close();
       await this.stream.close();
     })();
     return this.#closing;

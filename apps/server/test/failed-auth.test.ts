@@ -35,7 +35,7 @@ interface Answer {
 }
 
 /** One HTTP request from `from` (a loopback address of this machine); the body is read unless it is a stream. */
-function call(running: Running, path: string, options: { from?: string; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function call(running: Running, path: string, options: { from?: string | undefined; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
   const url = new URL(path, running.url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -62,7 +62,7 @@ const graphql = (running: Running, token: string, from?: string) =>
   call(running, '/graphql', { from, method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: QUERY });
 
 /** A raw graphql-ws connection from `from`: 'ack' or the close code. */
-function connect(running: Running, params: Record<string, unknown> | undefined, options: { from?: string; headers?: Record<string, string> } = {}): Promise<string | number> {
+function connect(running: Running, params: Record<string, unknown> | undefined, options: { from?: string | undefined; headers?: Record<string, string> } = {}): Promise<string | number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(running.wsUrl, 'graphql-transport-ws', { localAddress: options.from ?? '127.0.0.1', headers: options.headers });
     ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', ...(params ? { payload: params } : {}) })));

@@ -9,16 +9,19 @@
  * - **A restart signs everyone out.** Revocations live in memory, so a cookie
  *   issued before this process started is refused (else a revoked cookie
  *   would come back to life with a restart). Behind several gateways, each
- *   gateway refuses the cookies older than itself and knows the sign-outs it
- *   handled (docs/security.md).
+ *   gateway refuses the cookies older than itself, and the gateways tell each
+ *   other their sign-outs through Redis (bus/redis-sessions.ts, {@link share}
+ *   and {@link adopt}), so revocations never need to outlive a process.
  * - Bounded: past {@link MAX_REVOKED} live revocations, every session issued
  *   so far ends at once instead (the list is cleared): a flood of sign-ins and
  *   sign-outs (which needs a valid token) cannot grow memory.
  * @module
  */
-import type { Session } from './session-cookie.ts';
+import { type Session, SESSION_MAX_AGE_S } from './session-cookie.ts';
 
 export const MAX_REVOKED = 100_000;
+
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 
 export class SessionRevocations {
   /** Session id → its expiry (seconds since the epoch). */
@@ -27,6 +30,8 @@ export class SessionRevocations {
   #epoch: number;
   /** Closes the live connections of a session, by id. */
   readonly #live = new Map<string, Set<() => void>>();
+  /** Tells the other servers (gateways) of a sign-out here. */
+  #shared: ((id: string, expires: number) => void) | undefined;
 
   constructor(now = Date.now()) {
     this.#epoch = Math.floor(now / 1000);
@@ -40,16 +45,40 @@ export class SessionRevocations {
   /** Ends `session` now: its cookie is refused and its live connections are closed. */
   revoke(session: Session, now = Date.now()): void {
     if (!this.isActive(session)) return;
+    this.#revoke(session.id, session.expires, now);
+    this.#shared?.(session.id, session.expires);
+  }
+
+  /**
+   * A sign-out done elsewhere (another gateway): the same as {@link revoke},
+   * not shared again. Checked, as it comes from outside: a malformed id, or an
+   * expiry in the past or further than a cookie's lifetime, is ignored
+   * (returns false).
+   */
+  adopt(id: unknown, expires: unknown, now = Date.now()): boolean {
+    const nowS = now / 1000;
+    if (typeof id !== 'string' || !SESSION_ID.test(id) || typeof expires !== 'number' || !Number.isInteger(expires)) return false;
+    if (expires <= nowS || expires > nowS + SESSION_MAX_AGE_S + 3600) return false;
+    if (!this.#revoked.has(id)) this.#revoke(id, expires, now);
+    return true;
+  }
+
+  /** Calls `send` with each sign-out done here (id and expiry, never the cookie); one sender at a time. */
+  share(send: ((id: string, expires: number) => void) | undefined): void {
+    this.#shared = send;
+  }
+
+  #revoke(id: string, expires: number, now: number): void {
     this.#prune(now);
     if (this.#revoked.size >= MAX_REVOKED) {
       // Fail safe: end every session issued so far rather than forget a revocation.
       this.#revoked.clear();
       this.#epoch = Math.floor(now / 1000) + 1;
-      for (const id of [...this.#live.keys()]) this.#closeLive(id);
+      for (const live of [...this.#live.keys()]) this.#closeLive(live);
       return;
     }
-    this.#revoked.set(session.id, session.expires);
-    this.#closeLive(session.id);
+    this.#revoked.set(id, expires);
+    this.#closeLive(id);
   }
 
   /**
@@ -78,8 +107,17 @@ export class SessionRevocations {
     for (const close of closers ?? []) close();
   }
 
+  /**
+   * Forgets the oldest revocations whose cookies have expired. Cookies all
+   * last the same time, so revocations come roughly in order of expiry: this
+   * stops at the first one still running (amortized constant time; one out of
+   * order waits a little longer, at most a cookie's lifetime).
+   */
   #prune(now: number): void {
     const nowS = now / 1000;
-    for (const [id, expires] of this.#revoked) if (expires <= nowS) this.#revoked.delete(id);
+    for (const [id, expires] of this.#revoked) {
+      if (expires > nowS) break;
+      this.#revoked.delete(id);
+    }
   }
 }
