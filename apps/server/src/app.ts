@@ -44,12 +44,14 @@ import { type GraphqlWsBinding, graphqlWsBinding } from './transports/graphql-ws
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
 import { type AuthTokens, type Principal, Security, type UpgradeAdmission } from './security/index.ts';
 import { unauthenticatedResponse } from './security/auth.ts';
+import { rateLimitedResponse } from './security/failed-auth.ts';
 import { guardGraphqlWs, type WsGuardHooks } from './security/graphql-ws-guard.ts';
 import { withSecurityHeaders } from './security/headers.ts';
 import { HostRefusalLog, misdirectedResponse } from './security/host.ts';
 import { bodyTooLargeResponse, BodyTooLarge, type Limits, withLimitedBody } from './security/limits.ts';
 import { foreignOriginResponse, needsOriginCheck } from './security/origin.ts';
 import { PRINCIPAL_KEY } from './security/plugins.ts';
+import type { SessionRevocations } from './security/sessions.ts';
 import { SESSION_PATH } from './security/session-cookie.ts';
 import { loadState, StateWriter } from './state-file.ts';
 
@@ -103,6 +105,12 @@ export interface AppOptions {
    * process (`cameras`, `fps`...). A gateway passes a Redis bus (bus/redis-gateway.ts).
    */
   readonly bus?: FrameBus | undefined;
+  /**
+   * Shares sign-outs with the other servers of a deployment (a gateway: through
+   * Redis, bus/redis-sessions.ts). Called once with this server's revocations;
+   * what it returns is closed with the app.
+   */
+  readonly sessionSync?: ((revocations: SessionRevocations) => { close(): Promise<void> }) | undefined;
 }
 
 /** Who is calling an HTTP route: the adapter knows the socket's peer. */
@@ -141,6 +149,7 @@ export class ServercamApp implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #offStatusLog: (() => void) | undefined;
   readonly #hostRefusals: HostRefusalLog;
+  readonly #sessionSync: { close(): Promise<void> } | undefined;
 
   constructor(options: AppOptions = {}) {
     this.logger = options.logger ?? silentLogger();
@@ -153,6 +162,7 @@ export class ServercamApp implements AsyncDisposable {
       tuning: options.tuning,
       isolation: options.isolation,
       supervision: options.supervision,
+      maxVariantsPerCamera: options.limits?.maxVariantsPerCamera,
     });
     this.cameras = new CameraDirectory(this.stream);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
@@ -168,6 +178,7 @@ export class ServercamApp implements AsyncDisposable {
     this.security = new Security(options); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
     this.#hostRefusals = new HostRefusalLog(this.logger.child({ component: 'http' }));
     this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
+    this.#sessionSync = options.sessionSync?.(this.security.auth.sessions);
     this.#state = options.stateFile ? new StateWriter(options.stateFile, this.logger.child({ component: 'state' })) : undefined;
     this.uiDir = options.uiDir === false ? undefined : (options.uiDir ?? REPO_UI_DIR);
     this.#logStatusChanges();
@@ -226,7 +237,10 @@ export class ServercamApp implements AsyncDisposable {
     if (origin !== null && needsOriginCheck(request) && !this.security.allowsOrigin(origin, request.headers.get('host'))) {
       return foreignOriginResponse(origin);
     }
-    const principal = this.security.auth.fromHeaders(request.headers, address);
+    const auth = this.security.auth.authenticate(request.headers, address);
+    const principal = auth.kind === 'ok' ? auth.principal : undefined;
+    // An address over its failed-auth budget is refused wherever credentials matter, even with a right token.
+    const limited = auth.kind === 'limited' ? rateLimitedResponse(auth.retryAfterS, pathname === GRAPHQL_PATH) : undefined;
     if (pathname === SESSION_PATH) {
       try {
         return await this.security.session.respond(await this.#limitBody(request), principal, address);
@@ -235,9 +249,10 @@ export class ServercamApp implements AsyncDisposable {
         throw error;
       }
     }
-    if (pathname === GRAPHQL_PATH) return this.#graphql(request, principal);
+    if (pathname === GRAPHQL_PATH) return limited ?? this.#graphql(request, principal);
     const camera = CAMERA_ROUTE.exec(pathname);
     if (camera) {
+      if (limited) return limited;
       if (!principal) return unauthenticatedResponse(false);
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
       let id: string;
@@ -254,6 +269,7 @@ export class ServercamApp implements AsyncDisposable {
     if (pathname.startsWith('/cameras/')) return errorResponse(404, `Not found: ${pathname}`);
     const event = EVENT_ROUTE.exec(pathname);
     if (event) {
+      if (limited) return limited;
       if (!principal) return unauthenticatedResponse(false);
       let id: string;
       try {
@@ -265,6 +281,7 @@ export class ServercamApp implements AsyncDisposable {
     }
     if (pathname === '/healthz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
+      if (limited) return limited;
       const health = healthResponse(this.stream, this.cameras, this.#startedAt);
       if (principal) return health;
       // Without credentials: up or not, and nothing about the cameras.
@@ -381,6 +398,7 @@ export class ServercamApp implements AsyncDisposable {
       this.#offState?.();
       await this.#state?.flush();
       await this.events?.close();
+      await this.#sessionSync?.close();
       await this.stream.close();
     })();
     return this.#closing;

@@ -31,7 +31,7 @@ import {
 import { checkEvents, checkMotion } from './events/config.ts';
 import type { EventsOptions } from './events/service.ts';
 import { LOG_LEVELS } from './logger.ts';
-import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, type Limits, MIN_TOKEN_LENGTH, parseAllowedHost, parseProxyEntry } from './security/index.ts';
+import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits, MIN_TOKEN_LENGTH, parseAllowedHost, parseProxyEntry, tokenProblem } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
 
 /** An invalid config file or flag. `key` names it: `cameras[1].source`, `--port`. */
@@ -193,12 +193,18 @@ export function checkSource(value: unknown, key: string, problem: Problem, baseD
   return spec.kind === 'device' && typeof spec.device === 'number' ? spec.device : spec.text;
 }
 
-/** A token: long enough not to be guessed, printable, no spaces. Never echoed in the error. */
+/** A token: printable, no spaces, hard enough to guess (security/token-strength.ts). Never echoed in the error. */
 export function checkToken(value: unknown, key: string, problem: Problem): string {
-  if (typeof value !== 'string' || value.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
-    throw problem(key, `must be a token of at least ${MIN_TOKEN_LENGTH} printable characters with no spaces (e.g. from "openssl rand -hex 24")`);
+  const reason = typeof value === 'string' ? tokenProblem(value) : tokenProblem('');
+  if (reason !== undefined) throw problem(key, reason);
+  return value as string;
+}
+
+/** Refuses one token for both roles, naming where each came from. */
+function checkDistinctTokens(auth: AuthTokens, viewerKey: string, operatorKey: string, problem: Problem): void {
+  if (auth.viewerToken && auth.viewerToken === auth.operatorToken) {
+    throw problem(viewerKey, `must not be the same as ${operatorKey}: with one token for both roles every viewer is an operator`);
   }
-  return value;
 }
 
 /** A Redis URL: `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS). */
@@ -226,6 +232,8 @@ function checkLimits(value: unknown, problem: Problem): Partial<Limits> {
   for (const [key, limit] of Object.entries(value)) {
     if (!(LIMIT_KEYS as string[]).includes(key)) throw problem(`limits.${key}`, `is not a limit (use ${LIMIT_KEYS.join(', ')})`);
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw problem(`limits.${key}`, `must be a whole number of at least 1, got ${JSON.stringify(limit)}`);
+    const max = LIMIT_MAX[key as keyof Limits];
+    if (max !== undefined && limit > max) throw problem(`limits.${key}`, `must be at most ${max}, got ${limit}`);
     limits[key as keyof Limits] = limit;
   }
   return limits;
@@ -238,6 +246,7 @@ function checkAuth(value: unknown, problem: Problem): AuthTokens {
     if (key !== 'viewerToken' && key !== 'operatorToken') throw problem(`auth.${key}`, 'is not an auth setting (use viewerToken, operatorToken)');
     auth[key] = checkToken(value[key], `auth.${key}`, problem);
   }
+  checkDistinctTokens(auth, 'auth.viewerToken', 'auth.operatorToken', problem);
   return auth;
 }
 
@@ -358,14 +367,14 @@ export function withEnvTokens(config: ServeConfig, env: NodeJS.ProcessEnv): Serv
   const viewer = env['SERVERCAM_VIEWER_TOKEN'];
   const operator = env['SERVERCAM_OPERATOR_TOKEN'];
   if (!viewer && !operator) return config;
-  return {
-    ...config,
-    auth: {
-      ...config.auth,
-      ...(viewer ? { viewerToken: checkToken(viewer, 'SERVERCAM_VIEWER_TOKEN', problem) } : {}),
-      ...(operator ? { operatorToken: checkToken(operator, 'SERVERCAM_OPERATOR_TOKEN', problem) } : {}),
-    },
+  const auth: AuthTokens = {
+    ...config.auth,
+    ...(viewer ? { viewerToken: checkToken(viewer, 'SERVERCAM_VIEWER_TOKEN', problem) } : {}),
+    ...(operator ? { operatorToken: checkToken(operator, 'SERVERCAM_OPERATOR_TOKEN', problem) } : {}),
   };
+  const sameProblem: Problem = (key, message) => new ConfigError(key, `Invalid tokens: ${key} ${message}`);
+  checkDistinctTokens(auth, viewer ? 'SERVERCAM_VIEWER_TOKEN' : 'auth.viewerToken', operator ? 'SERVERCAM_OPERATOR_TOKEN' : 'auth.operatorToken', sameProblem);
+  return { ...config, auth };
 }
 
 /** Flags override the file field by field; `--camera` flags replace the file's cameras. */

@@ -29,6 +29,7 @@ export type { AppOptions, AppStats, ClientInfo } from './app.ts';
 export { checkExposure, DEFAULT_LIMITS, ExposureError, isLoopbackHost, MIN_TOKEN_LENGTH, Security, TOKEN_ENV } from './security/index.ts';
 export type { AuthTokens, Limits, Principal, Role } from './security/index.ts';
 export { authorizeConnection, admitSubscription, CLOSE_UNAUTHENTICATED } from './security/graphql-ws-guard.ts';
+export { CLOSE_RATE_LIMITED } from './security/failed-auth.ts';
 export { loadState, saveState } from './state-file.ts';
 export { ConfigError, loadConfigFile, mergeConfig, parseConfig, withEnvTokens } from './config.ts';
 export type { ServeConfig } from './config.ts';

@@ -98,6 +98,8 @@ describe('config file', () => {
     [{ cameras: [{ id: 'a', source: 0, lable: 'A' }] }, 'cameras[0].lable'],
     [{ cameras: [{ id: 'a', source: 'synthetic:big' }] }, 'cameras[0].source'],
     [{ cameras: [{ id: 'a', source: 0, loop: 'yes' }] }, 'cameras[0].loop'],
+    [{ limits: { maxVariantsPerCamera: 65 } }, 'limits.maxVariantsPerCamera'],
+    [{ limits: { maxVariantsPerCamera: 0 } }, 'limits.maxVariantsPerCamera'],
     [[1, 2], '(root)'],
   ])('refuses %j naming "%s"', (value, key) => {
     const error = configError(() => parseConfig(value, 'servercam.json', '/srv'));

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkExposure, isLoopbackHost, parseConfig, withEnvTokens } from '../src/index.ts';
 import { own } from '@servercam/testing';
+import { checkExposure, createServer, isLoopbackHost, parseConfig, withEnvTokens } from '../src/index.ts';
+import { MIN_TOKEN_BITS, tokenBits, tokenProblem } from '../src/security/index.ts';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
@@ -91,6 +92,34 @@ describe('servercam serve', () => {
     expect(output).not.toContain('short-secret');
   });
 
+  it('refuses a low-entropy token of 16 characters from the env with exit code 2, naming the variable but not the token', async () => {
+    const { code, output } = await run(['serve'], { SERVERCAM_OPERATOR_TOKEN: '0000000000000000' });
+    expect(code).toBe(2);
+    expect(output).toContain('SERVERCAM_OPERATOR_TOKEN');
+    expect(output).toMatch(/too easy to guess/);
+    expect(output).not.toContain('0000000000000000');
+  });
+
+  it('refuses the same token for both roles from the env with exit code 2, naming both variables but not the token', async () => {
+    const token = 'a4f09c1e77d2b35e8f6a0c91';
+    const { code, output } = await run(['serve'], { SERVERCAM_VIEWER_TOKEN: token, SERVERCAM_OPERATOR_TOKEN: token });
+    expect(code).toBe(2);
+    expect(output).toContain('SERVERCAM_VIEWER_TOKEN');
+    expect(output).toContain('SERVERCAM_OPERATOR_TOKEN');
+    expect(output).not.toContain(token);
+  });
+
+  it('refuses the same token for both roles, one from the config file and one from the env, naming each', async () => {
+    const token = 'a4f09c1e77d2b35e8f6a0c91';
+    const file = join(mkdtempSync(join(tmpdir(), 'servercam-config-')), 'servercam.json');
+    writeFileSync(file, JSON.stringify({ auth: { viewerToken: token } }));
+    const { code, output } = await run(['serve', '--config', file], { SERVERCAM_OPERATOR_TOKEN: token });
+    expect(code).toBe(2);
+    expect(output).toContain('auth.viewerToken');
+    expect(output).toContain('SERVERCAM_OPERATOR_TOKEN');
+    expect(output).not.toContain(token);
+  });
+
   it('refuses an invalid limit in the config file, naming the key', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'servercam-config-')), 'servercam.json');
     writeFileSync(file, JSON.stringify({ limits: { maxDepth: 0 } }));
@@ -120,5 +149,49 @@ describe('exposure and tokens', () => {
       operatorToken: 'env-operator-token-0123456789',
     });
     expect(() => parseConfig({ auth: { adminToken: 'x' } }, 'x.json', '/')).toThrow(/"auth.adminToken"/);
+  });
+
+  it('refuses the same token for both roles in the config file, naming the keys', () => {
+    const token = 'a4f09c1e77d2b35e8f6a0c91';
+    expect(() => parseConfig({ auth: { viewerToken: token, operatorToken: token } }, 'x.json', '/')).toThrow(/"auth.viewerToken" must not be the same as auth.operatorToken/);
+  });
+
+  it('refuses the same token for both roles in code too', () => {
+    const token = 'a4f09c1e77d2b35e8f6a0c91';
+    expect(() => createServer({ auth: { viewerToken: token, operatorToken: token } })).toThrow(/must differ/);
+  });
+
+  it.each([
+    ['0000000000000000', 'one character'],
+    ['abcdefghijklmnopqrstuvwxyz', 'a run of consecutive letters'],
+    ['9876543210987654321', 'a run down'],
+    ['passwordpassword', 'a part repeated'],
+    ['abababababababababababab', 'a pair repeated'],
+    ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1', 'a run and one more'],
+    ['Password12345678', 'a word and a run'],
+  ])('refuses %j (%s) as too easy to guess', (token) => {
+    expect(tokenBits(token)).toBeLessThan(MIN_TOKEN_BITS);
+    expect(tokenProblem(token)).toMatch(/too easy to guess/);
+    expect(tokenProblem(token)).not.toContain(token);
+  });
+
+  it.each([
+    ['a4f09c1e77d2b35e8f6a0c91e2d4', 'random hex (openssl rand -hex)'],
+    ['q8Zr/4xKp1+WmT0b', 'random base64, 16 characters (openssl rand -base64 12)'],
+    ['c0ffee42-7a1b-4e9d-b2f3-9d8e7c6b5a41', 'a UUID'],
+  ])('accepts %j (%s)', (token) => {
+    expect(tokenProblem(token)).toBeUndefined();
+  });
+
+  it('takes linear time in the token\'s length (no backtracking)', () => {
+    const time = (token: string): number => {
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) tokenBits(token);
+      return performance.now() - started;
+    };
+    const pattern = (n: number) => 'ab'.repeat(n / 2 - 1) + 'ac';
+    time(pattern(1024)); // warm up
+    const ratio = time(pattern(16 * 1024)) / Math.max(time(pattern(1024)), 0.01);
+    expect(ratio).toBeLessThan(16 * 4);
   });
 });

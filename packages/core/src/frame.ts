@@ -10,18 +10,27 @@ export interface Frame {
   readonly seq: number;
   /** Capture time, milliseconds since the Unix epoch (fractional). */
   readonly capturedAt: number;
+  /** The size of the encoded image. */
   readonly width: number;
   readonly height: number;
   readonly mimeType: 'image/jpeg';
   /** The encoded image. Shared by every consumer of the variant: do not modify. */
   readonly data: Uint8Array;
-  /** The variant key this frame was encoded for, see {@link variantKey}. */
+  /**
+   * The key of the variant this frame was encoded for, see {@link variantKey}.
+   * It may differ from the request's: a width at least the camera's is `full`,
+   * and past the camera's variant cap a consumer shares the nearest variant.
+   */
   readonly variant: string;
 }
 
 /** What a consumer asks for: a smaller width and/or a lower rate than the capture. */
 export interface VariantSpec {
-  /** Scale down (keeping the aspect ratio) to at most this width. */
+  /**
+   * Scale down (keeping the aspect ratio) to about this width: it snaps up to
+   * the next step of {@link WIDTH_LADDER}, and a step at least as wide as the
+   * camera gives its full size.
+   */
   readonly maxWidth?: number | undefined;
   /** Deliver at most this many frames per second. */
   readonly maxFps?: number | undefined;
@@ -30,12 +39,35 @@ export interface VariantSpec {
 /** The full-size, full-rate variant. */
 export const FULL_VARIANT = 'full';
 
-/** Normalizes a variant request; throws RangeError for nonsense values. */
+/**
+ * The widths a `maxWidth` snaps to. Each distinct width is one more JPEG encode
+ * of every captured frame, so a client may not pick arbitrary ones: 60
+ * subscriptions of 60 widths would be 60 encodes a frame. A request snaps **up**
+ * to the next step (a 300-pixel tile gets 320 pixels, never a blurry 240), and
+ * a step at least as wide as the camera is its full size.
+ */
+export const WIDTH_LADDER: readonly number[] = Object.freeze([96, 160, 240, 320, 480, 640, 800, 960, 1280, 1600, 1920, 2560, 3840, 7680]);
+
+/** The widest `maxWidth` accepted (the last step of the ladder). */
+export const MAX_WIDTH = 7680;
+
+/** The step of {@link WIDTH_LADDER} a `maxWidth` snaps to: the smallest one at least as wide. */
+export function snapWidth(maxWidth: number): number {
+  for (const step of WIDTH_LADDER) if (step >= maxWidth) return step;
+  return MAX_WIDTH;
+}
+
+/**
+ * Normalizes a variant request: `maxWidth` snapped to {@link WIDTH_LADDER},
+ * `maxFps` 0 meaning no limit. Throws RangeError for nonsense values.
+ */
 export function normalizeVariant(spec: VariantSpec = {}): VariantSpec {
-  const { maxWidth, maxFps } = spec;
-  if (maxWidth !== undefined && (!Number.isInteger(maxWidth) || maxWidth < 16 || maxWidth > 7680)) {
-    throw new RangeError(`maxWidth must be a whole number from 16 to 7680, got ${maxWidth}`);
+  const { maxFps } = spec;
+  let { maxWidth } = spec;
+  if (maxWidth !== undefined && (!Number.isInteger(maxWidth) || maxWidth < 16 || maxWidth > MAX_WIDTH)) {
+    throw new RangeError(`maxWidth must be a whole number from 16 to ${MAX_WIDTH}, got ${maxWidth}`);
   }
+  if (maxWidth !== undefined) maxWidth = snapWidth(maxWidth);
   if (maxFps !== undefined && (!Number.isFinite(maxFps) || maxFps < 0)) {
     throw new RangeError(`maxFps must be a number ≥ 0, got ${maxFps}`);
   }
@@ -45,7 +77,7 @@ export function normalizeVariant(spec: VariantSpec = {}): VariantSpec {
   };
 }
 
-/** A stable key naming a variant: `full`, `w320`, `f5`, `w320f5`. */
+/** A stable key naming a variant (its width snapped): `full`, `w320`, `f5`, `w320f5`. */
 export function variantKey(spec: VariantSpec = {}): string {
   const { maxWidth, maxFps } = normalizeVariant(spec);
   if (maxWidth === undefined && maxFps === undefined) return FULL_VARIANT;

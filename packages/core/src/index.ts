@@ -24,7 +24,9 @@ export { validateCameras } from './camera.ts';
 export type { Frame, VariantSpec } from './frame.ts';
 export type { MotionBox, MotionConfig, MotionEvent, ResolvedMotionConfig } from './motion.ts';
 export { resolveMotionConfig } from './motion.ts';
-export { FULL_VARIANT, normalizeVariant, scaledSize, variantKey } from './frame.ts';
+export { FULL_VARIANT, MAX_WIDTH, normalizeVariant, scaledSize, snapWidth, variantKey, WIDTH_LADDER } from './frame.ts';
+export { DEFAULT_MAX_VARIANTS, planVariants } from './variants.ts';
+export type { PlannedConsumer, VariantPlan, VariantPlanOptions } from './variants.ts';
 export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
 export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';
 export type { BackendName, SourceSpec } from './source.ts';
@@ -40,7 +42,7 @@ export {
   ServercamError,
 } from './errors.ts';
 export type { SerializedError } from './errors.ts';
-export type { CameraStats, CaptureTuning } from './protocol.ts';
+export type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
 export type { ProcessSupervision } from './host/process-host.ts';
 export { DEFAULT_SUPERVISION } from './host/process-host.ts';
 export { LatestValueIterator } from './conflate.ts';

@@ -7,7 +7,7 @@ import { type CameraConfig, type CameraErrorInfo, type CameraInfo, type CameraSt
 import { LatestValueIterator, conflating } from './conflate.ts';
 import { Emitter } from './emitter.ts';
 import { CannotReadCamera, ErrorCode, reviveError } from './errors.ts';
-import { type Frame, FULL_VARIANT, normalizeVariant, type VariantSpec, variantKey } from './frame.ts';
+import { type Frame, FULL_VARIANT, normalizeVariant, type VariantSpec } from './frame.ts';
 import {
   applySettings,
   DEFAULT_FPS,
@@ -22,6 +22,7 @@ import type { MotionEvent } from './motion.ts';
 import { ChildProcessHost, type ProcessSupervision } from './host/process-host.ts';
 import { WorkerThreadHost } from './host/worker-host.ts';
 import type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
+import { checkMaxVariants, DEFAULT_MAX_VARIANTS, planVariants } from './variants.ts';
 
 export interface ServerVideoStreamOptions extends StreamSettingsPatch {
   /** The cameras, configured in code; sources never come from clients. */
@@ -36,6 +37,12 @@ export interface ServerVideoStreamOptions extends StreamSettingsPatch {
   readonly isolation?: 'worker' | 'process' | undefined;
   /** Restart and heartbeat timing for `isolation: 'process'`. */
   readonly supervision?: Partial<ProcessSupervision> | undefined;
+  /**
+   * Distinct widths encoded per camera, full size included (default 4). A
+   * consumer past the cap shares the nearest width already encoded
+   * (variants.ts), so no client can multiply the encodes.
+   */
+  readonly maxVariantsPerCamera?: number | undefined;
 }
 
 /** Which frames a consumer wants. */
@@ -78,6 +85,8 @@ interface CameraState {
   fps: number;
   latest: Frame | undefined;
   demandKeys: string;
+  /** The consumers of each variant key this camera encodes (variants.ts). */
+  routes: ReadonlyMap<string, readonly Consumer[]>;
   motion: boolean;
   /** The highest seq seen, handed to a restarted capture side. */
   lastSeq: number;
@@ -93,7 +102,8 @@ function demandKeys(variants: readonly VariantDemand[]): string {
 
 interface Consumer {
   readonly cameraId: string | undefined;
-  readonly variant: VariantDemand;
+  /** The request, `maxWidth` snapped; the variant it gets is planned per camera. */
+  readonly spec: VariantSpec;
   readonly background: boolean;
   push(frame: Frame): void;
   /** Ends the consumer from the stream's side (on close). */
@@ -122,6 +132,7 @@ export class ServerVideoStream implements AsyncDisposable {
   #host: CaptureHost | undefined;
   readonly #isolation: 'worker' | 'process';
   readonly #supervision: Partial<ProcessSupervision> | undefined;
+  readonly #maxVariants: number;
   #session = 0;
   #starting: Promise<void> | undefined;
   #closed = false;
@@ -129,6 +140,7 @@ export class ServerVideoStream implements AsyncDisposable {
 
   constructor(options: ServerVideoStreamOptions) {
     validateCameras(options.cameras);
+    this.#maxVariants = checkMaxVariants(options.maxVariantsPerCamera ?? DEFAULT_MAX_VARIANTS);
     for (const config of options.cameras) {
       const spec = parseSource(config.source);
       this.#cameras.set(config.id, {
@@ -142,6 +154,7 @@ export class ServerVideoStream implements AsyncDisposable {
         fps: 0,
         latest: undefined,
         demandKeys: '',
+        routes: new Map(),
         motion: false,
         lastSeq: 0,
         reportedFps: 0,
@@ -343,7 +356,7 @@ export class ServerVideoStream implements AsyncDisposable {
   #openSession(): void {
     const host = this.#host;
     if (!host || this.#closed) return;
-    const demand = Object.fromEntries([...this.#cameras.keys()].map((id) => [id, this.#demandOf(id)]));
+    const demand = Object.fromEntries([...this.#cameras.keys()].map((id) => [id, this.#plan(id)]));
     host.post({
       type: 'session.open',
       session: this.#session,
@@ -365,10 +378,9 @@ export class ServerVideoStream implements AsyncDisposable {
     if (request.cameraId !== undefined && !this.#cameras.has(request.cameraId)) {
       throw new TypeError(`Unknown camera "${request.cameraId}"`);
     }
-    const spec = normalizeVariant(request);
     const consumer: Consumer = {
       cameraId: request.cameraId,
-      variant: { ...spec, key: variantKey(spec) },
+      spec: normalizeVariant(request),
       background: request.background === true,
       push,
       end,
@@ -394,7 +406,7 @@ export class ServerVideoStream implements AsyncDisposable {
   /** Tells the worker which variants each camera must produce; the active camera always makes `full`. */
   #syncDemand(): void {
     for (const [id, camera] of this.#cameras) {
-      const variants = this.#demandOf(id);
+      const variants = this.#plan(id);
       const keys = demandKeys(variants);
       if (keys === camera.demandKeys) continue;
       camera.demandKeys = keys;
@@ -402,12 +414,20 @@ export class ServerVideoStream implements AsyncDisposable {
     }
   }
 
-  /** The variants one camera must produce, sorted by key. */
-  #demandOf(id: string): VariantDemand[] {
-    const variants = new Map<string, VariantDemand>();
-    if (id === this.#settings.activeCameraId) variants.set(FULL_VARIANT, { key: FULL_VARIANT });
-    for (const consumer of this.#consumersOf(id)) variants.set(consumer.variant.key, consumer.variant);
-    return [...variants.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  /**
+   * Plans one camera's variants (at most `maxVariantsPerCamera` widths, see
+   * variants.ts), keeps which consumers each one feeds, and returns what the
+   * capture side must encode, sorted by key.
+   */
+  #plan(id: string): VariantDemand[] {
+    const camera = this.#cameras.get(id)!;
+    const plan = planVariants(this.#consumersOf(id), {
+      full: id === this.#settings.activeCameraId,
+      sourceWidth: camera.width,
+      maxVariants: this.#maxVariants,
+    });
+    camera.routes = plan.routes;
+    return plan.demand;
   }
 
   #onWorkerMessage(message: SessionMessage): void {
@@ -431,11 +451,14 @@ export class ServerVideoStream implements AsyncDisposable {
       return;
     }
     if (message.type === 'status') {
+      const width = camera.width;
       camera.status = message.status;
       camera.error = message.error;
       camera.width = message.width ?? camera.width;
       camera.height = message.height ?? camera.height;
       camera.fps = message.fps;
+      // Widths at least the camera's are its full size: plan again once it is known.
+      if (camera.width !== width) this.#syncDemand();
       this.#emitStatus(message.cameraId);
       return;
     }
@@ -456,15 +479,14 @@ export class ServerVideoStream implements AsyncDisposable {
         variant: key,
       });
       if (key === FULL_VARIANT) {
+        const width = camera.width;
         camera.latest = frame;
         camera.width = frame.width;
         camera.height = frame.height;
+        if (frame.width !== width) this.#syncDemand();
         if (isActive) this.#events.emit('value', frame);
       }
-      for (const consumer of this.#consumers) {
-        if (consumer.variant.key !== key) continue;
-        if (consumer.cameraId === message.cameraId || (consumer.cameraId === undefined && isActive)) consumer.push(frame);
-      }
+      for (const consumer of camera.routes.get(key) ?? []) if (this.#consumers.has(consumer)) consumer.push(frame);
     }
   }
 

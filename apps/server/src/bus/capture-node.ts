@@ -172,14 +172,17 @@ export class CaptureNode implements AsyncDisposable {
     }
     for (const [key, { cameraId, spec }] of wanted) {
       if (this.#held.has(key)) continue;
-      this.#held.set(key, this.#stream.subscribe({ cameraId, ...spec }, (frame) => this.#publishFrame(frame)));
+      // Published on the channel of the variant asked for: the core may feed it another variant's frames (its variant cap).
+      const variant = variantKey(spec);
+      this.#held.set(key, this.#stream.subscribe({ cameraId, ...spec }, (frame) => this.#publishFrame(frame, variant)));
       // A gateway that starts watching gets the current picture at once (it matters while paused).
-      const latest = variantKey(spec) === FULL_VARIANT ? this.#stream.latest(cameraId) : undefined;
-      if (latest) this.#publishFrame(latest);
+      const latest = variant === FULL_VARIANT ? this.#stream.latest(cameraId) : undefined;
+      if (latest) this.#publishFrame(latest, variant);
     }
   }
 
-  #publishFrame(frame: Frame): void {
+  /** Publishes a frame for the gateways' `variant` (the key they subscribed to; the frame says its real size). */
+  #publishFrame(frame: Frame, variant: string): void {
     const pub = this.#redis.pub;
     // Newest frame, at most once: nothing is queued while Redis is away or slow.
     if (this.#closed || pub.status !== 'ready' || (pub.stream?.writableLength ?? 0) > this.#maxBuffered) {
@@ -188,7 +191,8 @@ export class CaptureNode implements AsyncDisposable {
     }
     const fps = this.#stream.camera(frame.cameraId)?.measuredFps ?? 0;
     this.#published++;
-    pub.publish(this.#channels.frame(frame.cameraId, frame.variant), encodeFrame(frame, fps)).catch(() => {
+    const sent = frame.variant === variant ? frame : { ...frame, variant };
+    pub.publish(this.#channels.frame(frame.cameraId, variant), encodeFrame(sent, fps)).catch(() => {
       this.#dropped++;
     });
   }

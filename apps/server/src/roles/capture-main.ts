@@ -25,6 +25,7 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     isolation: config.isolation ?? 'process',
     stateFile: config.stateFile,
     allowedHosts: config.allowedHosts,
+    maxVariantsPerCamera: config.limits?.maxVariantsPerCamera,
     host,
     port,
     logger,

@@ -45,6 +45,8 @@ export interface CaptureServerOptions {
   readonly stateFile?: string | undefined;
   /** Host names and addresses `/healthz` answers to besides loopback and the bound address (security/host.ts). */
   readonly allowedHosts?: readonly string[] | undefined;
+  /** Distinct widths encoded per camera, full size included (default 4; config `limits.maxVariantsPerCamera`). */
+  readonly maxVariantsPerCamera?: number | undefined;
 }
 
 export class CaptureServer implements AsyncDisposable {
@@ -74,6 +76,7 @@ export class CaptureServer implements AsyncDisposable {
       tuning: options.tuning,
       isolation: options.isolation,
       supervision: options.supervision,
+      maxVariantsPerCamera: options.maxVariantsPerCamera,
     });
     this.cameras = new CameraDirectory(this.stream);
   }

@@ -6,6 +6,7 @@
  * @module
  */
 import { RedisFrameBus } from '../bus/redis-gateway.ts';
+import { RedisSessionSync } from '../bus/redis-sessions.ts';
 import { silentLogger } from '../logger.ts';
 import { createServer, type Servercam, type ServerOptions } from '../server.ts';
 
@@ -29,5 +30,12 @@ export function createGateway(options: GatewayOptions): Servercam {
     demandTtlMs: options.demandTtlMs,
   });
   // Settings kept across restarts belong to the capture node, which owns them.
-  return createServer({ ...options, stateFile: undefined, logger, bus });
+  return createServer({
+    ...options,
+    stateFile: undefined,
+    logger,
+    bus,
+    // A sign-out on one gateway is a sign-out on all.
+    sessionSync: (revocations) => new RedisSessionSync({ redisUrl: options.redisUrl, prefix: options.redisPrefix, logger, revocations }),
+  });
 }

@@ -5,7 +5,10 @@
  *
  * - {@link authorizeConnection} on `connection_init`: the caller from the
  *   upgrade request (session cookie, `Authorization`) or from
- *   `connectionParams.authorization`; none closes the socket with 4401.
+ *   `connectionParams.authorization`; none closes the socket with 4401, and
+ *   an address over its failed-auth budget gets 4429 (failed-auth.ts). A
+ *   connection opened with a session cookie is closed with 4401 when that
+ *   session signs out (sessions.ts).
  * - {@link admitSubscription} on `subscribe`: at most
  *   `maxSubscriptionsPerConnection` operations at once (`TOO_MANY_SUBSCRIPTIONS`).
  * - `connection_init` must come within `authTimeoutMs` (graphql-ws closes with
@@ -16,8 +19,9 @@
  */
 import type { GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
-import { type Authenticator, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
+import { type Authenticator, type AuthResult, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
 import type { WebSocketSlot } from './connections.ts';
+import { CLOSE_RATE_LIMITED, RATE_LIMITED_MESSAGE } from './failed-auth.ts';
 import { type Limits, tooManySubscriptions } from './limits.ts';
 import { setConnectionPrincipal } from './plugins.ts';
 
@@ -43,16 +47,23 @@ export interface WsGuardHooks<E> {
   close(extra: E, code: number, reason: string): void;
 }
 
-/** The caller of a new graphql-ws connection, or undefined (refuse it). */
+/** The caller of a new graphql-ws connection, or why not. */
 export function authorizeConnection(
   auth: Authenticator,
   connectionParams: Readonly<Record<string, unknown>> | undefined,
   upgrade: UpgradeInfo,
-): Principal | undefined {
+): AuthResult {
+  if (!auth.enabled) return { kind: 'ok', principal: upgrade.principal ?? { role: 'operator', address: upgrade.address } };
+  // An address over its failed-auth budget is refused, even with the right token (failed-auth.ts).
+  const retryAfterS = auth.failures.retryAfterS(upgrade.address);
+  if (retryAfterS > 0) return { kind: 'limited', retryAfterS };
   const fromParams = connectionParams?.['authorization'] !== undefined || connectionParams?.['Authorization'] !== undefined;
   // Explicit credentials win; a wrong one is refused even if a cookie came along.
-  if (fromParams) return auth.fromConnectionParams(connectionParams, upgrade.address);
-  return upgrade.principal ?? (auth.enabled ? undefined : { role: 'operator', address: upgrade.address });
+  if (fromParams) return auth.connect(connectionParams, upgrade.address);
+  const { principal } = upgrade;
+  // A session signed out since the upgrade no longer counts.
+  if (principal?.session && !auth.sessions.isActive(principal.session)) return { kind: 'anonymous' };
+  return principal ? { kind: 'ok', principal } : { kind: 'anonymous' };
 }
 
 /** Whether a connection running `running` operations may start one more; the error to send when not. */
@@ -67,22 +78,37 @@ export function guardGraphqlWs<P extends Record<string, unknown> | undefined, E 
   hooks: WsGuardHooks<E>,
 ): ServerOptions<P, E> {
   const maxSubscriptionsPerConnection = limits.maxSubscriptionsPerConnection;
+  // Unregisters each session-authenticated connection from its session's sign-out.
+  const unwatch = new WeakMap<object, () => void>();
   return {
     ...options,
     connectionInitWaitTimeout: limits.authTimeoutMs,
     onConnect: async (ctx) => {
       const upgrade = hooks.upgrade(ctx.extra);
-      const principal = authorizeConnection(auth, ctx.connectionParams as Record<string, unknown> | undefined, upgrade);
-      if (!principal) {
+      const result = authorizeConnection(auth, ctx.connectionParams as Record<string, unknown> | undefined, upgrade);
+      if (result.kind === 'limited') {
+        hooks.close(ctx.extra, CLOSE_RATE_LIMITED, RATE_LIMITED_MESSAGE.slice(0, 120));
+        return false;
+      }
+      if (result.kind !== 'ok') {
         hooks.close(ctx.extra, CLOSE_UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE.slice(0, 120));
         return false;
       }
+      const { principal } = result;
       if (upgrade.slot && !upgrade.slot.authenticate()) {
         hooks.close(ctx.extra, CLOSE_TRY_AGAIN_LATER, 'Too many connections from this address: try again later');
         return false;
       }
       setConnectionPrincipal(ctx.extra, principal);
+      if (principal.session) {
+        unwatch.set(ctx.extra, auth.sessions.onRevoke(principal.session, () => hooks.close(ctx.extra, CLOSE_UNAUTHENTICATED, 'Signed out')));
+      }
       return (await options.onConnect?.(ctx)) ?? true;
+    },
+    onClose: async (ctx, code, reason) => {
+      unwatch.get(ctx.extra)?.();
+      unwatch.delete(ctx.extra);
+      await options.onClose?.(ctx, code, reason);
     },
     onSubscribe: async (ctx, id, payload) => {
       // This operation is already counted in ctx.subscriptions.

@@ -51,8 +51,8 @@ export class Security {
   readonly session: SessionRoute;
 
   constructor(options: SecurityOptions = {}) {
-    this.auth = new Authenticator(options.auth);
     this.limits = resolveLimits(options.limits);
+    this.auth = new Authenticator(options.auth, { failedAuthPerMinute: this.limits.failedAuthPerMinute });
     this.allowedOrigins = new Set(options.allowedOrigins ?? []);
     this.hosts = new HostAllowlist(options.allowedHosts);
     this.proxies = new TrustedProxies(options.trustedProxies);
@@ -101,8 +101,8 @@ export class Security {
   }
 }
 
-export { type AuthTokens, type Principal, type Role, TOKEN_ENV, MIN_TOKEN_LENGTH } from './auth.ts';
-export { DEFAULT_LIMITS, LIMIT_KEYS, type Limits } from './limits.ts';
+export { type AuthTokens, type Principal, type Role, TOKEN_ENV, MIN_TOKEN_BITS, MIN_TOKEN_LENGTH, SAME_TOKEN_MESSAGE, tokenBits, tokenProblem } from './auth.ts';
+export { DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits } from './limits.ts';
 export { checkExposure, ExposureError, isLoopbackHost } from './exposure.ts';
 export { parseAllowedHost } from './host.ts';
 export { parseProxyEntry } from './proxies.ts';

@@ -15,9 +15,12 @@
  * | `authTimeoutMs`: time a WebSocket has to send `connection_init` | 2000 | close 4408 |
  * | `maxBodyBytes`: a request body | 65536 | HTTP 413 |
  * | `mutationsPerMinute` per client address (burst: a tenth, at least 5) | 120 | GraphQL `RATE_LIMITED` |
+ * | `maxVariantsPerCamera`: distinct widths encoded per camera, full size included | 4 | none: past it, a consumer shares the nearest width |
+ * | `failedAuthPerMinute`: wrong tokens or forged cookies per client address, all at once | 30 | HTTP 429 `RATE_LIMITED`; graphql-ws close 4429 |
  * @module
  */
 import { GraphQLError } from 'graphql';
+import { DEFAULT_MAX_VARIANTS } from '@servercam/core';
 
 export interface Limits {
   readonly maxDepth: number;
@@ -30,6 +33,10 @@ export interface Limits {
   readonly authTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly mutationsPerMinute: number;
+  /** Distinct widths each camera encodes (the core's `maxVariantsPerCamera`). */
+  readonly maxVariantsPerCamera: number;
+  /** Failed authentications per client address and minute, the whole budget usable at once (security/failed-auth.ts). */
+  readonly failedAuthPerMinute: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -43,9 +50,14 @@ export const DEFAULT_LIMITS: Limits = {
   authTimeoutMs: 2000,
   maxBodyBytes: 64 * 1024,
   mutationsPerMinute: 120,
+  maxVariantsPerCamera: DEFAULT_MAX_VARIANTS,
+  failedAuthPerMinute: 30,
 };
 
 export const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>;
+
+/** The largest value of the limits that have one. */
+export const LIMIT_MAX: Partial<Record<keyof Limits, number>> = { maxVariantsPerCamera: 64 };
 
 export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) };
@@ -60,6 +72,14 @@ export class RateLimiter {
   constructor(perMinute: number, burst = Math.max(5, Math.ceil(perMinute / 10))) {
     this.#perMs = perMinute / 60_000;
     this.#burst = burst;
+  }
+
+  /** How long until `key` has a token again (ms; 0: it has one now). Takes nothing. */
+  waitMs(key: string, now = Date.now()): number {
+    const bucket = this.#buckets.get(key);
+    if (!bucket) return 0;
+    const tokens = Math.min(this.#burst, bucket.tokens + (now - bucket.at) * this.#perMs);
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.#perMs);
   }
 
   /** Takes one token for `key`; false when none is left. */

@@ -1,14 +1,17 @@
 /**
- * The UI's session cookie: `servercam_session=v1.<role>.<expiry>.<mac>`,
- * `HttpOnly; SameSite=Strict; Path=/`. Stateless: the MAC is an HMAC-SHA256
- * keyed by a digest of the role's token, so a session survives a restart and
- * ends when the token changes. The token itself is never in the cookie.
+ * The UI's session cookie:
+ * `servercam_session=v2.<role>.<issued>.<expires>.<id>.<mac>`,
+ * `HttpOnly; SameSite=Strict; Path=/`. The MAC is an HMAC-SHA256 keyed by a
+ * digest of the role's token, so a session works on every server that has
+ * the token (every gateway) and ends when the token changes; the token itself
+ * is never in the cookie. `id` is a random session id, so one session can be
+ * revoked on sign-out (sessions.ts) while the others go on.
  *
  * Routes (`/auth/session`): `POST` `{ "token": "..." }` signs in (sets the
  * cookie), `GET` says whether auth is on and who is signed in, `DELETE` signs out.
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from './auth.ts';
 
 export const SESSION_COOKIE = 'servercam_session';
@@ -21,16 +24,42 @@ export interface SessionKeys {
   readonly operator: Buffer | undefined;
 }
 
-function mac(key: Buffer, role: Role, expires: number): string {
-  return createHmac('sha256', key).update(`${role}.${expires}`).digest('base64url');
+/** A session cookie whose MAC is right. */
+export interface Session {
+  readonly role: Role;
+  /** Random, 128 bits, base64url. */
+  readonly id: string;
+  /** Seconds since the epoch. */
+  readonly issued: number;
+  readonly expires: number;
 }
 
-/** The cookie's value for `role`, valid until now + maxAge. */
-export function sessionValue(keys: SessionKeys, role: Role, now = Date.now(), maxAgeS = SESSION_MAX_AGE_S): string {
-  const key = keys[role];
-  if (!key) throw new Error(`no ${role} token configured`);
-  const expires = Math.floor(now / 1000) + maxAgeS;
-  return `v1.${role}.${expires}.${mac(key, role, expires)}`;
+/**
+ * What a `Cookie` header holds: no session cookie (`undefined`), a `valid`
+ * one, one that is genuine but `expired`, or a `forged` one (bad MAC or shape:
+ * a guess, which counts as a failed authentication).
+ */
+export type SessionCookie =
+  | { readonly status: 'valid'; readonly session: Session }
+  | { readonly status: 'expired' }
+  | { readonly status: 'forged' };
+
+function mac(key: Buffer, body: string): string {
+  return createHmac('sha256', key).update(body).digest('base64url');
+}
+
+/** A new session for `role`, valid until now + maxAge. */
+export function newSession(role: Role, now = Date.now(), maxAgeS = SESSION_MAX_AGE_S): Session {
+  const issued = Math.floor(now / 1000);
+  return { role, id: randomBytes(16).toString('base64url'), issued, expires: issued + maxAgeS };
+}
+
+/** The cookie's value for `session`. */
+export function sessionValue(keys: SessionKeys, session: Session): string {
+  const key = keys[session.role];
+  if (!key) throw new Error(`no ${session.role} token configured`);
+  const body = `v2.${session.role}.${session.issued}.${session.expires}.${session.id}`;
+  return `${body}.${mac(key, body)}`;
 }
 
 /** The `Set-Cookie` header that signs in. `secure` when the page was served over https. */
@@ -43,25 +72,38 @@ export function sessionClearCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
 }
 
-/** The role of a valid, unexpired session cookie in a `Cookie` header. */
-export function readSessionCookie(header: string | null, keys: SessionKeys, now = Date.now()): Role | undefined {
+/** The session cookie of a `Cookie` header (a valid one wins over others of the same name). */
+export function readSessionCookie(header: string | null, keys: SessionKeys, now = Date.now()): SessionCookie | undefined {
   if (!header) return undefined;
+  let found: SessionCookie | undefined;
+  // Cookie headers are capped by the HTTP layer; split and indexOf are linear.
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
-    const role = verify(part.slice(eq + 1).trim(), keys, now);
-    if (role) return role;
+    const cookie = verify(part.slice(eq + 1).trim(), keys, now);
+    if (cookie.status === 'valid') return cookie;
+    if (found?.status !== 'expired') found = cookie;
   }
-  return undefined;
+  return found;
 }
 
-function verify(value: string, keys: SessionKeys, now: number): Role | undefined {
-  const [version, role, expiresText, given] = value.split('.');
-  if (version !== 'v1' || (role !== 'viewer' && role !== 'operator') || !expiresText || !given) return undefined;
+const DIGITS = /^\d{1,12}$/;
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+
+function verify(value: string, keys: SessionKeys, now: number): SessionCookie {
+  const parts = value.split('.');
+  // A cookie of the stateless v1 format, from before session ids: never accepted, and not a guess.
+  if (parts[0] === 'v1') return { status: 'expired' };
+  if (parts.length !== 6) return { status: 'forged' };
+  const [version, role, issuedText, expiresText, id, given] = parts as [string, string, string, string, string, string];
+  if (version !== 'v2' || (role !== 'viewer' && role !== 'operator') || !DIGITS.test(issuedText) || !DIGITS.test(expiresText) || !SESSION_ID.test(id)) {
+    return { status: 'forged' };
+  }
   const key = keys[role];
-  const expires = Number(expiresText);
-  if (!key || !/^\d{1,12}$/.test(expiresText) || expires * 1000 <= now) return undefined;
-  const expected = Buffer.from(mac(key, role, expires));
+  if (!key) return { status: 'forged' };
+  const expected = Buffer.from(mac(key, `v2.${role}.${issuedText}.${expiresText}.${id}`));
   const actual = Buffer.from(given);
-  return actual.length === expected.length && timingSafeEqual(actual, expected) ? role : undefined;
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { status: 'forged' };
+  const session: Session = { role, id, issued: Number(issuedText), expires: Number(expiresText) };
+  return session.expires * 1000 <= now ? { status: 'expired' } : { status: 'valid', session };
 }

@@ -188,7 +188,7 @@ export function behaviourSuite(
       const stops = [
         stream.subscribe({ maxWidth: 96 }, (frame) => void widths.add(frame.width)),
         stream.subscribe({ maxWidth: 96 }, () => {}),
-        stream.subscribe({ maxWidth: 64 }, () => {}),
+        stream.subscribe({ maxWidth: 160 }, () => {}),
       ];
       await until(() => widths.size > 0, 'a scaled frame');
       const before = (await stream.stats()).find((s) => s.cameraId === 'big')!;
@@ -197,7 +197,7 @@ export function behaviourSuite(
       stops.forEach((stop) => stop());
       expect([...widths]).toEqual([96]);
       const captured = after.captured - before.captured;
-      // full (for value) + w96 + w64: three encodes per frame.
+      // full (for value) + w96 + w160: three encodes per frame.
       expect(Math.abs(after.encodes - before.encodes - 3 * captured)).toBeLessThanOrEqual(3);
     });
 

@@ -1,0 +1,94 @@
+/**
+ * Which variants a camera encodes, and which one each consumer gets.
+ *
+ * Every distinct output width is one JPEG encode of every captured frame (a
+ * `maxFps` only thins a variant: variants of one width share its encode).
+ * So a camera encodes at most `maxVariants` distinct widths, its full size
+ * included. Widths are granted first come, first served, so a newcomer never
+ * takes a width away from those already watching; a consumer past the cap
+ * gets the nearest width already encoded (the smallest one at least as wide
+ * as it asked, else the widest), never a new encode. When consumers leave,
+ * the next ones in line get their own width.
+ * @module
+ */
+import { variantKey, type VariantSpec } from './frame.ts';
+import type { VariantDemand } from './protocol.ts';
+
+/** The default of `maxVariantsPerCamera`: full size plus three scaled widths. */
+export const DEFAULT_MAX_VARIANTS = 4;
+
+/** A consumer as the plan sees it: its request, `maxWidth` already snapped (normalizeVariant). */
+export interface PlannedConsumer {
+  readonly spec: VariantSpec;
+}
+
+export interface VariantPlanOptions {
+  /** Whether the full size is encoded regardless of consumers (the active camera: `value`). */
+  readonly full: boolean;
+  /** The camera's width, once known: a `maxWidth` at least this wide is the full size. */
+  readonly sourceWidth: number | undefined;
+  /** Distinct widths encoded at most, full size included (≥ 1). */
+  readonly maxVariants: number;
+}
+
+export interface VariantPlan<C extends PlannedConsumer> {
+  /** What the capture side encodes, sorted by key. */
+  readonly demand: VariantDemand[];
+  /** The consumers of each demanded key. */
+  readonly routes: Map<string, C[]>;
+}
+
+/** A width as planned: a number of pixels, or the full size. */
+type Width = number | 'full';
+
+/** Checks a `maxVariantsPerCamera` value. @throws {RangeError} */
+export function checkMaxVariants(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 64) {
+    throw new RangeError(`maxVariantsPerCamera must be a whole number from 1 to 64, got ${value}`);
+  }
+  return value;
+}
+
+/** Plans one camera's encodes for its consumers, in the order they came. */
+export function planVariants<C extends PlannedConsumer>(consumers: Iterable<C>, options: VariantPlanOptions): VariantPlan<C> {
+  const { sourceWidth, maxVariants } = options;
+  const widthOf = (spec: VariantSpec): Width =>
+    spec.maxWidth === undefined || (sourceWidth !== undefined && spec.maxWidth >= sourceWidth) ? 'full' : spec.maxWidth;
+  const granted = new Set<Width>();
+  if (options.full) granted.add('full');
+  const list = [...consumers];
+  for (const consumer of list) {
+    const width = widthOf(consumer.spec);
+    if (!granted.has(width) && granted.size < maxVariants) granted.add(width);
+  }
+  const demand = new Map<string, VariantDemand>();
+  const routes = new Map<string, C[]>();
+  if (options.full) demand.set('full', { key: 'full' });
+  for (const consumer of list) {
+    const wanted = widthOf(consumer.spec);
+    const width = granted.has(wanted) ? wanted : nearest(granted, wanted);
+    const spec: VariantSpec = {
+      ...(width !== 'full' ? { maxWidth: width } : {}),
+      ...(consumer.spec.maxFps !== undefined ? { maxFps: consumer.spec.maxFps } : {}),
+    };
+    const key = variantKey(spec);
+    if (!demand.has(key)) demand.set(key, { ...spec, key });
+    const route = routes.get(key);
+    if (route) route.push(consumer);
+    else routes.set(key, [consumer]);
+  }
+  return { demand: [...demand.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), routes };
+}
+
+/** The granted width nearest `wanted`: the smallest at least as wide, else the widest. */
+function nearest(granted: ReadonlySet<Width>, wanted: Width): Width {
+  const size = (width: Width): number => (width === 'full' ? Number.POSITIVE_INFINITY : width);
+  let above: Width | undefined;
+  let widest: Width | undefined;
+  for (const width of granted) {
+    if (size(width) >= size(wanted) && (above === undefined || size(width) < size(above))) above = width;
+    if (widest === undefined || size(width) > size(widest)) widest = width;
+  }
+  // `granted` is never empty here: the first consumer is always granted.
+  return above ?? widest!;
+}
