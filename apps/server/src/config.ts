@@ -31,7 +31,7 @@ import {
 import { checkEvents, checkMotion } from './events/config.ts';
 import type { EventsOptions } from './events/service.ts';
 import { LOG_LEVELS } from './logger.ts';
-import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits, MIN_TOKEN_LENGTH, parseAllowedHost, parseProxyEntry, tokenProblem } from './security/index.ts';
+import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits, parseAllowedHost, parseProxyEntry, tokenProblem } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
 
 /** An invalid config file or flag. `key` names it: `cameras[1].source`, `--port`. */

@@ -14,7 +14,7 @@ import { EVENT_ROUTE, parseRange } from '../src/events/routes.ts';
 import { Authenticator, bearerToken } from '../src/security/auth.ts';
 import { isLoopbackHost } from '../src/security/exposure.ts';
 import { isAllowedOrigin } from '../src/security/origin.ts';
-import { readSessionCookie, sessionValue } from '../src/security/session-cookie.ts';
+import { newSession, readSessionCookie, sessionValue } from '../src/security/session-cookie.ts';
 
 const SMALL = 1024;
 const LARGE = 16 * 1024;
@@ -49,7 +49,7 @@ function growth(work: (input: string) => unknown, make: (bytes: number) => strin
 const fill = (text: string, bytes: number): string => text.repeat(Math.ceil(bytes / text.length)).slice(0, bytes);
 
 const auth = new Authenticator({ viewerToken: 'viewer-token-0123456789abcdef', operatorToken: 'operator-token-0123456789abcdef' });
-const cookie = `servercam_session=${sessionValue(auth.sessionKeys, 'viewer')}`;
+const cookie = `servercam_session=${sessionValue(auth.sessionKeys, newSession('viewer'))}`;
 
 type Case = readonly [string, (input: string) => unknown, (bytes: number) => string];
 
