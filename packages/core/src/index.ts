@@ -28,7 +28,9 @@ export { FULL_VARIANT, normalizeVariant, scaledSize, variantKey } from './frame.
 export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
 export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';
 export type { BackendName, SourceSpec } from './source.ts';
-export { parseSource, redactSource } from './source.ts';
+export type { SourceCredentials } from './credentials.ts';
+export { parseSource } from './source.ts';
+export { isCredentialName, redactSecrets, redactSource } from './redact.ts';
 export {
   BackendUnavailable,
   CannotOpenCamera,

@@ -5,8 +5,10 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
-import { redactSource, type SourceSpec } from '../source.ts';
+import { BackendUnavailable, CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
+import { withUserinfo } from '../credentials.ts';
+import { redactSecrets as redactSource } from '../redact.ts';
+import type { SourceSpec } from '../source.ts';
 import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
 import type { MotionAnalyzer } from '../capture/motion/analyzer.ts';
 import type { ResolvedMotionConfig } from '../motion.ts';
@@ -140,8 +142,12 @@ function openFailure(spec: SourceSpec, cameraId: string, cause: unknown): Cannot
 export const openCvBackend: CaptureBackend = {
   name: 'opencv',
   async open(spec: SourceSpec, options: OpenOptions): Promise<OpenedSource> {
-    const cv = await loadOpenCv(options.cameraId);
     const { cameraId } = options;
+    const cv = await loadOpenCv(cameraId).catch((error: unknown) => {
+      // Which camera and source could not be opened, and why.
+      if (!(error instanceof BackendUnavailable)) throw error;
+      throw new BackendUnavailable(`Cannot open camera "${cameraId}" (${redactSource(spec.text)}): ${error.message}`, { cameraId, cause: error.cause });
+    });
     if (spec.kind === 'file') {
       try {
         const info = await stat(spec.path);
@@ -153,7 +159,7 @@ export const openCvBackend: CaptureBackend = {
     if (spec.kind === 'synthetic') throw openFailure(spec, cameraId, new Error('not an OpenCV source'));
     if (spec.kind === 'url') {
       try {
-        await probeNetworkSource(spec.url, options.openTimeoutMs);
+        await probeNetworkSource(spec.url, options.openTimeoutMs, spec.credentials);
       } catch (cause) {
         throw new CannotOpenCamera(
           `Cannot open camera "${cameraId}" (${redactSource(spec.text)}): ${cause instanceof Error ? cause.message : String(cause)}`,
@@ -161,7 +167,8 @@ export const openCvBackend: CaptureBackend = {
         );
       }
     }
-    const target = spec.kind === 'device' ? spec.device : spec.kind === 'url' ? spec.url : spec.path;
+    // FFmpeg reads a network source's credentials from the URL's userinfo.
+    const target = spec.kind === 'device' ? spec.device : spec.kind === 'url' ? withUserinfo(spec.url, spec.credentials) : spec.path;
     let cap: CvVideoCapture;
     try {
       // Files and streams go straight to FFmpeg (no guessing through image-sequence readers); devices to any backend.
