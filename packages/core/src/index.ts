@@ -29,6 +29,7 @@ export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
 export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';
 export type { BackendName, SourceSpec } from './source.ts';
 export type { SourceCredentials } from './credentials.ts';
+export { credentialsProblem, hasUserinfo } from './credentials.ts';
 export { parseSource } from './source.ts';
 export { isCredentialName, redactSecrets, redactSource } from './redact.ts';
 export {
