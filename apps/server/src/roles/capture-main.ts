@@ -23,6 +23,8 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     paused: config.paused,
     isolation: config.isolation ?? 'process',
     stateFile: config.stateFile,
+    auth: config.auth,
+    insecureNoAuth: config.insecureNoAuth,
     host,
     port,
     logger,
