@@ -121,3 +121,36 @@ describe('credentials', () => {
     expect(credentialsProblem({ username: 'admin', password: 'x' })).toBeUndefined();
   });
 });
+
+describe('redactSecrets is linear in its input', () => {
+  /** The least time of `rounds` rounds of `runs` redactions of `text` (ms). */
+  function cost(text: string, runs: number, rounds = 7): number {
+    let best = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < rounds; round++) {
+      const start = performance.now();
+      for (let i = 0; i < runs; i++) redactSecrets(text, ['hunter2-secret']);
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
+  }
+
+  it.each([
+    ['scheme-like runs before ://', (n: number) => 'a+b-c.d'.repeat(n / 7) + '://'],
+    ['many :// with no scheme', (n: number) => ':// '.repeat(n / 4)],
+    ['many short URLs', (n: number) => 'a://b@c '.repeat(n / 8)],
+    ['one URL full of @', (n: number) => `http://${'@'.repeat(n)}`],
+    ['one URL full of credential parameters', (n: number) => `http://h/?${'&password=x'.repeat(n / 11)}`],
+    ['one URL full of closing parentheses', (n: number) => `http://h/x${')'.repeat(n)}`],
+    ['parameter names of bad percent escapes', (n: number) => `http://h/?${`${'%'.repeat(40)}=1&`.repeat(n / 43)}`],
+    ['camelCase parameter names', (n: number) => `http://h/?${'aB'.repeat(n / 2)}=1`],
+  ])('%s: 16 KB costs about 16 times 1 KB, not 256', (_name, make) => {
+    const small = make(1024);
+    const large = make(16 * 1024);
+    // Warm up the JIT on both sizes first.
+    cost(small, 160, 2);
+    cost(large, 10, 2);
+    // As many bytes either way (16 × 1 KB, 1 × 16 KB): linear work takes about as long; quadratic, 16 times as long.
+    const ratio = cost(large, 20) / cost(small, 320);
+    expect(ratio).toBeLessThan(6);
+  });
+});
