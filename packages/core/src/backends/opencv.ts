@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { BackendUnavailable, CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
 import { withUserinfo } from '../credentials.ts';
-import { redactSecrets as redactSource } from '../redact.ts';
+import { redactSecrets } from '../redact.ts';
 import type { SourceSpec } from '../source.ts';
 import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
 import type { MotionAnalyzer } from '../capture/motion/analyzer.ts';
@@ -122,14 +122,14 @@ class OpenCvSource implements OpenedSource {
   }
 
   #readError(reason: string): CannotReadCamera {
-    return new CannotReadCamera(`Cannot read camera "${this.#options.cameraId}" (${redactSource(this.#spec.text)}): ${reason}`, {
+    return new CannotReadCamera(`Cannot read camera "${this.#options.cameraId}" (${redactSecrets(this.#spec.text)}): ${reason}`, {
       cameraId: this.#options.cameraId,
     });
   }
 }
 
 function openFailure(spec: SourceSpec, cameraId: string, cause: unknown): CannotOpenCamera {
-  const where = redactSource(spec.text);
+  const where = redactSecrets(spec.text);
   const reason = spec.kind === 'device'
     ? `no usable video device ${spec.device}. Check that the camera is plugged in (ls /dev/video*), ` +
       'that this user may open it (group "video"), and that no other program holds it'
@@ -146,7 +146,7 @@ export const openCvBackend: CaptureBackend = {
     const cv = await loadOpenCv(cameraId).catch((error: unknown) => {
       // Which camera and source could not be opened, and why.
       if (!(error instanceof BackendUnavailable)) throw error;
-      throw new BackendUnavailable(`Cannot open camera "${cameraId}" (${redactSource(spec.text)}): ${error.message}`, { cameraId, cause: error.cause });
+      throw new BackendUnavailable(`Cannot open camera "${cameraId}" (${redactSecrets(spec.text)}): ${error.message}`, { cameraId, cause: error.cause });
     });
     if (spec.kind === 'file') {
       try {
@@ -162,7 +162,7 @@ export const openCvBackend: CaptureBackend = {
         await probeNetworkSource(spec.url, options.openTimeoutMs, spec.credentials);
       } catch (cause) {
         throw new CannotOpenCamera(
-          `Cannot open camera "${cameraId}" (${redactSource(spec.text)}): ${cause instanceof Error ? cause.message : String(cause)}`,
+          `Cannot open camera "${cameraId}" (${redactSecrets(spec.text)}): ${cause instanceof Error ? cause.message : String(cause)}`,
           { cameraId, cause },
         );
       }
