@@ -250,7 +250,7 @@ export class ServerVideoStream implements AsyncDisposable {
     await this.#starting;
     if (cameraIds.length === 0) return;
     const reply = await this.#host!.request({ type: 'session.preopen', session: this.#session, cameraIds: [...cameraIds] });
-    const errors = (reply.errors ?? []).map(reviveError);
+    const errors = (reply.errors ?? []).map((error) => reviveError({ ...error, message: redactSecrets(error.message) }));
     if (errors.length === 1) throw errors[0]!;
     if (errors.length > 1) throw new AggregateError(errors, `${errors.length} cameras could not be opened`);
   }
