@@ -38,7 +38,9 @@ export const LOG_REDACT = { paths: SECRET_KEYS.flatMap((key) => [key, `*.${key}`
 
 /** A destination that redacts each line before writing it to `stream`. */
 export function redactingDestination(stream: DestinationStream, secrets: readonly string[] = []): DestinationStream {
-  return { write: (line: string) => stream.write(redactSecrets(line, secrets)) };
+  // A line is JSON: a secret with a quote or a backslash appears escaped in it.
+  const forms = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
+  return { write: (line: string) => stream.write(redactSecrets(line, forms)) };
 }
 
 /** The server's logger. Writes synchronously, so nothing is lost when the process exits. */

@@ -177,10 +177,12 @@ describe('the logger', () => {
         done();
       },
     });
-    const logger = createLogger({ pretty: false, destination: sink, secrets: ['tok-123456'] });
+    const logger = createLogger({ pretty: false, destination: sink, secrets: ['tok-123456', 'q"uo\\te'] });
     logger.warn({ err: new Error('cannot open rtsp://admin:p@ss@127.0.0.1/live?password=hunter2'), source: 'http://u:hunter2@h/x' }, 'open http://h/x?token=tok-123456 failed');
     logger.info({ credentials: { username: 'u', password: 'hunter2' }, auth: { viewerToken: 'tok-123456' } }, 'config read, token tok-123456');
-    expect(lines).toHaveLength(2);
+    logger.info('a password with a quote and a backslash: q"uo\\te');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('backslash: ***"');
     for (const line of lines) JSON.parse(line);
     expect(lines[0]).toContain('rtsp://***@127.0.0.1/live?password=***');
     expectNoSecret(lines.join(''), 'the log lines');
