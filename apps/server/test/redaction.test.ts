@@ -117,20 +117,21 @@ describe('serve (the real process): credentialed sources', () => {
   });
 
   it('a camera error with credentials from a capture node is masked in GraphQL, the 503 body, /healthz and the logs', async () => {
+    const state = {
+      type: 'state', node: 'old-node', at: Date.now(),
+      settings: { paused: false, fps: 10, quality: 80, activeCameraId: 'door' },
+      cameras: [{
+        id: 'door', label: 'Door', status: 'error', measuredFps: 0, consumers: 0, motion: false,
+        error: { code: 'CANNOT_OPEN_CAMERA', message: 'Cannot open camera "door" (rtsp://admin:p@ss@127.0.0.1/live?password=hunter2): refused', at: Date.now() },
+      }],
+    };
+    // Kept in the state key, as a capture node does: the gateway reads it at start (a PUBLISH could come before its SUBSCRIBE).
+    const stored = spawnSync('/usr/bin/redis-cli', ['-p', String(redis.port), '-x', 'SET', 'leaky:state'], { input: JSON.stringify(state), encoding: 'utf8' });
+    expect(stored.status).toBe(0);
     const lines: string[] = [];
     const gateway = createGateway({ redisUrl: redis.url, redisPrefix: 'leaky', host: '127.0.0.1', port: 0, uiDir: false, captureTimeoutMs: 60_000, logger: capturedLogger(lines) });
     try {
       const { url } = await gateway.listen();
-      const state = {
-        type: 'state', node: 'old-node', at: Date.now(),
-        settings: { paused: false, fps: 10, quality: 80, activeCameraId: 'door' },
-        cameras: [{
-          id: 'door', label: 'Door', status: 'error', measuredFps: 0, consumers: 0, motion: false,
-          error: { code: 'CANNOT_OPEN_CAMERA', message: 'Cannot open camera "door" (rtsp://admin:p@ss@127.0.0.1/live?password=hunter2): refused', at: Date.now() },
-        }],
-      };
-      const published = spawnSync('/usr/bin/redis-cli', ['-p', String(redis.port), '-x', 'PUBLISH', 'leaky:state'], { input: JSON.stringify(state), encoding: 'utf8' });
-      expect(published.status).toBe(0);
       const result = await until(async () => {
         const answer = await httpRequest<{ cameras: Array<{ error: { message: string } | null }> }>(url, CAMERAS_QUERY);
         return answer.data?.cameras[0]?.error ? answer : undefined;
