@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { redactSecrets } from '@servercam/core';
 import { bannerText, publicBase } from './banner.ts';
-import { configSecrets, type ServeConfig } from './config.ts';
+import { configSecrets } from './config-credentials.ts';
+import type { ServeConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServer, DEFAULT_HOST, DEFAULT_PORT } from './server.ts';
 

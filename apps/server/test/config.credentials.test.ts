@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/index.ts';
-import { configSecrets } from '../src/config.ts';
+import { configSecrets } from '../src/config-credentials.ts';
 import { tempDir } from './helpers/media.ts';
 
 const PASSWORD = 'p@ss:w/rd-0451';
