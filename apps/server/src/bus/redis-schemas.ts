@@ -129,13 +129,15 @@ export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly o
 
 /**
  * `value` checked against `schema`: the output (unknown fields dropped), or a
- * short reason naming the first problem's path. The reason never quotes the
- * value (it may be huge, or hostile).
+ * short reason naming the first problem's path, what was expected and (cut
+ * to 40 characters: it may be huge, or hostile) what came.
  */
 export function check<S extends v.GenericSchema>(schema: S, value: unknown): Checked<v.InferOutput<S>> {
   const result = v.safeParse(schema, value, { abortEarly: true, abortPipeEarly: true });
   if (result.success) return { ok: true, value: result.output };
   const issue = result.issues[0];
-  const path = v.getDotPath(issue) ?? '(message)';
-  return { ok: false, reason: `${path.slice(0, 120)}: ${issue.type}${issue.expected ? ` (expected ${issue.expected.slice(0, 60)})` : ''}` };
+  const path = (v.getDotPath(issue) ?? '(message)').slice(0, 120);
+  if (issue.type === 'object' && issue.received === 'undefined') return { ok: false, reason: `${path}: missing` };
+  const cut = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  return { ok: false, reason: `${path}: expected ${cut(issue.expected ?? issue.type)}, got ${cut(issue.received)}` };
 }
