@@ -187,6 +187,7 @@ describeRedis('a hostile Redis: malformed bus messages are counted and survived'
     ['a gateway id that would name another channel', '{"type":"update","id":"c1","gateway":"x:state","patch":{}}'],
     ['no id', '{"type":"update","gateway":"g","patch":{}}'],
     ['huge: 20 KB', JSON.stringify({ type: 'update', id: 'c1', gateway: 'g', patch: {}, pad: 'x'.repeat(20_000) })],
+    ['an unknown type', '{"type":"delete","id":"c1","gateway":"g","patch":{}}'],
     ['not JSON', 'update!'],
     ['binary junk', junk],
   ];
@@ -202,7 +203,9 @@ describeRedis('a hostile Redis: malformed bus messages are counted and survived'
     ['a variant width out of range', '{"type":"demand","gateway":"g","ttlMs":1000,"cameras":{"a":[{"maxWidth":1e9}]}}'],
     ['a ttl that is a string', '{"type":"demand","gateway":"g","ttlMs":"long","cameras":{}}'],
     ['2000 cameras', JSON.stringify({ type: 'demand', gateway: 'g', ttlMs: 1000, cameras: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`c${i}`, []])) })],
+    ['an unknown type', '{"type":"update","gateway":"g","ttlMs":1000,"cameras":{}}'],
     ['null', 'null'],
+    ['not JSON', 'demand?'],
     ['binary junk', junk],
   ];
   it.each(demandCases)('capture node, demand channel: %s', async (_name, payload) => {
