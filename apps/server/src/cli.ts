@@ -5,12 +5,13 @@
  * invalid command line or config.
  * @module
  */
+import { redactSecrets } from '@servercam/core';
 import { parseCommandLine, USAGE } from './args.ts';
 import { ConfigError, loadConfigFile, mergeConfig, withEnvTokens } from './config.ts';
 import { checkExposure, ExposureError } from './security/index.ts';
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`servercam: ${message}\n`);
+  process.stderr.write(`servercam: ${redactSecrets(message)}\n`);
   process.exit(code);
 }
 
@@ -51,6 +52,6 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`servercam: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`servercam: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
   process.exit(1);
 });

@@ -28,6 +28,7 @@ import {
   InvalidSettings,
   parseSource,
 } from '@servercam/core';
+import { checkCredentials } from './config-credentials.ts';
 import { checkEvents, checkMotion } from './events/config.ts';
 import type { EventsOptions } from './events/service.ts';
 import { LOG_LEVELS } from './logger.ts';
@@ -99,7 +100,8 @@ const TOP_KEYS = [
   'events',
   'redis',
 ] as const;
-const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime', 'motion'] as const;
+const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime', 'motion', 'credentials'] as const;
+
 
 type Problem = (key: string, message: string) => ConfigError;
 
@@ -257,7 +259,7 @@ export function checkCameraId(value: unknown, key: string, problem: Problem): st
   return value;
 }
 
-function checkCameras(value: unknown, problem: Problem, baseDir: string): CameraConfig[] {
+function checkCameras(value: unknown, problem: Problem, baseDir: string, env: NodeJS.ProcessEnv): CameraConfig[] {
   if (!Array.isArray(value) || value.length === 0) throw problem('cameras', 'must be a non-empty list of cameras, e.g. [{ "id": "desk", "source": 0 }]');
   const seen = new Set<string>();
   return value.map((entry: unknown, index) => {
@@ -284,12 +286,16 @@ function checkCameras(value: unknown, problem: Problem, baseDir: string): Camera
       camera[flag] = entry[flag];
     }
     if (entry['motion'] !== undefined && entry['motion'] !== false) camera.motion = checkMotion(entry['motion'], `${at}.motion`, problem);
+    if (entry['credentials'] !== undefined) camera.credentials = checkCredentials(entry['credentials'], camera.source, `${at}.credentials`, problem, baseDir, env);
     return camera;
   });
 }
 
-/** Validates a parsed config object. `file` names it in errors; relative paths resolve against `baseDir`. */
-export function parseConfig(value: unknown, file: string, baseDir: string): ServeConfig {
+/**
+ * Validates a parsed config object. `file` names it in errors; relative paths
+ * resolve against `baseDir`; a camera's `credentials.passwordEnv` is read from `env`.
+ */
+export function parseConfig(value: unknown, file: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const problem: Problem = (key, message) => new ConfigError(key, `Invalid config ${file}: "${key}" ${message}`);
   if (!isObject(value)) throw problem('(root)', 'must be a JSON object, e.g. { "cameras": [{ "id": "desk", "source": 0 }] }');
   for (const key of Object.keys(value)) {
@@ -304,7 +310,7 @@ export function parseConfig(value: unknown, file: string, baseDir: string): Serv
     if (typeof value['paused'] !== 'boolean') throw problem('paused', 'must be true or false');
     config.paused = value['paused'];
   }
-  if (value['cameras'] !== undefined) config.cameras = checkCameras(value['cameras'], problem, baseDir);
+  if (value['cameras'] !== undefined) config.cameras = checkCameras(value['cameras'], problem, baseDir, env);
   if (value['uiDir'] !== undefined) {
     if (typeof value['uiDir'] !== 'string' || value['uiDir'] === '') throw problem('uiDir', 'must be a directory path');
     config.uiDir = resolve(baseDir, value['uiDir']);
@@ -340,7 +346,7 @@ export function parseConfig(value: unknown, file: string, baseDir: string): Serv
 }
 
 /** Reads and validates a JSON config file. */
-export async function loadConfigFile(path: string): Promise<ServeConfig> {
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<ServeConfig> {
   const file = resolve(path);
   let text: string;
   try {
@@ -355,7 +361,7 @@ export async function loadConfigFile(path: string): Promise<ServeConfig> {
   } catch (cause) {
     throw new ConfigError('(json)', `Invalid config ${file}: not valid JSON: ${(cause as Error).message}`, { cause });
   }
-  return parseConfig(value, file, dirname(file));
+  return parseConfig(value, file, dirname(file), env);
 }
 
 /**
@@ -385,3 +391,4 @@ export function mergeConfig(file: ServeConfig, flags: ServeConfig): ServeConfig 
   }
   return merged;
 }
+

@@ -4,8 +4,9 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { redactSource } from '@servercam/core';
+import { redactSecrets } from '@servercam/core';
 import { bannerText, publicBase } from './banner.ts';
+import { configSecrets } from './config-credentials.ts';
 import type { ServeConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { installProcessGuard } from './process-guard.ts';
@@ -66,7 +67,7 @@ export function listenFailure(error: unknown, host: string, port: number): strin
  * @throws {TypeError} when the core refuses the cameras (a config problem).
  */
 export async function serve(config: ServeConfig, role: 'serve' | 'capture' | 'gateway' = 'serve'): Promise<void> {
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   // An error escaping one request closes that request's connection; one outside any request exits (process-guard.ts).
   installProcessGuard(logger);
   if (role === 'capture') return (await import('./roles/capture-main.ts')).runCapture(config, logger);
@@ -91,7 +92,7 @@ export async function serve(config: ServeConfig, role: 'serve' | 'capture' | 'ga
   const cameras = links.cameras.map((camera) => ({
     id: camera.id,
     label: camera.label,
-    source: redactSource(sources.get(camera.id) ?? 'synthetic'),
+    source: redactSecrets(sources.get(camera.id) ?? 'synthetic'),
     mjpeg: camera.mjpeg,
   }));
   const uiBuilt = await server.app.hasUi();

@@ -77,7 +77,7 @@ describe('exit code 2', () => {
     const server = run(['serve', '--config', file]);
     const { code } = await server.exited;
     expect(code).toBe(2);
-    expect(server.stderr.trim().split('\n')).toEqual([`servercam: Invalid config ${file}: "cameras[0].lable" is not a camera setting (use id, label, source, loop, realtime, motion)`]);
+    expect(server.stderr.trim().split('\n')).toEqual([`servercam: Invalid config ${file}: "cameras[0].lable" is not a camera setting (use id, label, source, loop, realtime, motion, credentials)`]);
     expect(server.stdout).toBe('');
   });
 

@@ -2,8 +2,10 @@
  * Camera configuration and the status a camera reports.
  * @module
  */
+import { credentialsProblem, hasUserinfo, type SourceCredentials } from './credentials.ts';
 import type { ErrorCode } from './errors.ts';
 import { type MotionConfig, resolveMotionConfig } from './motion.ts';
+import { parseSource } from './source.ts';
 
 export interface CameraConfig {
   /** Stable id, used in URLs and APIs: letters, digits, `-` and `_`. */
@@ -24,6 +26,11 @@ export interface CameraConfig {
    * captured whenever the stream is not paused, whether or not anyone watches.
    */
   readonly motion?: MotionConfig | undefined;
+  /**
+   * Network sources only: the user name and password, kept out of the URL
+   * (which then must have none). Never shown, in any status or message.
+   */
+  readonly credentials?: SourceCredentials | undefined;
 }
 
 export type CameraStatus = 'idle' | 'opening' | 'live' | 'paused' | 'error';
@@ -64,6 +71,13 @@ export function validateCameras(cameras: readonly CameraConfig[]): void {
     }
     if (seen.has(camera.id)) throw new TypeError(`Camera id "${camera.id}" is configured twice`);
     seen.add(camera.id);
+    if (camera.credentials !== undefined) {
+      const problem = credentialsProblem(camera.credentials);
+      if (problem) throw new TypeError(`Camera "${camera.id}": credentials ${problem}`);
+      const spec = parseSource(camera.source);
+      if (spec.kind !== 'url') throw new TypeError(`Camera "${camera.id}": credentials are for rtsp:// and http(s):// sources only`);
+      if (hasUserinfo(spec.url)) throw new TypeError(`Camera "${camera.id}": give the credentials either in "credentials" or in the URL, not both`);
+    }
     if (camera.motion) {
       try {
         resolveMotionConfig(camera.motion);

@@ -30,7 +30,10 @@ export type { PlannedConsumer, VariantPlan, VariantPlanOptions } from './variant
 export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
 export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';
 export type { BackendName, SourceSpec } from './source.ts';
-export { parseSource, redactSource } from './source.ts';
+export type { SourceCredentials } from './credentials.ts';
+export { credentialsProblem, hasUserinfo } from './credentials.ts';
+export { parseSource } from './source.ts';
+export { isCredentialName, redactSecrets, redactSource } from './redact.ts';
 export {
   BackendUnavailable,
   CannotOpenCamera,

@@ -3,6 +3,7 @@
  * configuration gives. Sources come only from configuration, never from a client.
  * @module
  */
+import type { SourceCredentials } from './credentials.ts';
 
 /** Which backend captures a source. */
 export type BackendName = 'opencv' | 'synthetic';
@@ -10,7 +11,8 @@ export type BackendName = 'opencv' | 'synthetic';
 export type SourceSpec =
   | { kind: 'device'; backend: 'opencv'; device: number | string; text: string }
   | { kind: 'file'; backend: 'opencv'; path: string; text: string }
-  | { kind: 'url'; backend: 'opencv'; url: string; text: string }
+  /** `credentials`: the camera's, given apart from the URL (see credentials.ts); never in `url` or `text`. */
+  | { kind: 'url'; backend: 'opencv'; url: string; text: string; credentials?: SourceCredentials | undefined }
   | { kind: 'synthetic'; backend: 'synthetic'; width: number; height: number; fps: number; text: string };
 
 export const SYNTHETIC_DEFAULTS = { width: 1280, height: 720, fps: 30 } as const;
@@ -45,9 +47,4 @@ export function parseSource(source: string | number): SourceSpec {
   if (URL_SCHEMES.test(text)) return { kind: 'url', backend: 'opencv', url: text, text };
   if (/^\/dev\/video\d+$/.test(text)) return { kind: 'device', backend: 'opencv', device: text, text };
   return { kind: 'file', backend: 'opencv', path: text, text };
-}
-
-/** A source string with credentials removed, safe to log or show to viewers. */
-export function redactSource(text: string): string {
-  return text.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1***@');
 }

@@ -16,6 +16,7 @@ import {
   type StreamSettings,
   type StreamSettingsPatch,
 } from './settings.ts';
+import { redactSecrets } from './redact.ts';
 import { parseSource } from './source.ts';
 import type { CaptureHost, SessionMessage } from './host/capture-host.ts';
 import type { MotionEvent } from './motion.ts';
@@ -262,7 +263,7 @@ export class ServerVideoStream implements AsyncDisposable {
     await this.#starting;
     if (cameraIds.length === 0) return;
     const reply = await this.#host!.request({ type: 'session.preopen', session: this.#session, cameraIds: [...cameraIds] });
-    const errors = (reply.errors ?? []).map(reviveError);
+    const errors = (reply.errors ?? []).map((error) => reviveError({ ...error, message: redactSecrets(error.message) }));
     if (errors.length === 1) throw errors[0]!;
     if (errors.length > 1) throw new AggregateError(errors, `${errors.length} cameras could not be opened`);
   }
@@ -453,7 +454,8 @@ export class ServerVideoStream implements AsyncDisposable {
     if (message.type === 'status') {
       const width = camera.width;
       camera.status = message.status;
-      camera.error = message.error;
+      // The capture side redacts its messages already; this is the last guard before anyone sees them.
+      camera.error = message.error && { ...message.error, message: redactSecrets(message.error.message) };
       camera.width = message.width ?? camera.width;
       camera.height = message.height ?? camera.height;
       camera.fps = message.fps;
@@ -491,7 +493,7 @@ export class ServerVideoStream implements AsyncDisposable {
   }
 
   #onWorkerLost(error: Error): void {
-    const lost = new CannotReadCamera(`Capture stopped: ${error.message}`, { cause: error });
+    const lost = new CannotReadCamera(redactSecrets(`Capture stopped: ${error.message}`), { cause: error });
     for (const [id, camera] of this.#cameras) {
       camera.status = 'error';
       camera.motion = false;

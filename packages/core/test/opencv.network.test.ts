@@ -26,6 +26,39 @@ describeOpenCv('OpenCV: network sources that fail, hang and come back', () => {
     expect(jpegSize(frame.data)).toEqual({ width: 320, height: 240 });
   });
 
+  it('reads an HTTP MJPEG stream that wants Basic auth, with the credentials in the URL or in "credentials"', async () => {
+    const camera = new FfmpegMjpegServer(await freePort(), { username: 'admin', password: 'p@ss:w/rd' });
+    cleanups.push(() => camera.stop());
+    await camera.start();
+    const stream = new ServerVideoStream({
+      cameras: [
+        { id: 'inUrl', source: `http://admin:${encodeURIComponent('p@ss:w/rd')}@127.0.0.1:${camera.port}/` },
+        { id: 'apart', source: camera.url, credentials: { username: 'admin', password: 'p@ss:w/rd' } },
+      ],
+      fps: 0,
+      tuning: { reconnectMinMs: 100, reconnectMaxMs: 300 },
+    });
+    streams.push(stream);
+    await stream.start(['inUrl', 'apart']);
+    for (const cameraId of ['inUrl', 'apart']) {
+      const [frame] = await framesFor(stream, { cameraId }, 3000);
+      expect(jpegSize(frame!.data)).toEqual({ width: 320, height: 240 });
+    }
+  });
+
+  it('a refused password is reported without the password', async () => {
+    const camera = new FfmpegMjpegServer(await freePort(), { username: 'admin', password: 'right-password' });
+    cleanups.push(() => camera.stop());
+    await camera.start();
+    const stream = new ServerVideoStream({ cameras: [{ id: 'ip', source: camera.url, credentials: { username: 'admin', password: 'wrong-password' } }] });
+    streams.push(stream);
+    const error = await stream.start(['ip']).then(() => undefined, (e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'CANNOT_OPEN_CAMERA' });
+    expect(error!.message).toContain('refused the credentials');
+    expect(JSON.stringify(stream.camera('ip'))).not.toContain('wrong-password');
+    expect(`${error!.message} ${String((error!.cause as Error | undefined)?.message)}`).not.toContain('wrong-password');
+  });
+
   it('CannotReadCamera when the stream stops, then LIVE again when it returns', async () => {
     const camera = new FfmpegMjpegServer(await freePort());
     cleanups.push(() => camera.stop());

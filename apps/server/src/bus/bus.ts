@@ -20,6 +20,7 @@ import type {
   StreamSettings,
   StreamSettingsPatch,
 } from '@servercam/core';
+import type { BadMessageStats } from './bad-messages.ts';
 
 export interface FrameBus extends AsyncDisposable {
   /** Every camera with its current status. */
@@ -63,6 +64,8 @@ export interface BusHealth {
   readonly captureNode?: { readonly id: string | undefined; readonly reachable: boolean; readonly lastSeenAt: string | undefined } | undefined;
   /** A capture node: the gateways whose frame demand is current. */
   readonly gateways?: number | undefined;
+  /** Redis: the bad messages dropped since the start, in all and per kind (bus/bad-messages.ts). */
+  readonly badMessages?: BadMessageStats | undefined;
 }
 
 /** The capture cannot be reached (a gateway whose capture node or Redis is down). `code`: `CAPTURE_UNAVAILABLE`. */

@@ -7,17 +7,19 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { type Frame, FULL_VARIANT, InvalidSettings, isServercamError, normalizeVariant, type VariantSpec, variantKey } from '@servercam/core';
+import { type Frame, FULL_VARIANT, InvalidSettings, isServercamError, normalizeVariant, redactSecrets, type VariantSpec, variantKey } from '@servercam/core';
 import type { CameraDirectory } from '../cameras.ts';
 import type { Logger } from '../logger.ts';
+import { BadMessages } from './bad-messages.ts';
 import type { BusHealth, FrameBus } from './bus.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
 import {
   type Channels,
   channels,
+  boundedCamera,
   DEFAULT_PREFIX,
-  type DemandMessage,
-  decodeJson,
+  decodeCommand,
+  decodeDemand,
   encodeFrame,
   encodeJson,
   type StateMessage,
@@ -33,6 +35,8 @@ export interface CaptureNodeOptions {
   readonly heartbeatMs?: number | undefined;
   /** Frames are dropped while the Redis socket holds more than this (bytes, default 4 MiB). */
   readonly maxBufferedBytes?: number | undefined;
+  /** The least time between two warnings about bad messages of one kind (ms, default 60 000). */
+  readonly badMessageLogIntervalMs?: number | undefined;
 }
 
 export interface CaptureNodeStats {
@@ -60,6 +64,7 @@ export class CaptureNode implements AsyncDisposable {
   readonly #held = new Map<string, () => void>();
   readonly #offs: Array<() => void> = [];
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #bad: BadMessages;
   #stateTimer: NodeJS.Timeout | undefined;
   #published = 0;
   #dropped = 0;
@@ -71,6 +76,7 @@ export class CaptureNode implements AsyncDisposable {
     this.#logger = options.logger.child({ component: 'capture-node' });
     this.#channels = channels(options.prefix ?? DEFAULT_PREFIX);
     this.#maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
     this.#redis = connectRedis(options.redisUrl, `servercam-capture-${this.id.slice(0, 8)}`, this.#logger);
     this.#redis.pub.on('ready', () => this.#publishState());
     this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
@@ -85,7 +91,7 @@ export class CaptureNode implements AsyncDisposable {
 
   health(): BusHealth {
     this.#expireDemand();
-    return { kind: 'redis', redis: this.#redis.status(), gateways: this.#demands.size };
+    return { kind: 'redis', redis: this.#redis.status(), gateways: this.#demands.size, badMessages: this.#bad.stats() };
   }
 
   stats(): CaptureNodeStats {
@@ -110,29 +116,43 @@ export class CaptureNode implements AsyncDisposable {
 
   #onMessage(channel: string, message: Buffer): void {
     if (this.#closed) return;
-    if (channel === this.#channels.demand) {
-      const demand = decodeJson<DemandMessage>(message, 'demand');
-      if (!demand || typeof demand.gateway !== 'string') return;
-      const empty = Object.keys(demand.cameras ?? {}).length === 0;
-      if (empty) this.#demands.delete(demand.gateway);
-      else this.#demands.set(demand.gateway, { cameras: demand.cameras, expiresAt: Date.now() + Math.min(Math.max(demand.ttlMs, 1000), 60_000) });
-      this.#syncHeld();
-    } else if (channel === this.#channels.command) {
-      const command = decodeJson<UpdateCommand>(message, 'update');
-      if (command) void this.#apply(command);
+    const kind = channel === this.#channels.demand ? 'demand' : channel === this.#channels.command ? 'command' : undefined;
+    if (kind === undefined) return;
+    // A message is checked here, and nothing it holds may throw out of Redis's event handler.
+    try {
+      if (kind === 'demand') this.#onDemand(message);
+      else this.#onCommand(message);
+    } catch (error) {
+      this.#bad.count('internal', `${kind}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  #onDemand(message: Buffer): void {
+    const decoded = decodeDemand(message);
+    if (!decoded.ok) return this.#bad.count('demand', decoded.reason);
+    const demand = decoded.value;
+    if (Object.keys(demand.cameras).length === 0) this.#demands.delete(demand.gateway);
+    else this.#demands.set(demand.gateway, { cameras: demand.cameras, expiresAt: Date.now() + Math.min(Math.max(demand.ttlMs, 1000), 60_000) });
+    this.#syncHeld();
+  }
+
+  #onCommand(message: Buffer): void {
+    const decoded = decodeCommand(message);
+    if (!decoded.ok) return this.#bad.count('command', decoded.reason);
+    void this.#apply(decoded.value);
   }
 
   async #apply(command: UpdateCommand): Promise<void> {
     let reply: UpdateReply;
     try {
-      const settings = await this.#stream.update(command.patch ?? {});
+      const settings = await this.#stream.update(command.patch);
       reply = { type: 'reply', id: command.id, settings };
       this.#publishState();
     } catch (error) {
       const field = error instanceof InvalidSettings ? error.field : undefined;
       const code = isServercamError(error) ? error.code : 'INTERNAL';
-      reply = { type: 'reply', id: command.id, error: { code: code as never, message: error instanceof Error ? error.message : String(error), field } };
+      const text = redactSecrets(error instanceof Error ? error.message : String(error));
+      reply = { type: 'reply', id: command.id, error: { code, message: text.length > 4000 ? `${text.slice(0, 3999)}…` : text, field } };
     }
     await this.#redis.pub.publish(this.#channels.reply(command.gateway), encodeJson(reply)).catch(() => {});
   }
@@ -209,7 +229,7 @@ export class CaptureNode implements AsyncDisposable {
   #publishState(): void {
     const pub = this.#redis.pub;
     if (this.#closed || pub.status !== 'ready') return;
-    const message: StateMessage = { type: 'state', node: this.id, at: Date.now(), settings: this.#stream.settings, cameras: this.#cameras.list() };
+    const message: StateMessage = { type: 'state', node: this.id, at: Date.now(), settings: this.#stream.settings, cameras: this.#cameras.list().map(boundedCamera) };
     const text = encodeJson(message);
     pub.publish(this.#channels.state, text).catch(() => {});
     pub.set(this.#channels.state, text).catch(() => {});

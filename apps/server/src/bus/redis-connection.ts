@@ -5,9 +5,9 @@
  * away a publish fails at once and the frame is dropped, never queued.
  * @module
  */
+import { redactSecrets } from '@servercam/core';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
-import { redactRedisUrl } from './redis-protocol.ts';
 
 export interface RedisPair {
   readonly pub: Redis;
@@ -29,7 +29,7 @@ export function connectRedis(url: string, name: string, logger: Logger): RedisPa
   };
   const pub = new Redis(url, { ...options, enableOfflineQueue: false });
   const sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: true });
-  const shown = redactRedisUrl(url);
+  const shown = redactSecrets(url);
   let lastError = '';
   for (const [role, client] of [['pub', pub], ['sub', sub]] as const) {
     client.on('error', (error: Error) => {
@@ -49,7 +49,11 @@ export function connectRedis(url: string, name: string, logger: Logger): RedisPa
     url: shown,
     status: () => ({ url: shown, status: pub.status, connected: pub.status === 'ready' && sub.status === 'ready' }),
     close: async () => {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      // QUIT politely where connected, for at most a second: with Redis away, a queued QUIT would wait forever.
+      let timer: NodeJS.Timeout | undefined;
+      const quits = Promise.allSettled([pub, sub].map((client) => (client.status === 'ready' ? client.quit() : undefined)));
+      await Promise.race([quits, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
       pub.disconnect();
       sub.disconnect();
     },

@@ -35,6 +35,7 @@ import {
   variantKey,
 } from '@servercam/core';
 import type { Logger } from '../logger.ts';
+import { BadMessages, type BusMessageKind } from './bad-messages.ts';
 import { type BusHealth, type FrameBus, BusUnavailable } from './bus.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
 import {
@@ -42,7 +43,8 @@ import {
   channels,
   DEFAULT_PREFIX,
   decodeFrame,
-  decodeJson,
+  decodeReply,
+  decodeState,
   type DemandMessage,
   encodeJson,
   type StateMessage,
@@ -60,6 +62,8 @@ export interface RedisGatewayOptions {
   readonly demandTtlMs?: number | undefined;
   /** How long `update` waits for the capture node's answer (ms, default 3000). */
   readonly commandTimeoutMs?: number | undefined;
+  /** The least time between two warnings about bad messages of one kind (ms, default 60 000). */
+  readonly badMessageLogIntervalMs?: number | undefined;
 }
 
 interface Consumer {
@@ -98,7 +102,9 @@ export class RedisFrameBus implements FrameBus {
   /** Per frame channel, the last frame's `seq:capturedAt` (a republished picture is not delivered twice). */
   readonly #lastFrame = new Map<string, string>();
   readonly #consumers = new Set<Consumer>();
-  readonly #frameChannels = new Set<string>();
+  /** The frame channels subscribed to, each with the camera and variant its frames must be of. */
+  readonly #frameChannels = new Map<string, { readonly cameraId: string; readonly variant: string }>();
+  readonly #bad: BadMessages;
   readonly #pending = new Map<string, Pending>();
   readonly #timers: NodeJS.Timeout[] = [];
   #settings: StreamSettings | undefined;
@@ -120,6 +126,7 @@ export class RedisFrameBus implements FrameBus {
     this.#captureTimeoutMs = options.captureTimeoutMs ?? 3000;
     this.#demandTtlMs = options.demandTtlMs ?? 6000;
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 3000;
+    this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
     this.#redis = connectRedis(options.redisUrl, `servercam-gateway-${this.id.slice(0, 8)}`, this.#logger);
     this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     void this.#redis.sub.subscribe(this.#channels.state, this.#channels.reply(this.id)).catch(() => {});
@@ -274,6 +281,7 @@ export class RedisFrameBus implements FrameBus {
         reachable: this.#down === undefined,
         lastSeenAt: this.#lastStateAt > 0 ? new Date(this.#lastStateAt).toISOString() : undefined,
       },
+      badMessages: this.#bad.stats(),
     };
   }
 
@@ -352,15 +360,15 @@ export class RedisFrameBus implements FrameBus {
   #syncDemand(): void {
     if (this.#closed) return;
     const demand = this.#demand();
-    const wanted = new Set<string>();
-    for (const [cameraId, variants] of demand) for (const key of variants.keys()) wanted.add(this.#channels.frame(cameraId, key));
-    const added = [...wanted].filter((channel) => !this.#frameChannels.has(channel));
-    const removed = [...this.#frameChannels].filter((channel) => !wanted.has(channel));
+    const wanted = new Map<string, { cameraId: string; variant: string }>();
+    for (const [cameraId, variants] of demand) for (const variant of variants.keys()) wanted.set(this.#channels.frame(cameraId, variant), { cameraId, variant });
+    const added = [...wanted.keys()].filter((channel) => !this.#frameChannels.has(channel));
+    const removed = [...this.#frameChannels.keys()].filter((channel) => !wanted.has(channel));
     for (const channel of removed) {
       this.#frameChannels.delete(channel);
       this.#lastFrame.delete(channel);
     }
-    for (const channel of added) this.#frameChannels.add(channel);
+    for (const channel of added) this.#frameChannels.set(channel, wanted.get(channel)!);
     // A camera whose full size is no longer received keeps no stale picture.
     for (const cameraId of this.#latest.keys()) {
       if (!wanted.has(this.#channels.frame(cameraId, FULL_VARIANT))) this.#latest.delete(cameraId);
@@ -386,21 +394,31 @@ export class RedisFrameBus implements FrameBus {
 
   #onMessage(channel: string, message: Buffer): void {
     if (this.#closed) return;
-    if (this.#frameChannels.has(channel)) {
-      this.#onFrame(channel, message);
-    } else if (channel === this.#channels.state) {
-      const state = decodeJson<StateMessage>(message, 'state');
-      if (state) this.#onState(state, true);
-    } else if (channel === this.#channels.reply(this.id)) {
-      const reply = decodeJson<UpdateReply>(message, 'reply');
-      if (reply) this.#onReply(reply);
+    const expected = this.#frameChannels.get(channel);
+    const kind: BusMessageKind | undefined = expected ? 'frame' : channel === this.#channels.state ? 'state' : channel === this.#channels.reply(this.id) ? 'reply' : undefined;
+    if (kind === undefined) return; // a frame channel just left: not bad, only late
+    // A message is checked here, and nothing it holds may throw out of Redis's event handler.
+    try {
+      if (expected) {
+        this.#onFrame(channel, message, expected);
+      } else if (kind === 'state') {
+        const state = decodeState(message);
+        if (state.ok) this.#onState(state.value, true);
+        else this.#bad.count('state', state.reason);
+      } else {
+        const reply = decodeReply(message);
+        if (reply.ok) this.#onReply(reply.value);
+        else this.#bad.count('reply', reply.reason);
+      }
+    } catch (error) {
+      this.#bad.count('internal', `${kind}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  #onFrame(channel: string, message: Buffer): void {
-    const decoded = decodeFrame(message);
-    if (!decoded) return;
-    const { frame } = decoded;
+  #onFrame(channel: string, message: Buffer, expected: { readonly cameraId: string; readonly variant: string }): void {
+    const decoded = decodeFrame(message, expected);
+    if (!decoded.ok) return this.#bad.count('frame', decoded.reason);
+    const { frame } = decoded.value;
     const mark = `${frame.seq}:${frame.capturedAt}`;
     if (this.#lastFrame.get(channel) === mark) return;
     this.#lastFrame.set(channel, mark);
@@ -433,9 +451,11 @@ export class RedisFrameBus implements FrameBus {
   async #fetchState(): Promise<void> {
     try {
       const text = await this.#redis.pub.getBuffer(this.#channels.state);
-      const state = text ? decodeJson<StateMessage>(text, 'state') : undefined;
+      if (!text || this.#closed) return;
+      const state = decodeState(text);
       // A stored state is the capture node's last word; it proves it alive only if recent.
-      if (state) this.#onState(state, Date.now() - state.at < this.#captureTimeoutMs);
+      if (state.ok) this.#onState(state.value, Date.now() - state.value.at < this.#captureTimeoutMs);
+      else this.#bad.count('state', `the stored state: ${state.reason}`);
     } catch {
       // Redis away: the liveness check reports it.
     }
@@ -452,13 +472,13 @@ export class RedisFrameBus implements FrameBus {
       }
     }
     const changed: string[] = [];
-    for (const camera of state.cameras ?? []) {
+    for (const camera of state.cameras) {
       const previous = this.#cameras.get(camera.id);
       const next: CameraInfo = { ...camera, error: camera.error ?? undefined };
       if (!previous || JSON.stringify({ ...previous, consumers: 0 }) !== JSON.stringify({ ...next, consumers: 0 })) changed.push(camera.id);
       this.#cameras.set(camera.id, next);
     }
-    const settingsChanged = state.settings && this.#adoptSettings(state.settings);
+    const settingsChanged = this.#adoptSettings(state.settings);
     const wasDown = this.#down;
     if (alive && wasDown) {
       this.#down = undefined;

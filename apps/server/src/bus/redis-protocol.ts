@@ -12,10 +12,15 @@
  *
  * Delivery is Redis pub/sub's: at most once, newest frame. A lost frame is
  * simply not seen (its `seq` is skipped); nothing is retried or queued.
+ *
+ * Every message is checked on arrival, on both sides (redis-schemas.ts): a
+ * bad one is counted and dropped, never thrown (bad-messages.ts).
  * @module
  */
 import { Buffer } from 'node:buffer';
-import type { CameraInfo, Frame, SerializedError, StreamSettings, StreamSettingsPatch, VariantSpec } from '@servercam/core';
+import { type CameraInfo, type Frame, redactSecrets, type StreamSettings, type StreamSettingsPatch, type VariantSpec } from '@servercam/core';
+import type * as v from 'valibot';
+import { BUS_LIMITS, type Checked, check, CommandSchema, DemandSchema, FrameHeaderSchema, ReplySchema, StateSchema } from './redis-schemas.ts';
 
 export const DEFAULT_PREFIX = 'servercam';
 
@@ -66,20 +71,78 @@ export interface UpdateReply {
   readonly type: 'reply';
   readonly id: string;
   readonly settings?: StreamSettings | undefined;
-  readonly error?: (Pick<SerializedError, 'code' | 'message'> & { readonly field?: string | undefined }) | undefined;
+  /** `code`: the core's (`INVALID_SETTINGS`...) or `INTERNAL`. */
+  readonly error?: { readonly code: string; readonly message: string; readonly field?: string | undefined } | undefined;
 }
 
 export function encodeJson(message: StateMessage | DemandMessage | UpdateCommand | UpdateReply): string {
   return JSON.stringify(message);
 }
 
-export function decodeJson<T extends { type: string }>(data: Buffer, type: T['type']): T | undefined {
+/** A JSON message of at most `maxBytes`, parsed; never throws. */
+function parseJson(data: Buffer, maxBytes: number): Checked<unknown> {
+  if (data.byteLength > maxBytes) return { ok: false, reason: `too large (${data.byteLength} bytes, at most ${maxBytes})` };
   try {
-    const message = JSON.parse(data.toString('utf8')) as T;
-    return message && message.type === type ? message : undefined;
+    return { ok: true, value: JSON.parse(data.toString('utf8')) as unknown };
   } catch {
-    return undefined;
+    return { ok: false, reason: 'not JSON' };
   }
+}
+
+function decode<S extends v.GenericSchema>(data: Buffer, maxBytes: number, schema: S): Checked<v.InferOutput<S>> {
+  const parsed = parseJson(data, maxBytes);
+  return parsed.ok ? check(schema, parsed.value) : parsed;
+}
+
+/**
+ * A capture node's state, checked: its shape, unique camera ids, the active
+ * camera among them. Error messages are redacted again (a capture node of
+ * another version may not have).
+ */
+export function decodeState(data: Buffer): Checked<StateMessage> {
+  const checked = decode(data, BUS_LIMITS.stateBytes, StateSchema);
+  if (!checked.ok) return checked;
+  const { node, at, settings, cameras } = checked.value;
+  const ids = new Set(cameras.map((camera) => camera.id));
+  if (ids.size !== cameras.length) return { ok: false, reason: 'cameras: an id is used twice' };
+  if (!ids.has(settings.activeCameraId)) return { ok: false, reason: 'settings.activeCameraId: not one of the cameras' };
+  return {
+    ok: true,
+    value: {
+      type: 'state',
+      node,
+      at,
+      settings,
+      cameras: cameras.map((camera) => ({
+        ...camera,
+        error: camera.error ? { ...camera.error, message: redactSecrets(camera.error.message) } : undefined,
+        width: camera.width ?? undefined,
+        height: camera.height ?? undefined,
+      })),
+    },
+  };
+}
+
+export function decodeDemand(data: Buffer): Checked<DemandMessage> {
+  return decode(data, BUS_LIMITS.demandBytes, DemandSchema);
+}
+
+export function decodeCommand(data: Buffer): Checked<UpdateCommand> {
+  return decode(data, BUS_LIMITS.commandBytes, CommandSchema);
+}
+
+export function decodeReply(data: Buffer): Checked<UpdateReply> {
+  return decode(data, BUS_LIMITS.replyBytes, ReplySchema);
+}
+
+/** A camera as the state message carries it: label and error message cut to the wire format's bounds. */
+export function boundedCamera(camera: CameraInfo): CameraInfo {
+  const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+  return {
+    ...camera,
+    label: cut(camera.label, BUS_LIMITS.labelLength),
+    error: camera.error && { ...camera.error, message: cut(camera.error.message, BUS_LIMITS.messageLength) },
+  };
 }
 
 /**
@@ -122,17 +185,26 @@ export function encodeFrame(frame: Frame, fps: number): Buffer {
   return out;
 }
 
-/** The frame in a message, its JPEG a view of `data` (no copy); `undefined` for anything else. */
-export function decodeFrame(data: Buffer): { frame: Frame; fps: number } | undefined {
-  if (data.byteLength < 6 || data.compare(MAGIC, 0, 3, 0, 3) !== 0 || data.readUInt8(3) !== VERSION) return undefined;
+/**
+ * The frame in a message, its JPEG a view of `data` (no copy), checked: the
+ * header's shape and bounds, its camera and variant those of the channel it
+ * came on (`expected`), and JPEG bytes after it.
+ */
+export function decodeFrame(data: Buffer, expected: { readonly cameraId: string; readonly variant: string }): Checked<{ frame: Frame; fps: number }> {
+  if (data.byteLength > BUS_LIMITS.frameBytes) return { ok: false, reason: `too large (${data.byteLength} bytes, at most ${BUS_LIMITS.frameBytes})` };
+  if (data.byteLength < 6 || data.compare(MAGIC, 0, 3, 0, 3) !== 0) return { ok: false, reason: 'not a frame (no SCF magic)' };
+  if (data.readUInt8(3) !== VERSION) return { ok: false, reason: `frame format version ${data.readUInt8(3)} (this gateway reads ${VERSION})` };
   const length = data.readUInt16BE(4);
-  if (data.byteLength < 6 + length) return undefined;
-  let header: FrameHeader;
-  try {
-    header = JSON.parse(data.toString('utf8', 6, 6 + length)) as FrameHeader;
-  } catch {
-    return undefined;
+  if (length > BUS_LIMITS.frameHeaderBytes) return { ok: false, reason: `header too large (${length} bytes, at most ${BUS_LIMITS.frameHeaderBytes})` };
+  if (data.byteLength < 6 + length + 2) return { ok: false, reason: 'truncated' };
+  const parsed = parseJson(data.subarray(6, 6 + length), BUS_LIMITS.frameHeaderBytes);
+  const checked = parsed.ok ? check(FrameHeaderSchema, parsed.value) : parsed;
+  if (!checked.ok) return { ok: false, reason: `header: ${checked.reason}` };
+  const header = checked.value;
+  if (header.cameraId !== expected.cameraId || header.variant !== expected.variant) {
+    return { ok: false, reason: 'header: camera or variant other than its channel\'s' };
   }
+  if (data[6 + length] !== 0xff || data[7 + length] !== 0xd8) return { ok: false, reason: 'not a JPEG after the header' };
   const frame: Frame = Object.freeze({
     cameraId: header.cameraId,
     seq: header.seq,
@@ -143,16 +215,5 @@ export function decodeFrame(data: Buffer): { frame: Frame; fps: number } | undef
     data: new Uint8Array(data.buffer, data.byteOffset + 6 + length, data.byteLength - 6 - length),
     variant: header.variant,
   });
-  return { frame, fps: header.fps };
-}
-
-/** The redis URL without its password, for logs and `/healthz`. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
+  return { ok: true, value: { frame, fps: header.fps } };
 }

@@ -3,10 +3,9 @@
  * SIGTERM. Its port (default 4001) serves `/healthz` only.
  * @module
  */
-import { redactSource } from '@servercam/core';
+import { redactSecrets } from '@servercam/core';
 import type { ServeConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { redactRedisUrl } from '../bus/redis-protocol.ts';
 import { handleSignals, listenFailure } from '../serve.ts';
 import { DEFAULT_HOST } from '../server.ts';
 import { CaptureServer } from './capture.ts';
@@ -26,6 +25,8 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     stateFile: config.stateFile,
     allowedHosts: config.allowedHosts,
     maxVariantsPerCamera: config.limits?.maxVariantsPerCamera,
+    auth: config.auth,
+    insecureNoAuth: config.insecureNoAuth,
     host,
     port,
     logger,
@@ -41,10 +42,10 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
   }
   const cameras = server.cameras.list().map((camera) => ({
     id: camera.id,
-    source: redactSource(String(config.cameras?.find((c) => c.id === camera.id)?.source ?? 'synthetic')),
+    source: redactSecrets(String(config.cameras?.find((c) => c.id === camera.id)?.source ?? 'synthetic')),
   }));
   logger.info(
-    { role: 'capture', healthz: `${url}/healthz`, redis: redactRedisUrl(config.redis!), cameras },
-    `servercam capture node: ${cameras.length} camera(s) (${cameras.map((c) => c.id).join(', ')}) published through ${redactRedisUrl(config.redis!)}; health at ${url}/healthz`,
+    { role: 'capture', healthz: `${url}/healthz`, redis: redactSecrets(config.redis!), cameras },
+    `servercam capture node: ${cameras.length} camera(s) (${cameras.map((c) => c.id).join(', ')}) published through ${redactSecrets(config.redis!)}; health at ${url}/healthz`,
   );
 }

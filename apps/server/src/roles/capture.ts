@@ -5,6 +5,11 @@
  * only HTTP route is `GET /healthz` (Redis connection, cameras, gateways),
  * behind the same Host allowlist as the gateways (security/host.ts): a page
  * of a rebound domain cannot read it.
+ *
+ * Its exposure follows serve's rule: it listens beyond loopback only with a
+ * token configured, or `insecureNoAuth`. With tokens, `/healthz` tells its
+ * detail only to a caller with `Authorization: Bearer <viewer or operator
+ * token>`; anyone else gets `{ "status" }` alone.
  * @module
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +21,8 @@ import { CaptureNode } from '../bus/capture-node.ts';
 import { CameraDirectory } from '../cameras.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { HostAllowlist, HostRefusalLog } from '../security/host.ts';
+import { Authenticator, type AuthTokens, bearerToken } from '../security/auth.ts';
+import { checkExposure } from '../security/exposure.ts';
 import { toGraphQLCamera, toGraphQLSettings } from '../schema/mappers.ts';
 import type { ListenInfo } from '../server.ts';
 import { loadState, StateWriter } from '../state-file.ts';
@@ -47,6 +54,12 @@ export interface CaptureServerOptions {
   readonly allowedHosts?: readonly string[] | undefined;
   /** Distinct widths encoded per camera, full size included (default 4; config `limits.maxVariantsPerCamera`). */
   readonly maxVariantsPerCamera?: number | undefined;
+  /** Tokens: either one makes `/healthz` tell its detail only to a caller with a token (docs/security.md). */
+  readonly auth?: AuthTokens | undefined;
+  /** Listen beyond loopback with no token: only on a trusted network. */
+  readonly insecureNoAuth?: boolean | undefined;
+  /** The least time between two warnings about bad Redis messages of one kind (ms, default 60 000). */
+  readonly badMessageLogIntervalMs?: number | undefined;
 }
 
 export class CaptureServer implements AsyncDisposable {
@@ -56,6 +69,7 @@ export class CaptureServer implements AsyncDisposable {
   readonly logger: Logger;
   readonly #options: CaptureServerOptions;
   readonly #startedAt = Date.now();
+  readonly #auth: Authenticator;
   #http: Server | undefined;
   #state: StateWriter | undefined;
   #offState: (() => void) | undefined;
@@ -79,6 +93,7 @@ export class CaptureServer implements AsyncDisposable {
       maxVariantsPerCamera: options.maxVariantsPerCamera,
     });
     this.cameras = new CameraDirectory(this.stream);
+    this.#auth = new Authenticator(options.auth);
   }
 
   /** The Redis side; it exists once `listen()` has restored the settings (nothing is published before). */
@@ -101,8 +116,12 @@ export class CaptureServer implements AsyncDisposable {
     };
   }
 
-  /** Starts the capture, opens every camera, and listens for `/healthz`. */
+  /**
+   * Starts the capture, opens every camera, and listens for `/healthz`.
+   * @throws {ExposureError} for a non-loopback `host` with no token and no `insecureNoAuth`.
+   */
   async listen(port = this.#options.port ?? 4001, host = this.#options.host ?? '127.0.0.1'): Promise<ListenInfo> {
+    checkExposure(host, this.#auth.enabled, this.#options.insecureNoAuth === true);
     this.#hosts.bind(host);
     this.#refusals ??= new HostRefusalLog(this.logger.child({ component: 'http' }));
     const http = createHttpServer((request, response) => {
@@ -129,6 +148,7 @@ export class CaptureServer implements AsyncDisposable {
       prefix: this.#options.redisPrefix,
       logger: this.logger,
       heartbeatMs: this.#options.heartbeatMs,
+      badMessageLogIntervalMs: this.#options.badMessageLogIntervalMs,
     });
     await this.stream.start();
     void this.cameras.openAll();
@@ -154,7 +174,10 @@ export class CaptureServer implements AsyncDisposable {
         return;
       }
       if (verdict.url.pathname === '/healthz') {
-        const body = JSON.stringify(this.health());
+        const health = this.health();
+        // Without a token (when tokens are set): up or not, and nothing about the cameras, Redis or gateways.
+        const trusted = !this.#auth.enabled || this.#auth.roleOfToken(bearerToken(request.headers.authorization)) !== undefined;
+        const body = JSON.stringify(trusted ? health : { status: health['status'] });
         response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         response.end(request.method === 'HEAD' ? undefined : body);
         return;

@@ -18,6 +18,8 @@ export interface GatewayOptions extends Omit<ServerOptions, 'cameras' | 'bus' | 
   readonly captureTimeoutMs?: number | undefined;
   /** How long the capture node keeps this gateway's demand without a refresh (ms, default 6000). */
   readonly demandTtlMs?: number | undefined;
+  /** The least time between two warnings about bad Redis messages of one kind (ms, default 60 000). */
+  readonly badMessageLogIntervalMs?: number | undefined;
 }
 
 export function createGateway(options: GatewayOptions): Servercam {
@@ -28,6 +30,7 @@ export function createGateway(options: GatewayOptions): Servercam {
     logger,
     captureTimeoutMs: options.captureTimeoutMs,
     demandTtlMs: options.demandTtlMs,
+    badMessageLogIntervalMs: options.badMessageLogIntervalMs,
   });
   // Settings kept across restarts belong to the capture node, which owns them.
   return createServer({

@@ -4,6 +4,7 @@
  * its first frame) gets 503 with `Retry-After`.
  * @module
  */
+import { redactSecrets } from '@servercam/core';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
@@ -22,7 +23,7 @@ export async function snapshotResponse(
   const frame = await takeSnapshot(stream, cameras, cameraId, { waitMs, signal: request.signal });
   if (!frame) {
     const why = camera.status === 'error' && camera.error
-      ? `Camera "${cameraId}" is in error: ${camera.error.message}`
+      ? `Camera "${cameraId}" is in error: ${redactSecrets(camera.error.message)}`
       : `Camera "${cameraId}" has no frame yet (status: ${camera.status})`;
     return errorResponse(503, why, { 'Retry-After': camera.status === 'error' ? '5' : '1' });
   }

@@ -3,7 +3,7 @@
  * (Frames are mapped in frames/serialize.ts, with the frame path.)
  * @module
  */
-import type { CameraInfo, StreamSettings as CoreSettings } from '@servercam/core';
+import { type CameraInfo, redactSecrets, type StreamSettings as CoreSettings } from '@servercam/core';
 import type { Camera, CameraErrorCode, CameraStatus, StreamSettings } from '@servercam/schema';
 import { isoTime } from '../frames/serialize.ts';
 
@@ -27,7 +27,8 @@ export function toGraphQLCamera(camera: CameraInfo, motionCameras?: ReadonlySet<
     error: error
       ? {
           code: (ERROR_CODES.has(error.code) ? error.code : 'CANNOT_READ_CAMERA') as CameraErrorCode,
-          message: error.message,
+          // The core redacts already; a capture node of another version may not have.
+          message: redactSecrets(error.message),
           at: isoTime(error.at),
         }
       : null,

@@ -8,22 +8,29 @@
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { basicAuth, type SourceCredentials } from '../credentials.ts';
 
 /**
  * Resolves when `url` answers with data within `timeoutMs`; rejects with an
- * Error saying what went wrong otherwise.
+ * Error saying what went wrong otherwise. An HTTP source's credentials (the
+ * URL's userinfo, or `credentials`) go in an `Authorization: Basic` header:
+ * fetch refuses a URL with credentials.
  */
-export async function probeNetworkSource(url: string, timeoutMs: number): Promise<void> {
+export async function probeNetworkSource(url: string, timeoutMs: number, credentials?: SourceCredentials): Promise<void> {
   const parsed = new URL(url);
-  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return probeHttp(url, timeoutMs);
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return probeHttp(url, timeoutMs, credentials);
   if (parsed.protocol === 'rtsp:' || parsed.protocol === 'rtsps:') return probeRtsp(parsed, timeoutMs);
 }
 
-async function probeHttp(url: string, timeoutMs: number): Promise<void> {
+async function probeHttp(source: string, timeoutMs: number, credentials: SourceCredentials | undefined): Promise<void> {
+  const { url, authorization } = basicAuth(source, credentials);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
-    const response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
+    const response = await fetch(url, { signal: controller.signal, redirect: 'follow', headers: authorization ? { authorization } : {} });
+    if (response.status === 401) {
+      throw new Error(authorization ? 'the server refused the credentials (HTTP 401)' : 'the server wants credentials (HTTP 401): give them in the camera\'s "credentials"');
+    }
     if (!response.ok) throw new Error(`the server answered HTTP ${response.status} ${response.statusText}`);
     const reader = response.body?.getReader();
     const first = await reader?.read();

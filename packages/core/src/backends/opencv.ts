@@ -5,8 +5,10 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
-import { redactSource, type SourceSpec } from '../source.ts';
+import { BackendUnavailable, CannotOpenCamera, CannotReadCamera, ServercamError } from '../errors.ts';
+import { withUserinfo } from '../credentials.ts';
+import { redactSecrets } from '../redact.ts';
+import type { SourceSpec } from '../source.ts';
 import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
 import type { MotionAnalyzer } from '../capture/motion/analyzer.ts';
 import type { ResolvedMotionConfig } from '../motion.ts';
@@ -120,14 +122,14 @@ class OpenCvSource implements OpenedSource {
   }
 
   #readError(reason: string): CannotReadCamera {
-    return new CannotReadCamera(`Cannot read camera "${this.#options.cameraId}" (${redactSource(this.#spec.text)}): ${reason}`, {
+    return new CannotReadCamera(`Cannot read camera "${this.#options.cameraId}" (${redactSecrets(this.#spec.text)}): ${reason}`, {
       cameraId: this.#options.cameraId,
     });
   }
 }
 
 function openFailure(spec: SourceSpec, cameraId: string, cause: unknown): CannotOpenCamera {
-  const where = redactSource(spec.text);
+  const where = redactSecrets(spec.text);
   const reason = spec.kind === 'device'
     ? `no usable video device ${spec.device}. Check that the camera is plugged in (ls /dev/video*), ` +
       'that this user may open it (group "video"), and that no other program holds it'
@@ -140,8 +142,12 @@ function openFailure(spec: SourceSpec, cameraId: string, cause: unknown): Cannot
 export const openCvBackend: CaptureBackend = {
   name: 'opencv',
   async open(spec: SourceSpec, options: OpenOptions): Promise<OpenedSource> {
-    const cv = await loadOpenCv(options.cameraId);
     const { cameraId } = options;
+    const cv = await loadOpenCv(cameraId).catch((error: unknown) => {
+      // Which camera and source could not be opened, and why.
+      if (!(error instanceof BackendUnavailable)) throw error;
+      throw new BackendUnavailable(`Cannot open camera "${cameraId}" (${redactSecrets(spec.text)}): ${error.message}`, { cameraId, cause: error.cause });
+    });
     if (spec.kind === 'file') {
       try {
         const info = await stat(spec.path);
@@ -153,15 +159,16 @@ export const openCvBackend: CaptureBackend = {
     if (spec.kind === 'synthetic') throw openFailure(spec, cameraId, new Error('not an OpenCV source'));
     if (spec.kind === 'url') {
       try {
-        await probeNetworkSource(spec.url, options.openTimeoutMs);
+        await probeNetworkSource(spec.url, options.openTimeoutMs, spec.credentials);
       } catch (cause) {
         throw new CannotOpenCamera(
-          `Cannot open camera "${cameraId}" (${redactSource(spec.text)}): ${cause instanceof Error ? cause.message : String(cause)}`,
+          `Cannot open camera "${cameraId}" (${redactSecrets(spec.text)}): ${cause instanceof Error ? cause.message : String(cause)}`,
           { cameraId, cause },
         );
       }
     }
-    const target = spec.kind === 'device' ? spec.device : spec.kind === 'url' ? spec.url : spec.path;
+    // FFmpeg reads a network source's credentials from the URL's userinfo.
+    const target = spec.kind === 'device' ? spec.device : spec.kind === 'url' ? withUserinfo(spec.url, spec.credentials) : spec.path;
     let cap: CvVideoCapture;
     try {
       // Files and streams go straight to FFmpeg (no guessing through image-sequence readers); devices to any backend.

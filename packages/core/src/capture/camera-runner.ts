@@ -5,10 +5,11 @@
  */
 import type { CaptureBackend, CapturedImage, OpenedSource } from '../backends/backend.ts';
 import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
-import { CannotOpenCamera, CannotReadCamera, type SerializedError, ServercamError } from '../errors.ts';
+import { CannotOpenCamera, CannotReadCamera, type SerializedCause, type SerializedError, ServercamError } from '../errors.ts';
 import { scaledSize } from '../frame.ts';
 import type { StreamSettings } from '../settings.ts';
-import { parseSource, redactSource, type SourceSpec } from '../source.ts';
+import { redactSecrets } from '../redact.ts';
+import { parseSource, type SourceSpec } from '../source.ts';
 import { epochNow, RateMeter } from '../time.ts';
 import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from '../protocol.ts';
 import { transferableCopy } from './transfer.ts';
@@ -38,13 +39,28 @@ function asCameraError(error: unknown, cameraId: string, fallback: typeof Cannot
 }
 
 /**
- * An error message fit for viewers: a file source's path becomes its file name
- * and a URL loses its credentials. (The thrown error keeps the full message.)
+ * An error message fit for viewers: a file source's path becomes its file
+ * name, and every URL loses its credentials, as does the camera's password
+ * wherever it appears (redact.ts).
  */
 export function publicMessage(message: string, spec: SourceSpec): string {
   if (spec.kind === 'file') return message.split(spec.path).join(spec.path.split(/[\\/]/).at(-1) ?? spec.path);
-  if (spec.kind === 'url') return message.split(spec.url).join(redactSource(spec.url));
-  return message;
+  return redactSecrets(message, knownSecrets(spec));
+}
+
+/** The camera's password (given in `credentials`), to be masked wherever it appears. */
+function knownSecrets(spec: SourceSpec): string[] {
+  return spec.kind === 'url' && spec.credentials?.password !== undefined ? [spec.credentials.password] : [];
+}
+
+function redactCause(cause: SerializedCause | undefined, known: readonly string[]): SerializedCause | undefined {
+  return cause && { name: cause.name, message: redactSecrets(cause.message, known), cause: redactCause(cause.cause, known) };
+}
+
+/** The camera's source, with its `credentials` for a network source. */
+function sourceOf(config: CameraConfig): SourceSpec {
+  const spec = parseSource(config.source);
+  return spec.kind === 'url' && config.credentials ? { ...spec, credentials: config.credentials } : spec;
 }
 
 export class CameraRunner {
@@ -79,7 +95,7 @@ export class CameraRunner {
     this.id = config.id;
     this.#seq = lastSeq;
     this.#config = config;
-    this.#spec = parseSource(config.source);
+    this.#spec = sourceOf(config);
     this.#ctx = ctx;
     this.#motionConfig = config.motion ? resolveMotionConfig(config.motion) : undefined;
     this.#tracker = this.#motionConfig ? new MotionTracker(this.#motionConfig) : undefined;
@@ -118,7 +134,10 @@ export class CameraRunner {
     } catch (error) {
       const typed = asCameraError(error, this.id, CannotOpenCamera);
       this.#fail(typed);
-      return typed.toJSON();
+      // The thrown error keeps a file's full path, and loses every secret.
+      const known = knownSecrets(this.#spec);
+      const serialized = typed.toJSON();
+      return { ...serialized, message: redactSecrets(serialized.message, known), cause: redactCause(serialized.cause, known) };
     }
   }
 

@@ -8,6 +8,7 @@ import { openCvBackend } from '../backends/opencv.ts';
 import { syntheticBackend } from '../backends/synthetic.ts';
 import type { CameraConfig } from '../camera.ts';
 import { ErrorCode, type SerializedError } from '../errors.ts';
+import { redactSecrets } from '../redact.ts';
 import type { StreamSettings } from '../settings.ts';
 import type { SourceSpec } from '../source.ts';
 import { CameraRunner } from './camera-runner.ts';
@@ -52,7 +53,7 @@ export class Session {
           // A bug in one loop must not take the other cameras down; report it on the camera.
           post({
             type: 'status', session: id, cameraId: camera.id, status: 'error', width: undefined, height: undefined, fps: 0,
-            error: { code: ErrorCode.CannotReadCamera, message: `Camera "${camera.id}" stopped: ${String(error)}`, at: Date.now() },
+            error: { code: ErrorCode.CannotReadCamera, message: redactSecrets(`Camera "${camera.id}" stopped: ${String(error)}`), at: Date.now() },
           });
         }),
       );

@@ -82,14 +82,27 @@ export class FfmpegMjpegServer {
   #server: Server | undefined;
   readonly #clients = new Set<import('node:http').ServerResponse>();
   readonly #sockets = new Set<import('node:net').Socket>();
+  readonly #authorization: string | undefined;
+  /** The `Authorization` header of each request, in order (Basic-auth servers only). */
+  readonly authorizations: Array<string | undefined> = [];
 
-  constructor(port: number) {
+  /** With `basicAuth`, a request without those credentials gets 401 and `WWW-Authenticate: Basic`, as IP cameras do. */
+  constructor(port: number, basicAuth?: { username: string; password: string }) {
     this.port = port;
     this.url = `http://127.0.0.1:${port}/`;
+    this.#authorization = basicAuth && `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
   }
 
   async start(): Promise<void> {
-    const server = createServer((_req, res) => {
+    const server = createServer((req, res) => {
+      if (this.#authorization !== undefined) {
+        this.authorizations.push(req.headers.authorization);
+        if (req.headers.authorization !== this.#authorization) {
+          res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="camera"', 'Content-Type': 'text/plain' });
+          res.end('Unauthorized\n');
+          return;
+        }
+      }
       res.writeHead(200, { 'Content-Type': 'multipart/x-mixed-replace;boundary=ffmpeg', 'Cache-Control': 'no-store' });
       this.#clients.add(res);
       res.on('close', () => this.#clients.delete(res));
