@@ -7,25 +7,18 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { silentLogger } from '../src/index.ts';
 import { until } from './helpers/clients.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
+import { freePort } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const VIEWER = randomBytes(24).toString('hex');
 const OPERATOR = randomBytes(24).toString('hex');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function healthz(url: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${url}/healthz`, token ? { headers: { authorization: `Bearer ${token}` } } : {});

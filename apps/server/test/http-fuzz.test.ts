@@ -11,7 +11,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ import { recordFigures } from './helpers/figures.ts';
 import { hostileRequest } from './helpers/hostile-http.ts';
 import { healthStatus, rawRequest } from './helpers/raw-http.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
-import { own } from '@servercam/testing';
+import { freePort, own } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
@@ -54,13 +53,6 @@ function start(args: string[], env: Record<string, string> = {}): Child {
   return entry;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function healthy(port: number): Promise<boolean | undefined> {
   return (await healthStatus(port)) === 200 ? true : undefined;

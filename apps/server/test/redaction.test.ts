@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { createGateway } from '../src/roles/gateway.ts';
 import { httpRequest, until } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
+import { freePort } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const SECRETS = ['hunter2', 'p@ss', 'ss@127', 'tok-123456', 'yard-s3cret-pw', 'admin:'];
@@ -27,13 +27,6 @@ function expectNoSecret(text: string, where: string): void {
   for (const secret of SECRETS) expect(text, `${where} shows "${secret}"`).not.toContain(secret);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A logger as the CLI makes it (createLogger), writing its lines into `lines`. */
 function capturedLogger(lines: string[]): ReturnType<typeof createLogger> {

@@ -5,12 +5,11 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from './helpers/clients.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
-import { own } from '@servercam/testing';
+import { freePort, own } from '@servercam/testing';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
@@ -24,13 +23,6 @@ function start(args: string[]): ChildProcess {
   return child;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function healthz(port: number): Promise<Record<string, unknown> | undefined> {
   try {

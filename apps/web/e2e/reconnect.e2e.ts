@@ -5,7 +5,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launch, openViewer, pageShot, pictureShot, stage, waitForNewFrame, waitForStage } from './helpers/browser.ts';
-import { freePort, serve, type RunningServer } from './helpers/server.ts';
+import { freePort } from '@servercam/testing';
+import { serve, type RunningServer } from './helpers/server.ts';
 
 const CAMERAS = ['synth=synthetic:960x540'];
 let server: RunningServer | undefined;

@@ -4,10 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, SERVER_CLI, UI_DIR } from './paths.ts';
-import { own } from '@servercam/testing';
+import { freePort, own } from '@servercam/testing';
 
 export interface ServeOptions {
   /** `ID=SOURCE` for each camera. */
@@ -29,15 +28,6 @@ export interface RunningServer extends AsyncDisposable {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A TCP port that is free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || address === null) throw new Error('No port');
-  return address.port;
-}
 
 /** Starts the server and resolves once `/healthz` answers. */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
@@ -86,3 +76,4 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   }
   throw new Error('no answer on /healthz within 30 s');
 }
+
