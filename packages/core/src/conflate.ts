@@ -70,36 +70,48 @@ export class LatestValueIterator<T> implements AsyncIterableIterator<T> {
 /**
  * Wraps a listener so that while a call's promise is pending, later values
  * are conflated: only the newest one is delivered when the call settles.
+ * A throw or rejection goes to `onError`; after `close()` nothing more is
+ * delivered, a value held back included.
  */
 export function conflating<T>(
-  listener: (value: T) => void | Promise<void>,
+  listener: (value: T) => void | PromiseLike<void>,
   onError: (error: unknown) => void,
-): { push(value: T): void; readonly dropped: number } {
+): { push(value: T): void; close(): void; readonly dropped: number } {
   let busy = false;
+  let closed = false;
   let pending: { value: T } | undefined;
   let dropped = 0;
   const run = (value: T): void => {
-    let result: void | Promise<void>;
+    let result: void | PromiseLike<void>;
     try {
       result = listener(value);
     } catch (error) {
       onError(error);
       return;
     }
-    if (!(result instanceof Promise)) return;
+    if (typeof (result as PromiseLike<void> | undefined)?.then !== 'function') return;
     busy = true;
-    result.catch(onError).finally(() => {
+    const settled = (): void => {
       busy = false;
       const next = pending;
       pending = undefined;
-      if (next) run(next.value);
+      if (next && !closed) run(next.value);
+    };
+    (result as PromiseLike<void>).then(settled, (error: unknown) => {
+      onError(error);
+      settled();
     });
   };
   return {
     push(value: T) {
+      if (closed) return;
       if (!busy) return run(value);
       if (pending) dropped++;
       pending = { value };
+    },
+    close() {
+      closed = true;
+      pending = undefined;
     },
     get dropped() {
       return dropped;

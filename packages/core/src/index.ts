@@ -17,8 +17,13 @@
  * ```
  * @module
  */
-export { ServerVideoStream, DEFAULT_TUNING } from './stream.ts';
-export type { FrameRequest, FramesOptions, ServerVideoStreamOptions, StreamEvents } from './stream.ts';
+export { ServerVideoStream } from './stream.ts';
+export { DEFAULT_TUNING } from './stream-options.ts';
+export type { ServerVideoStreamOptions, StreamEvents } from './stream-options.ts';
+export { ConsumerRegistry } from './consumers.ts';
+export type { CameraPlanInput, Consumer, ConsumerHost, ConsumerRegistryOptions, FrameRequest, FramesOptions } from './consumers.ts';
+export { Emitter } from './emitter.ts';
+export type { Listener } from './emitter.ts';
 export type { CameraConfig, CameraErrorInfo, CameraInfo, CameraStatus } from './camera.ts';
 export { validateCameras } from './camera.ts';
 export type { Frame, VariantSpec } from './frame.ts';
@@ -28,7 +33,7 @@ export { FULL_VARIANT, MAX_WIDTH, normalizeVariant, scaledSize, snapWidth, varia
 export { DEFAULT_MAX_VARIANTS, planVariants } from './variants.ts';
 export type { PlannedConsumer, VariantPlan, VariantPlanOptions } from './variants.ts';
 export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
-export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS } from './settings.ts';
+export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS, sameSettings } from './settings.ts';
 export type { BackendName, SourceSpec } from './source.ts';
 export type { SourceCredentials } from './credentials.ts';
 export { credentialsProblem, hasUserinfo } from './credentials.ts';
@@ -48,6 +53,6 @@ export type { SerializedError } from './errors.ts';
 export type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
 export type { ProcessSupervision } from './host/process-host.ts';
 export { DEFAULT_SUPERVISION } from './host/process-host.ts';
-export { LatestValueIterator } from './conflate.ts';
+export { conflating, LatestValueIterator } from './conflate.ts';
 export type { MediaTool, MediaToolSource, ResolvedMediaTool, ResolveMediaToolOptions } from './media-tools.ts';
 export { describeMediaTool, MEDIA_TOOL_ENV, requireMediaTool, resolveMediaTool } from './media-tools.ts';

@@ -3,11 +3,12 @@
  * tutorial class, with many cameras, variants and conflating consumers.
  * @module
  */
-import { type CameraConfig, type CameraErrorInfo, type CameraInfo, type CameraStatus, validateCameras } from './camera.ts';
-import { LatestValueIterator, conflating } from './conflate.ts';
-import { Emitter } from './emitter.ts';
+import { type CameraInfo, validateCameras } from './camera.ts';
+import { cameraInfo, type CameraState, demandKeys, framesOf, motionEventOf, newCameraState } from './camera-state.ts';
+import type { LatestValueIterator } from './conflate.ts';
+import { ConsumerRegistry, type FrameRequest, type FramesOptions } from './consumers.ts';
 import { CannotReadCamera, ErrorCode, reviveError } from './errors.ts';
-import { type Frame, FULL_VARIANT, normalizeVariant, type VariantSpec } from './frame.ts';
+import { type Frame, FULL_VARIANT } from './frame.ts';
 import {
   applySettings,
   DEFAULT_FPS,
@@ -17,99 +18,12 @@ import {
   type StreamSettingsPatch,
 } from './settings.ts';
 import { redactSecrets } from './redact.ts';
-import { parseSource } from './source.ts';
 import type { CaptureHost, SessionMessage } from './host/capture-host.ts';
-import type { MotionEvent } from './motion.ts';
 import { ChildProcessHost, type ProcessSupervision } from './host/process-host.ts';
+import { DEFAULT_TUNING, type ServerVideoStreamOptions, type StreamEvents } from './stream-options.ts';
 import { WorkerThreadHost } from './host/worker-host.ts';
 import type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
-import { checkMaxVariants, DEFAULT_MAX_VARIANTS, planVariants } from './variants.ts';
-
-export interface ServerVideoStreamOptions extends StreamSettingsPatch {
-  /** The cameras, configured in code; sources never come from clients. */
-  readonly cameras: readonly CameraConfig[];
-  /** Tuning of the capture loop; the defaults suit real cameras. */
-  readonly tuning?: Partial<CaptureTuning> | undefined;
-  /**
-   * Where capture runs. `worker` (default): a worker thread of this process.
-   * `process`: a supervised child process, restarted when it crashes (a native
-   * abort in OpenCV, say) or stops answering; the API side never goes down.
-   */
-  readonly isolation?: 'worker' | 'process' | undefined;
-  /** Restart and heartbeat timing for `isolation: 'process'`. */
-  readonly supervision?: Partial<ProcessSupervision> | undefined;
-  /**
-   * Distinct widths encoded per camera, full size included (default 4). A
-   * consumer past the cap shares the nearest width already encoded
-   * (variants.ts), so no client can multiply the encodes.
-   */
-  readonly maxVariantsPerCamera?: number | undefined;
-}
-
-/** Which frames a consumer wants. */
-export interface FrameRequest extends VariantSpec {
-  /** A camera id; when omitted, the active camera, following it as it changes. */
-  readonly cameraId?: string | undefined;
-  /**
-   * A background consumer (a recorder, say) receives frames like any other,
-   * but is not counted among the camera's viewers (`CameraInfo.consumers`).
-   */
-  readonly background?: boolean | undefined;
-}
-
-export interface FramesOptions extends FrameRequest {
-  /** Ends the iteration. */
-  readonly signal?: AbortSignal | undefined;
-}
-
-export interface StreamEvents extends Record<string, unknown> {
-  /** The shared settings changed (any field). */
-  settings: StreamSettings;
-  /** A camera's status, error, size, consumer count or motion changed, or its measured fps moved (at most once a second). */
-  status: CameraInfo;
-  /** A new `value`: a full-size frame of the active camera. */
-  value: Frame;
-  /** A motion event started or ended (cameras with detection). */
-  motion: MotionEvent;
-}
-
-export const DEFAULT_TUNING: CaptureTuning = { readTimeoutMs: 5000, openTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 10_000 };
-
-interface CameraState {
-  readonly config: CameraConfig;
-  readonly label: string;
-  readonly usesOpenCv: boolean;
-  status: CameraStatus;
-  error: CameraErrorInfo | undefined;
-  width: number | undefined;
-  height: number | undefined;
-  fps: number;
-  latest: Frame | undefined;
-  demandKeys: string;
-  /** The consumers of each variant key this camera encodes (variants.ts). */
-  routes: ReadonlyMap<string, readonly Consumer[]>;
-  motion: boolean;
-  /** The highest seq seen, handed to a restarted capture side. */
-  lastSeq: number;
-  /** The measured rate last reported in a `status` event, and when. */
-  reportedFps: number;
-  reportedAt: number;
-}
-
-/** A camera's demand as one comparable string. */
-function demandKeys(variants: readonly VariantDemand[]): string {
-  return variants.map((variant) => variant.key).join(',');
-}
-
-interface Consumer {
-  readonly cameraId: string | undefined;
-  /** The request, `maxWidth` snapped; the variant it gets is planned per camera. */
-  readonly spec: VariantSpec;
-  readonly background: boolean;
-  push(frame: Frame): void;
-  /** Ends the consumer from the stream's side (on close). */
-  end(): void;
-}
+import { checkMaxVariants, DEFAULT_MAX_VARIANTS } from './variants.ts';
 
 /**
  * Captures server-attached cameras in a worker thread and shares every frame
@@ -127,13 +41,11 @@ export class ServerVideoStream implements AsyncDisposable {
   readonly #cameras = new Map<string, CameraState>();
   readonly #cameraIds: ReadonlySet<string>;
   readonly #tuning: CaptureTuning;
-  readonly #events = new Emitter<StreamEvents>();
-  readonly #consumers = new Set<Consumer>();
+  readonly #consumers: ConsumerRegistry<StreamEvents>;
   #settings: StreamSettings;
   #host: CaptureHost | undefined;
   readonly #isolation: 'worker' | 'process';
   readonly #supervision: Partial<ProcessSupervision> | undefined;
-  readonly #maxVariants: number;
   #session = 0;
   #starting: Promise<void> | undefined;
   #closed = false;
@@ -141,27 +53,18 @@ export class ServerVideoStream implements AsyncDisposable {
 
   constructor(options: ServerVideoStreamOptions) {
     validateCameras(options.cameras);
-    this.#maxVariants = checkMaxVariants(options.maxVariantsPerCamera ?? DEFAULT_MAX_VARIANTS);
-    for (const config of options.cameras) {
-      const spec = parseSource(config.source);
-      this.#cameras.set(config.id, {
-        config,
-        label: config.label ?? config.id,
-        usesOpenCv: spec.backend === 'opencv',
-        status: 'idle',
-        error: undefined,
-        width: spec.kind === 'synthetic' ? spec.width : undefined,
-        height: spec.kind === 'synthetic' ? spec.height : undefined,
-        fps: 0,
-        latest: undefined,
-        demandKeys: '',
-        routes: new Map(),
-        motion: false,
-        lastSeq: 0,
-        reportedFps: 0,
-        reportedAt: 0,
-      });
-    }
+    this.#consumers = new ConsumerRegistry<StreamEvents>(
+      {
+        hasCamera: (id) => this.#cameras.has(id),
+        activeCameraId: () => this.#settings.activeCameraId,
+        consumersChanged: (cameraId) => {
+          this.#syncDemand();
+          if (!this.#closed) this.#emitStatus(cameraId);
+        },
+      },
+      { maxVariants: checkMaxVariants(options.maxVariantsPerCamera ?? DEFAULT_MAX_VARIANTS) },
+    );
+    for (const config of options.cameras) this.#cameras.set(config.id, newCameraState(config));
     this.#cameraIds = new Set(this.#cameras.keys());
     this.#settings = applySettings(
       { paused: false, fps: DEFAULT_FPS, quality: DEFAULT_QUALITY, activeCameraId: options.cameras[0]!.id },
@@ -230,7 +133,7 @@ export class ServerVideoStream implements AsyncDisposable {
     this.#settings = next;
     this.#post({ type: 'session.settings', session: this.#session, settings: next });
     if (activeChanged) this.#syncDemand();
-    this.#events.emit('settings', next);
+    this.#consumers.emit('settings', next);
     return next;
   }
 
@@ -275,10 +178,7 @@ export class ServerVideoStream implements AsyncDisposable {
    * backlog. Ends on `signal`, `return()` or `close()`.
    */
   frames(options: FramesOptions = {}): LatestValueIterator<Frame> {
-    const iterator = new LatestValueIterator<Frame>(() => this.#removeConsumer(consumer), options.signal);
-    const consumer = this.#addConsumer(options, (frame) => iterator.push(frame), () => iterator.close());
-    if (this.#closed) iterator.close();
-    return iterator;
+    return this.#consumers.frames(options);
   }
 
   /**
@@ -286,14 +186,12 @@ export class ServerVideoStream implements AsyncDisposable {
    * arrive meanwhile are conflated to the newest. Returns the unsubscribe.
    */
   subscribe(request: FrameRequest, listener: (frame: Frame) => void | Promise<void>): () => void {
-    const delivery = conflating(listener, (error) => queueMicrotask(() => { throw error; }));
-    const consumer = this.#addConsumer(request, (frame) => delivery.push(frame), () => {});
-    return () => this.#removeConsumer(consumer);
+    return this.#consumers.subscribe(request, listener);
   }
 
-  /** Listens to `settings`, `status` or `value`; returns the unsubscribe. */
+  /** Listens to `settings`, `status`, `value` or `motion`; returns the unsubscribe. A listener that throws stops nothing. */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
-    return this.#events.on(event, listener);
+    return this.#consumers.on(event, listener);
   }
 
   /** Capture and encode counters per camera, from the worker. */
@@ -317,10 +215,7 @@ export class ServerVideoStream implements AsyncDisposable {
 
   async #shutdown(): Promise<void> {
     this.#closed = true;
-    for (const consumer of [...this.#consumers]) {
-      this.#removeConsumer(consumer);
-      consumer.end();
-    }
+    this.#consumers.close();
     try {
       await this.#starting;
     } catch {
@@ -335,7 +230,7 @@ export class ServerVideoStream implements AsyncDisposable {
         this.#host = undefined;
       }
     }
-    this.#events.clear();
+    this.#consumers.clearListeners();
   }
 
   async #attach(): Promise<void> {
@@ -375,35 +270,6 @@ export class ServerVideoStream implements AsyncDisposable {
     if (this.#host && !this.#closed) this.#host.post(message);
   }
 
-  #addConsumer(request: FrameRequest, push: (frame: Frame) => void, end: () => void): Consumer {
-    if (request.cameraId !== undefined && !this.#cameras.has(request.cameraId)) {
-      throw new TypeError(`Unknown camera "${request.cameraId}"`);
-    }
-    const consumer: Consumer = {
-      cameraId: request.cameraId,
-      spec: normalizeVariant(request),
-      background: request.background === true,
-      push,
-      end,
-    };
-    if (this.#closed) return consumer;
-    this.#consumers.add(consumer);
-    this.#syncDemand();
-    this.#emitStatus(consumer.cameraId ?? this.#settings.activeCameraId);
-    return consumer;
-  }
-
-  #removeConsumer(consumer: Consumer): void {
-    if (!this.#consumers.delete(consumer)) return;
-    this.#syncDemand();
-    if (!this.#closed) this.#emitStatus(consumer.cameraId ?? this.#settings.activeCameraId);
-  }
-
-  #consumersOf(cameraId: string): Consumer[] {
-    const active = cameraId === this.#settings.activeCameraId;
-    return [...this.#consumers].filter((c) => c.cameraId === cameraId || (active && c.cameraId === undefined));
-  }
-
   /** Tells the worker which variants each camera must produce; the active camera always makes `full`. */
   #syncDemand(): void {
     for (const [id, camera] of this.#cameras) {
@@ -421,14 +287,7 @@ export class ServerVideoStream implements AsyncDisposable {
    * capture side must encode, sorted by key.
    */
   #plan(id: string): VariantDemand[] {
-    const camera = this.#cameras.get(id)!;
-    const plan = planVariants(this.#consumersOf(id), {
-      full: id === this.#settings.activeCameraId,
-      sourceWidth: camera.width,
-      maxVariants: this.#maxVariants,
-    });
-    camera.routes = plan.routes;
-    return plan.demand;
+    return this.#consumers.plan(id, { full: id === this.#settings.activeCameraId, sourceWidth: this.#cameras.get(id)!.width });
   }
 
   #onWorkerMessage(message: SessionMessage): void {
@@ -436,18 +295,7 @@ export class ServerVideoStream implements AsyncDisposable {
     if (!camera || this.#closed) return;
     if (message.type === 'motion') {
       camera.motion = message.phase === 'start';
-      this.#events.emit('motion', {
-        id: `${message.cameraId}-${Math.round(message.startedAt)}`,
-        cameraId: message.cameraId,
-        phase: message.phase,
-        startedAt: message.startedAt,
-        endedAt: message.endedAt,
-        peakScore: message.peakScore,
-        boxes: message.boxes,
-        snapshot: message.snapshot ? new Uint8Array(message.snapshot) : undefined,
-        snapshotWidth: message.snapshotWidth,
-        snapshotHeight: message.snapshotHeight,
-      });
+      this.#consumers.emit('motion', motionEventOf(message));
       this.#emitStatus(message.cameraId);
       return;
     }
@@ -467,28 +315,17 @@ export class ServerVideoStream implements AsyncDisposable {
     camera.fps = message.fps;
     camera.lastSeq = Math.max(camera.lastSeq, message.seq);
     this.#maybeEmitFps(message.cameraId, camera);
-    const data = new Uint8Array(message.data);
     const isActive = message.cameraId === this.#settings.activeCameraId;
-    for (const key of message.variants) {
-      const frame: Frame = Object.freeze({
-        cameraId: message.cameraId,
-        seq: message.seq,
-        capturedAt: message.capturedAt,
-        width: message.width,
-        height: message.height,
-        mimeType: 'image/jpeg',
-        data,
-        variant: key,
-      });
-      if (key === FULL_VARIANT) {
+    for (const frame of framesOf(message)) {
+      if (frame.variant === FULL_VARIANT) {
         const width = camera.width;
         camera.latest = frame;
         camera.width = frame.width;
         camera.height = frame.height;
         if (frame.width !== width) this.#syncDemand();
-        if (isActive) this.#events.emit('value', frame);
+        if (isActive) this.#consumers.emit('value', frame);
       }
-      for (const consumer of camera.routes.get(key) ?? []) if (this.#consumers.has(consumer)) consumer.push(frame);
+      this.#consumers.deliver(frame);
     }
   }
 
@@ -509,7 +346,7 @@ export class ServerVideoStream implements AsyncDisposable {
       camera.reportedFps = camera.fps;
       camera.reportedAt = Date.now();
     }
-    this.#events.emit('status', this.#info(cameraId));
+    this.#consumers.emit('status', this.#info(cameraId));
   }
 
   /** A `status` event for a measured rate that moved (by 10% or 0.5 fps), at most once a second per camera. */
@@ -519,18 +356,6 @@ export class ServerVideoStream implements AsyncDisposable {
   }
 
   #info(id: string): CameraInfo {
-    const camera = this.#cameras.get(id)!;
-    return {
-      id,
-      label: camera.label,
-      status: camera.status,
-      error: camera.error,
-      width: camera.width,
-      height: camera.height,
-      measuredFps: camera.status === 'live' ? camera.fps : 0,
-      consumers: this.#consumersOf(id).filter((consumer) => !consumer.background).length,
-      motion: camera.motion,
-    };
+    return cameraInfo(id, this.#cameras.get(id)!, this.#consumers.viewers(id));
   }
 }
-

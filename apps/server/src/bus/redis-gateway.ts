@@ -6,11 +6,13 @@
  *   the capture node is not heard for `captureTimeoutMs`, or Redis is away,
  *   every camera shows `error` (`BACKEND_UNAVAILABLE`) with a message saying
  *   which; they recover with the next state message.
- * - Frames: the gateway subscribes to the channels of the variants its own
- *   consumers need (plus the active camera's full size, like the core) and
- *   tells the capture node through its demand, refreshed before its TTL
- *   lapses. Each received frame becomes one `Frame` object shared by every
- *   local consumer of its variant, so the transports serialize it once.
+ * - Consumers, their demand, the fan-out and the listeners are the core's
+ *   `ConsumerRegistry`, as in `ServerVideoStream`: the gateway subscribes to
+ *   the channels of the variants its consumers need (plus the active camera's
+ *   full size, like the core) and tells the capture node through its demand,
+ *   refreshed before its TTL lapses. Each received frame becomes one `Frame`
+ *   object shared by every local consumer of its variant, so the transports
+ *   serialize it once. The variant cap is the capture node's.
  * - `update` is sent to the capture node, which applies it and answers; the
  *   change reaches every gateway through the state message.
  * @module
@@ -20,23 +22,24 @@ import {
   applySettings,
   type CameraInfo,
   type CameraStats,
-  ErrorCode,
+  ConsumerRegistry,
   type Frame,
   type FrameRequest,
   type FramesOptions,
   FULL_VARIANT,
-  InvalidSettings,
-  LatestValueIterator,
-  normalizeVariant,
+  type LatestValueIterator,
+  sameSettings,
   type StreamEvents,
   type StreamSettings,
   type StreamSettingsPatch,
+  type VariantDemand,
   type VariantSpec,
-  variantKey,
 } from '@servercam/core';
 import type { Logger } from '../logger.ts';
 import { BadMessages, type BusMessageKind } from './bad-messages.ts';
 import { type BusHealth, type FrameBus, BusUnavailable } from './bus.ts';
+import { CaptureLiveness } from './capture-liveness.ts';
+import { PendingCommands } from './redis-commands.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
 import {
   type Channels,
@@ -48,7 +51,6 @@ import {
   type DemandMessage,
   encodeJson,
   type StateMessage,
-  type UpdateCommand,
   type UpdateReply,
 } from './redis-protocol.ts';
 
@@ -66,27 +68,7 @@ export interface RedisGatewayOptions {
   readonly badMessageLogIntervalMs?: number | undefined;
 }
 
-interface Consumer {
-  readonly cameraId: string | undefined;
-  readonly spec: VariantSpec;
-  readonly key: string;
-  /** Not a viewer (a recorder): not counted in `consumers`. */
-  readonly background: boolean;
-  push(frame: Frame): void;
-  end(): void;
-}
-
-interface Pending {
-  resolve(settings: StreamSettings): void;
-  reject(error: Error): void;
-  readonly timer: NodeJS.Timeout;
-}
-
 const NO_SETTINGS: StreamSettings = Object.freeze({ paused: false, fps: 0, quality: 80, activeCameraId: '' });
-
-function sameSettings(a: StreamSettings, b: StreamSettings): boolean {
-  return a.paused === b.paused && a.fps === b.fps && a.quality === b.quality && a.activeCameraId === b.activeCameraId;
-}
 
 export class RedisFrameBus implements FrameBus {
   readonly id = randomUUID();
@@ -95,27 +77,19 @@ export class RedisFrameBus implements FrameBus {
   readonly #logger: Logger;
   readonly #captureTimeoutMs: number;
   readonly #demandTtlMs: number;
-  readonly #commandTimeoutMs: number;
-  readonly #listeners = new Map<keyof StreamEvents, Set<(value: never) => void>>();
+  readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #cameras = new Map<string, CameraInfo>();
   readonly #latest = new Map<string, Frame>();
   /** Per frame channel, the last frame's `seq:capturedAt` (a republished picture is not delivered twice). */
   readonly #lastFrame = new Map<string, string>();
-  readonly #consumers = new Set<Consumer>();
   /** The frame channels subscribed to, each with the camera and variant its frames must be of. */
   readonly #frameChannels = new Map<string, { readonly cameraId: string; readonly variant: string }>();
   readonly #bad: BadMessages;
-  readonly #pending = new Map<string, Pending>();
+  readonly #commands: PendingCommands;
   readonly #timers: NodeJS.Timeout[] = [];
   #settings: StreamSettings | undefined;
   #node: string | undefined;
-  #lastStateAt = 0;
-  readonly #createdAt = Date.now();
-  #down: { kind: 'start' | 'redis' | 'capture'; message: string; at: number } | undefined = {
-    kind: 'start',
-    message: 'Not connected to the capture node yet',
-    at: Date.now(),
-  };
+  readonly #liveness: CaptureLiveness;
   #demandSent = '';
   #starting: Promise<void> | undefined;
   #closed = false;
@@ -125,7 +99,20 @@ export class RedisFrameBus implements FrameBus {
     this.#channels = channels(options.prefix ?? DEFAULT_PREFIX);
     this.#captureTimeoutMs = options.captureTimeoutMs ?? 3000;
     this.#demandTtlMs = options.demandTtlMs ?? 6000;
-    this.#commandTimeoutMs = options.commandTimeoutMs ?? 3000;
+    this.#liveness = new CaptureLiveness(this.#captureTimeoutMs);
+    this.#commands = new PendingCommands(this.id, options.commandTimeoutMs ?? 3000);
+    // No variant cap here: the capture node's core caps what it encodes, for every gateway at once.
+    this.#consumers = new ConsumerRegistry<StreamEvents>(
+      {
+        hasCamera: (id) => this.#cameras.has(id),
+        activeCameraId: () => this.activeCameraId,
+        consumersChanged: (cameraId) => {
+          this.#syncDemand();
+          this.#emitStatus(cameraId);
+        },
+      },
+      { maxVariants: Number.POSITIVE_INFINITY },
+    );
     this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
     this.#redis = connectRedis(options.redisUrl, `servercam-gateway-${this.id.slice(0, 8)}`, this.#logger);
     this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
@@ -156,25 +143,13 @@ export class RedisFrameBus implements FrameBus {
 
   update(patch: StreamSettingsPatch): Promise<StreamSettings> {
     if (this.#closed) return Promise.reject(new BusUnavailable('This gateway is shutting down'));
-    if (this.#down || !this.#settings) {
-      return Promise.reject(new BusUnavailable(`Settings cannot change now: ${this.#down?.message ?? 'the capture node has not been heard yet'}`));
+    const down = this.#liveness.down;
+    if (down || !this.#settings) {
+      return Promise.reject(new BusUnavailable(`Settings cannot change now: ${down?.message ?? 'the capture node has not been heard yet'}`));
     }
     // Validated here first (the same rules as the capture node): a bad input costs no round trip.
     applySettings(this.#settings, patch, new Set(this.#cameras.keys()));
-    const id = randomUUID();
-    const command: UpdateCommand = { type: 'update', id, gateway: this.id, patch };
-    return new Promise<StreamSettings>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new BusUnavailable(`The capture node did not answer within ${this.#commandTimeoutMs / 1000} s: the settings may not have changed`));
-      }, this.#commandTimeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
-      this.#redis.pub.publish(this.#channels.command, encodeJson(command)).catch((error: unknown) => {
-        clearTimeout(timer);
-        this.#pending.delete(id);
-        reject(new BusUnavailable(`Redis is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-      });
-    });
+    return this.#commands.send(patch, (command) => this.#redis.pub.publish(this.#channels.command, encodeJson(command)));
   }
 
   // ---- cameras --------------------------------------------------------------------------
@@ -194,56 +169,16 @@ export class RedisFrameBus implements FrameBus {
   // ---- consumers ------------------------------------------------------------------------
 
   frames(options: FramesOptions = {}): LatestValueIterator<Frame> {
-    const iterator = new LatestValueIterator<Frame>(() => this.#remove(consumer), options.signal);
-    const consumer = this.#add(options, (frame) => iterator.push(frame), () => iterator.close());
-    if (this.#closed) iterator.close();
-    return iterator;
+    return this.#consumers.frames(options);
   }
 
   subscribe(request: FrameRequest, listener: (frame: Frame) => void | Promise<void>): () => void {
-    let busy = false;
-    let pending: Frame | undefined;
-    let active = true;
-    const run = (frame: Frame): void => {
-      let result: void | Promise<void>;
-      try {
-        result = listener(frame);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-        return;
-      }
-      if (!result || typeof result.then !== 'function') return;
-      busy = true;
-      const done = (): void => {
-        busy = false;
-        const next = pending;
-        pending = undefined;
-        if (next && active) run(next);
-      };
-      result.then(done, (error: unknown) => {
-        done();
-        queueMicrotask(() => {
-          throw error;
-        });
-      });
-    };
-    const consumer = this.#add(request, (frame) => {
-      if (busy) pending = frame;
-      else run(frame);
-    }, () => {});
-    return () => {
-      active = false;
-      this.#remove(consumer);
-    };
+    return this.#consumers.subscribe(request, listener);
   }
 
+  /** A listener that throws stops neither the others nor the gateway (the core's emitter). */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as (value: never) => void);
-    return () => void set.delete(listener as (value: never) => void);
+    return this.#consumers.on(event, listener);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------
@@ -278,8 +213,8 @@ export class RedisFrameBus implements FrameBus {
       redis: this.#redis.status(),
       captureNode: {
         id: this.#node,
-        reachable: this.#down === undefined,
-        lastSeenAt: this.#lastStateAt > 0 ? new Date(this.#lastStateAt).toISOString() : undefined,
+        reachable: this.#liveness.down === undefined,
+        lastSeenAt: this.#liveness.lastStateAt > 0 ? new Date(this.#liveness.lastStateAt).toISOString() : undefined,
       },
       badMessages: this.#bad.stats(),
     };
@@ -289,20 +224,13 @@ export class RedisFrameBus implements FrameBus {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
-    for (const consumer of [...this.#consumers]) {
-      this.#consumers.delete(consumer);
-      consumer.end();
-    }
-    for (const [id, pending] of this.#pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new BusUnavailable('This gateway is shutting down'));
-      this.#pending.delete(id);
-    }
+    this.#consumers.close();
+    this.#commands.rejectAll(new BusUnavailable('This gateway is shutting down'));
     // Withdraw the demand at once rather than letting it lapse.
     const empty: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras: {} };
     await this.#redis.pub.publish(this.#channels.demand, encodeJson(empty)).catch(() => {});
     await this.#redis.close();
-    this.#listeners.clear();
+    this.#consumers.clearListeners();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -311,47 +239,13 @@ export class RedisFrameBus implements FrameBus {
 
   // ---- internals ------------------------------------------------------------------------
 
-  #emit<K extends keyof StreamEvents>(event: K, value: StreamEvents[K]): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) (listener as (value: StreamEvents[K]) => void)(value);
-  }
-
-  #add(request: FrameRequest, push: (frame: Frame) => void, end: () => void): Consumer {
-    if (request.cameraId !== undefined && !this.#cameras.has(request.cameraId)) {
-      throw new TypeError(`Unknown camera "${request.cameraId}"`);
-    }
-    const spec = normalizeVariant(request);
-    const consumer: Consumer = { cameraId: request.cameraId, spec, key: variantKey(spec), background: request.background === true, push, end };
-    if (this.#closed) return consumer;
-    this.#consumers.add(consumer);
-    this.#syncDemand();
-    this.#emitStatus(consumer.cameraId ?? this.activeCameraId);
-    return consumer;
-  }
-
-  #remove(consumer: Consumer): void {
-    if (!this.#consumers.delete(consumer)) return;
-    this.#syncDemand();
-    if (!this.#closed) this.#emitStatus(consumer.cameraId ?? this.activeCameraId);
-  }
-
-  #consumersOf(cameraId: string): Consumer[] {
-    const active = cameraId === this.activeCameraId;
-    return [...this.#consumers].filter((c) => c.cameraId === cameraId || (active && c.cameraId === undefined));
-  }
-
-  /** The variants this gateway needs per camera: its consumers', plus the active camera's full size. */
-  #demand(): Map<string, Map<string, VariantSpec>> {
-    const demand = new Map<string, Map<string, VariantSpec>>();
-    const want = (cameraId: string, key: string, spec: VariantSpec): void => {
-      if (!this.#cameras.has(cameraId)) return;
-      let variants = demand.get(cameraId);
-      if (!variants) demand.set(cameraId, (variants = new Map()));
-      variants.set(key, spec);
-    };
-    if (this.#settings) want(this.#settings.activeCameraId, FULL_VARIANT, {});
-    for (const consumer of this.#consumers) {
-      const cameraId = consumer.cameraId ?? this.#settings?.activeCameraId;
-      if (cameraId !== undefined) want(cameraId, consumer.key, consumer.spec);
+  /** The variants this gateway needs per camera: its consumers', plus the active camera's full size (the core's plan). */
+  #demand(): Map<string, VariantDemand[]> {
+    const demand = new Map<string, VariantDemand[]>();
+    for (const [cameraId, camera] of this.#cameras) {
+      const full = this.#settings !== undefined && cameraId === this.#settings.activeCameraId;
+      const variants = this.#consumers.plan(cameraId, { full, sourceWidth: camera.width });
+      if (variants.length > 0) demand.set(cameraId, variants);
     }
     return demand;
   }
@@ -361,7 +255,7 @@ export class RedisFrameBus implements FrameBus {
     if (this.#closed) return;
     const demand = this.#demand();
     const wanted = new Map<string, { cameraId: string; variant: string }>();
-    for (const [cameraId, variants] of demand) for (const variant of variants.keys()) wanted.set(this.#channels.frame(cameraId, variant), { cameraId, variant });
+    for (const [cameraId, variants] of demand) for (const { key } of variants) wanted.set(this.#channels.frame(cameraId, key), { cameraId, variant: key });
     const added = [...wanted.keys()].filter((channel) => !this.#frameChannels.has(channel));
     const removed = [...this.#frameChannels.keys()].filter((channel) => !wanted.has(channel));
     for (const channel of removed) {
@@ -381,7 +275,7 @@ export class RedisFrameBus implements FrameBus {
   #publishDemand(always: boolean): void {
     if (this.#closed) return;
     const cameras: Record<string, VariantSpec[]> = {};
-    for (const [cameraId, variants] of this.#demand()) cameras[cameraId] = [...variants.values()];
+    for (const [cameraId, variants] of this.#demand()) cameras[cameraId] = variants.map(({ key: _key, ...spec }) => spec);
     const message: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras };
     const text = encodeJson(message);
     if (!always && text === this.#demandSent) return;
@@ -422,30 +316,16 @@ export class RedisFrameBus implements FrameBus {
     const mark = `${frame.seq}:${frame.capturedAt}`;
     if (this.#lastFrame.get(channel) === mark) return;
     this.#lastFrame.set(channel, mark);
-    const isActive = frame.cameraId === this.activeCameraId;
     if (frame.variant === FULL_VARIANT) {
       this.#latest.set(frame.cameraId, frame);
-      if (isActive) this.#emit('value', frame);
+      if (frame.cameraId === this.activeCameraId) this.#consumers.emit('value', frame);
     }
-    for (const consumer of this.#consumers) {
-      if (consumer.key !== frame.variant) continue;
-      if (consumer.cameraId === frame.cameraId || (consumer.cameraId === undefined && isActive)) consumer.push(frame);
-    }
+    this.#consumers.deliver(frame);
   }
 
   #onReply(reply: UpdateReply): void {
-    const pending = this.#pending.get(reply.id);
-    if (!pending) return;
-    this.#pending.delete(reply.id);
-    clearTimeout(pending.timer);
-    if (reply.settings) {
-      this.#adoptSettings(reply.settings);
-      pending.resolve(reply.settings);
-    } else if (reply.error?.code === ErrorCode.InvalidSettings) {
-      pending.reject(new InvalidSettings(reply.error.field ?? '', reply.error.message));
-    } else {
-      pending.reject(new Error(reply.error?.message ?? 'The capture node refused the change'));
-    }
+    const settings = this.#commands.settle(reply);
+    if (settings) this.#adoptSettings(settings);
   }
 
   async #fetchState(): Promise<void> {
@@ -463,7 +343,7 @@ export class RedisFrameBus implements FrameBus {
 
   #onState(state: StateMessage, alive: boolean): void {
     if (alive) {
-      this.#lastStateAt = Date.now();
+      this.#liveness.heard();
       if (state.node !== this.#node) {
         if (this.#node !== undefined) this.#logger.info({ node: state.node }, 'a new capture node is publishing');
         this.#node = state.node;
@@ -479,9 +359,8 @@ export class RedisFrameBus implements FrameBus {
       this.#cameras.set(camera.id, next);
     }
     const settingsChanged = this.#adoptSettings(state.settings);
-    const wasDown = this.#down;
-    if (alive && wasDown) {
-      this.#down = undefined;
+    const wasDown = alive ? this.#liveness.recover() : undefined;
+    if (wasDown) {
       this.#logger.info(`the capture node is reachable again (it was not: ${wasDown.message})`);
       for (const id of this.#cameras.keys()) if (!changed.includes(id)) changed.push(id);
     }
@@ -494,49 +373,24 @@ export class RedisFrameBus implements FrameBus {
     if (this.#settings && sameSettings(this.#settings, settings)) return false;
     this.#settings = Object.freeze({ ...settings });
     this.#syncDemand();
-    this.#emit('settings', this.#settings);
+    this.#consumers.emit('settings', this.#settings);
     return true;
   }
 
   #checkLiveness(): void {
     if (this.#closed) return;
-    const redis = this.#redis.status();
-    let reason: string | undefined;
-    if (!redis.connected) reason = `Redis at ${redis.url} is unreachable (${redis.status}): no frames from the capture node`;
-    else if (Date.now() - (this.#lastStateAt || this.#createdAt) > this.#captureTimeoutMs) {
-      reason = this.#lastStateAt === 0
-        ? 'The capture node has not been heard through Redis yet: is `servercam capture` running with the same --redis?'
-        : `The capture node is not responding: nothing heard from it through Redis for ${Math.round((Date.now() - this.#lastStateAt) / 1000)} s`;
-    }
-    // Recovery comes with the next state message; an outage keeps its first time, its message follows its cause.
-    if (reason === undefined) return;
-    const kind = redis.connected ? 'capture' : 'redis';
-    if (this.#down?.kind === kind) return;
-    // Just started: the first connection gets its chance before anything is reported.
-    if (this.#down?.kind === 'start' && Date.now() - this.#createdAt < this.#captureTimeoutMs) return;
-    this.#down = { kind, message: reason, at: this.#down?.at ?? Date.now() };
-    this.#logger.warn(reason);
+    const outage = this.#liveness.check(this.#redis.status());
+    if (!outage) return;
+    this.#logger.warn(outage.message);
     for (const id of this.#cameras.keys()) this.#emitStatus(id);
   }
 
   #emitStatus(cameraId: string): void {
     if (!this.#cameras.has(cameraId) || this.#closed) return;
-    this.#emit('status', this.#info(cameraId));
+    this.#consumers.emit('status', this.#info(cameraId));
   }
 
   #info(id: string): CameraInfo {
-    const camera = this.#cameras.get(id)!;
-    const consumers = this.#consumersOf(id).filter((consumer) => !consumer.background).length;
-    if (this.#down) {
-      return {
-        ...camera,
-        status: 'error',
-        error: { code: ErrorCode.BackendUnavailable, message: this.#down.message, at: this.#down.at },
-        measuredFps: 0,
-        consumers,
-        motion: false,
-      };
-    }
-    return { ...camera, consumers };
+    return this.#liveness.view(this.#cameras.get(id)!, this.#consumers.viewers(id));
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * The options and events of `ServerVideoStream` (stream.ts).
+ * @module
+ */
+import type { CameraConfig, CameraInfo } from './camera.ts';
+import type { Frame } from './frame.ts';
+import type { ProcessSupervision } from './host/process-host.ts';
+import type { MotionEvent } from './motion.ts';
+import type { CaptureTuning } from './protocol.ts';
+import type { StreamSettings, StreamSettingsPatch } from './settings.ts';
+
+export interface ServerVideoStreamOptions extends StreamSettingsPatch {
+  /** The cameras, configured in code; sources never come from clients. */
+  readonly cameras: readonly CameraConfig[];
+  /** Tuning of the capture loop; the defaults suit real cameras. */
+  readonly tuning?: Partial<CaptureTuning> | undefined;
+  /**
+   * Where capture runs. `worker` (default): a worker thread of this process.
+   * `process`: a supervised child process, restarted when it crashes (a native
+   * abort in OpenCV, say) or stops answering; the API side never goes down.
+   */
+  readonly isolation?: 'worker' | 'process' | undefined;
+  /** Restart and heartbeat timing for `isolation: 'process'`. */
+  readonly supervision?: Partial<ProcessSupervision> | undefined;
+  /**
+   * Distinct widths encoded per camera, full size included (default 4). A
+   * consumer past the cap shares the nearest width already encoded
+   * (variants.ts), so no client can multiply the encodes.
+   */
+  readonly maxVariantsPerCamera?: number | undefined;
+}
+
+export interface StreamEvents extends Record<string, unknown> {
+  /** The shared settings changed (any field). */
+  settings: StreamSettings;
+  /** A camera's status, error, size, consumer count or motion changed, or its measured fps moved (at most once a second). */
+  status: CameraInfo;
+  /** A new `value`: a full-size frame of the active camera. */
+  value: Frame;
+  /** A motion event started or ended (cameras with detection). */
+  motion: MotionEvent;
+}
+
+export const DEFAULT_TUNING: CaptureTuning = { readTimeoutMs: 5000, openTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 10_000 };
