@@ -4,6 +4,7 @@
  * through a real redis-server). Real sockets throughout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrameBus } from '../src/bus/bus.ts';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { createGateway } from '../src/roles/gateway.ts';
 import { createServer, type Servercam, silentLogger } from '../src/index.ts';
@@ -19,13 +20,15 @@ const CAMERAS = [
 interface Setup {
   readonly url: string;
   readonly wsUrl: string;
+  /** The server's frame bus: the core's stream, or the gateway's `RedisFrameBus`. */
+  readonly bus: FrameBus;
   close(): Promise<void>;
 }
 
 async function inProcess(): Promise<Setup> {
   const server = createServer({ cameras: CAMERAS, fps: 10, uiDir: false, logger: silentLogger(), host: '127.0.0.1', port: 0 });
   const { url } = await server.listen();
-  return { url, wsUrl: `${url.replace(/^http/, 'ws')}/graphql`, close: () => server.close() };
+  return { url, wsUrl: `${url.replace(/^http/, 'ws')}/graphql`, bus: server.stream, close: () => server.close() };
 }
 
 async function throughRedis(): Promise<Setup> {
@@ -38,6 +41,7 @@ async function throughRedis(): Promise<Setup> {
   return {
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+    bus: gateway.stream,
     close: async () => {
       await gateway.close();
       await capture.close();
@@ -131,5 +135,39 @@ describe.each(buses)('server behaviour over the %s', (_name, make) => {
     await parts.return(undefined);
     expect(Number(second.headers['x-frame-seq'])).toBeGreaterThan(Number(first.headers['x-frame-seq']));
     expect(jpegSize(second.data)).toEqual({ width: 320, height: 240 });
+  });
+
+  it('a status or settings listener that throws stops neither the other listeners nor the bus', async () => {
+    const bugs = new Set(['a bug in a settings listener', 'a bug in a status listener']);
+    // The bus rethrows a listener's error asynchronously, where the process reports it (process-guard.ts); caught here to check it.
+    const thrown: string[] = [];
+    const onUncaught = (error: unknown): void => void thrown.push(error instanceof Error ? error.message : String(error));
+    process.on('uncaughtException', onUncaught);
+    const offs: Array<() => void> = [];
+    try {
+      const seen = { settings: 0, status: 0 };
+      offs.push(setup.bus.on('settings', () => {
+        throw new Error('a bug in a settings listener');
+      }));
+      offs.push(setup.bus.on('status', () => {
+        throw new Error('a bug in a status listener');
+      }));
+      offs.push(setup.bus.on('settings', (settings) => void (settings.fps === 7 && seen.settings++)));
+      offs.push(setup.bus.on('status', () => void seen.status++));
+      const result = await httpRequest<{ updateStream: { fps: number } }>(setup.url, 'mutation { updateStream(input: { fps: 7 }) { fps } }');
+      expect(result.data?.updateStream.fps).toBe(7);
+      await until(() => seen.settings > 0, 'the second settings listener to see fps 7');
+      // A new subscriber is a status event (its camera's consumer count), and its frames still flow.
+      const frames = wsSubscribe<{ frames: { cameraId: string } }>(wsClient(setup.wsUrl), 'subscription { frames(cameraId: "back") { cameraId } }');
+      expect((await next(frames)).data?.frames.cameraId).toBe('back');
+      await frames.return?.();
+      await until(() => seen.status > 0 && thrown.includes('a bug in a status listener'), 'the second status listener, and the first one\'s error');
+      expect(thrown).toContain('a bug in a settings listener');
+      expect(thrown.filter((message) => !bugs.has(message))).toEqual([]);
+      expect(setup.bus.health?.().badMessages?.total ?? 0).toBe(0);
+    } finally {
+      for (const off of offs) off();
+      process.off('uncaughtException', onUncaught);
+    }
   });
 });

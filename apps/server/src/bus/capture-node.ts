@@ -99,19 +99,8 @@ export class CaptureNode implements AsyncDisposable {
   }
 
   /** Waits (at most `timeoutMs`) for the connection; resolves either way. */
-  async ready(timeoutMs = 3000): Promise<boolean> {
-    const pub = this.#redis.pub;
-    if (pub.status === 'ready') return true;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const done = (ok: boolean): void => {
-        clearTimeout(timer);
-        pub.off('ready', onReady);
-        resolve(ok);
-      };
-      const onReady = (): void => done(true);
-      pub.on('ready', onReady);
-    });
+  ready(timeoutMs = 3000): Promise<boolean> {
+    return this.#redis.ready(timeoutMs);
   }
 
   #onMessage(channel: string, message: Buffer): void {

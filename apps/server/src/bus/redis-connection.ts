@@ -15,6 +15,8 @@ export interface RedisPair {
   readonly url: string;
   /** The publisher's state, for `/healthz`. */
   status(): { url: string; status: string; connected: boolean };
+  /** Waits (at most `timeoutMs`) for the publisher to be ready; resolves whether it is. */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,19 @@ export function connectRedis(url: string, name: string, logger: Logger): RedisPa
     sub,
     url: shown,
     status: () => ({ url: shown, status: pub.status, connected: pub.status === 'ready' && sub.status === 'ready' }),
+    ready: (timeoutMs) => {
+      if (pub.status === 'ready') return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => done(false), timeoutMs);
+        const onReady = (): void => done(true);
+        function done(ok: boolean): void {
+          clearTimeout(timer);
+          pub.off('ready', onReady);
+          resolve(ok);
+        }
+        pub.on('ready', onReady);
+      });
+    },
     close: async () => {
       // QUIT politely where connected, for at most a second: with Redis away, a queued QUIT would wait forever.
       let timer: NodeJS.Timeout | undefined;

@@ -41,6 +41,7 @@ import { type BusHealth, type FrameBus, BusUnavailable } from './bus.ts';
 import { CaptureLiveness } from './capture-liveness.ts';
 import { PendingCommands } from './redis-commands.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
+import { type ChannelTarget, FrameChannels } from './redis-frame-channels.ts';
 import {
   type Channels,
   channels,
@@ -80,10 +81,7 @@ export class RedisFrameBus implements FrameBus {
   readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #cameras = new Map<string, CameraInfo>();
   readonly #latest = new Map<string, Frame>();
-  /** Per frame channel, the last frame's `seq:capturedAt` (a republished picture is not delivered twice). */
-  readonly #lastFrame = new Map<string, string>();
-  /** The frame channels subscribed to, each with the camera and variant its frames must be of. */
-  readonly #frameChannels = new Map<string, { readonly cameraId: string; readonly variant: string }>();
+  readonly #frameChannels: FrameChannels;
   readonly #bad: BadMessages;
   readonly #commands: PendingCommands;
   readonly #timers: NodeJS.Timeout[] = [];
@@ -97,6 +95,7 @@ export class RedisFrameBus implements FrameBus {
   constructor(options: RedisGatewayOptions) {
     this.#logger = options.logger.child({ component: 'redis-bus' });
     this.#channels = channels(options.prefix ?? DEFAULT_PREFIX);
+    this.#frameChannels = new FrameChannels(this.#channels);
     this.#captureTimeoutMs = options.captureTimeoutMs ?? 3000;
     this.#demandTtlMs = options.demandTtlMs ?? 6000;
     this.#liveness = new CaptureLiveness(this.#captureTimeoutMs);
@@ -185,21 +184,7 @@ export class RedisFrameBus implements FrameBus {
 
   /** Connects and reads the capture node's last state; resolves within ~3 s even when Redis is away. */
   start(): Promise<void> {
-    this.#starting ??= (async () => {
-      const pub = this.#redis.pub;
-      if (pub.status !== 'ready') {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 3000);
-          function done(): void {
-            clearTimeout(timer);
-            pub.off('ready', done);
-            resolve();
-          }
-          pub.on('ready', done);
-        });
-      }
-      await this.#fetchState();
-    })();
+    this.#starting ??= this.#redis.ready(3000).then(() => this.#fetchState());
     return this.#starting;
   }
 
@@ -254,28 +239,18 @@ export class RedisFrameBus implements FrameBus {
   #syncDemand(): void {
     if (this.#closed) return;
     const demand = this.#demand();
-    const wanted = new Map<string, { cameraId: string; variant: string }>();
-    for (const [cameraId, variants] of demand) for (const { key } of variants) wanted.set(this.#channels.frame(cameraId, key), { cameraId, variant: key });
-    const added = [...wanted.keys()].filter((channel) => !this.#frameChannels.has(channel));
-    const removed = [...this.#frameChannels.keys()].filter((channel) => !wanted.has(channel));
-    for (const channel of removed) {
-      this.#frameChannels.delete(channel);
-      this.#lastFrame.delete(channel);
-    }
-    for (const channel of added) this.#frameChannels.set(channel, wanted.get(channel)!);
+    const { added, removed } = this.#frameChannels.sync(demand);
     // A camera whose full size is no longer received keeps no stale picture.
-    for (const cameraId of this.#latest.keys()) {
-      if (!wanted.has(this.#channels.frame(cameraId, FULL_VARIANT))) this.#latest.delete(cameraId);
-    }
+    for (const cameraId of this.#latest.keys()) if (!this.#frameChannels.has(cameraId, FULL_VARIANT)) this.#latest.delete(cameraId);
     if (removed.length > 0) void this.#redis.sub.unsubscribe(...removed).catch(() => {});
     if (added.length > 0) void this.#redis.sub.subscribe(...added).catch(() => {});
-    this.#publishDemand(false);
+    this.#publishDemand(false, demand);
   }
 
-  #publishDemand(always: boolean): void {
+  #publishDemand(always: boolean, demand = this.#demand()): void {
     if (this.#closed) return;
     const cameras: Record<string, VariantSpec[]> = {};
-    for (const [cameraId, variants] of this.#demand()) cameras[cameraId] = variants.map(({ key: _key, ...spec }) => spec);
+    for (const [cameraId, variants] of demand) cameras[cameraId] = variants.map(({ key: _key, ...spec }) => spec);
     const message: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras };
     const text = encodeJson(message);
     if (!always && text === this.#demandSent) return;
@@ -288,7 +263,7 @@ export class RedisFrameBus implements FrameBus {
 
   #onMessage(channel: string, message: Buffer): void {
     if (this.#closed) return;
-    const expected = this.#frameChannels.get(channel);
+    const expected = this.#frameChannels.target(channel);
     const kind: BusMessageKind | undefined = expected ? 'frame' : channel === this.#channels.state ? 'state' : channel === this.#channels.reply(this.id) ? 'reply' : undefined;
     if (kind === undefined) return; // a frame channel just left: not bad, only late
     // A message is checked here, and nothing it holds may throw out of Redis's event handler.
@@ -309,13 +284,11 @@ export class RedisFrameBus implements FrameBus {
     }
   }
 
-  #onFrame(channel: string, message: Buffer, expected: { readonly cameraId: string; readonly variant: string }): void {
+  #onFrame(channel: string, message: Buffer, expected: ChannelTarget): void {
     const decoded = decodeFrame(message, expected);
     if (!decoded.ok) return this.#bad.count('frame', decoded.reason);
     const { frame } = decoded.value;
-    const mark = `${frame.seq}:${frame.capturedAt}`;
-    if (this.#lastFrame.get(channel) === mark) return;
-    this.#lastFrame.set(channel, mark);
+    if (!this.#frameChannels.fresh(channel, frame)) return;
     if (frame.variant === FULL_VARIANT) {
       this.#latest.set(frame.cameraId, frame);
       if (frame.cameraId === this.activeCameraId) this.#consumers.emit('value', frame);
@@ -347,7 +320,7 @@ export class RedisFrameBus implements FrameBus {
       if (state.node !== this.#node) {
         if (this.#node !== undefined) this.#logger.info({ node: state.node }, 'a new capture node is publishing');
         this.#node = state.node;
-        this.#lastFrame.clear();
+        this.#frameChannels.forgetFrames();
         this.#demandSent = '';
       }
     }
