@@ -7,7 +7,8 @@
  */
 import { redactSecrets } from '@servercam/core';
 import { parseCommandLine, USAGE } from './args.ts';
-import { ConfigError, loadConfigFile, mergeConfig, withEnvTokens } from './config.ts';
+import { loadConfigFile, mergeConfig, withEnvTokens } from './config.ts';
+import { asConfigError, ConfigError } from './config-error.ts';
 import { checkExposure, ExposureError } from './security/index.ts';
 
 function fail(message: string, code: number): never {
@@ -37,7 +38,9 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     checkExposure(config.host ?? '127.0.0.1', Boolean(auth.viewerToken || auth.operatorToken), config.insecureNoAuth === true);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof ExposureError) fail(error.message, 2);
+    if (error instanceof ExposureError) fail(error.message, 2);
+    const problem = asConfigError(error);
+    if (problem) fail(problem.message, 2);
     throw error;
   }
   // The server and its dependencies load only once the command line is known good.
@@ -45,8 +48,10 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     await serve(config, command.command);
   } catch (error) {
-    // The core's own checks (e.g. a camera list it refuses) are config problems too.
-    if (error instanceof TypeError) fail(`Invalid config: ${error.message}`, 2);
+    // The core's own refusals of the config (InvalidSettings, naming the field) are config problems;
+    // anything else, a TypeError included, is a bug and surfaces as one (exit 1, with its stack).
+    const problem = asConfigError(error);
+    if (problem) fail(problem.message, 2);
     throw error;
   }
 }

@@ -19,6 +19,8 @@ import pretty from 'pino-pretty';
 export type { Logger };
 
 export const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The level when none is given (the config's `logLevel` default). */
+export const DEFAULT_LOG_LEVEL: LevelWithSilent = 'info';
 
 export interface LoggerOptions {
   /** Default `info`. */
@@ -45,7 +47,7 @@ export function redactingDestination(stream: DestinationStream, secrets: readonl
 
 /** The server's logger. Writes synchronously, so nothing is lost when the process exits. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? 'info';
+  const level = options.level ?? DEFAULT_LOG_LEVEL;
   const readable = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
   const out = readable
     ? pretty({ colorize: true, sync: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,url,ui,uiDir,graphiql,cameras' })

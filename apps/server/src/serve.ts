@@ -10,7 +10,8 @@ import { configSecrets } from './config-credentials.ts';
 import type { ServeConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { installProcessGuard } from './process-guard.ts';
-import { createServer, DEFAULT_HOST, DEFAULT_PORT } from './server.ts';
+import { configDefault } from './config-schema.ts';
+import { createServer } from './server.ts';
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 4500;
@@ -64,19 +65,19 @@ export function listenFailure(error: unknown, host: string, port: number): strin
 /**
  * Serves until a signal. Resolves once listening (the banner is logged);
  * exits the process itself on shutdown or when it cannot listen.
- * @throws {TypeError} when the core refuses the cameras (a config problem).
+ * @throws {InvalidSettings} when the core refuses the cameras (a config problem, naming the field).
  */
 export async function serve(config: ServeConfig, role: 'serve' | 'capture' | 'gateway' = 'serve'): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   // An error escaping one request closes that request's connection; one outside any request exits (process-guard.ts).
   installProcessGuard(logger);
   if (role === 'capture') return (await import('./roles/capture-main.ts')).runCapture(config, logger);
-  const host = config.host ?? DEFAULT_HOST;
-  const port = config.port ?? DEFAULT_PORT;
+  const host = config.host ?? configDefault('host', role)!;
+  const port = config.port ?? configDefault('port', role)!;
   // Capture runs in a supervised child process unless told otherwise: a native crash never takes the API down.
   const server = role === 'gateway'
     ? (await import('./roles/gateway.ts')).createGateway({ ...config, redisUrl: config.redis!, host, port, logger })
-    : createServer({ ...config, host, port, logger, isolation: config.isolation ?? 'process' });
+    : createServer({ ...config, host, port, logger, isolation: config.isolation ?? configDefault('isolation', role) });
   handleSignals(server, logger);
   try {
     await server.listen();

@@ -14,10 +14,12 @@
  */
 import { type AppOptions, type AppStats, ServercamApp } from './app.ts';
 import { type HttpStreamStats, listenNode, type NodeListener, type WebSocketStats } from './adapters/node.ts';
+import { configDefault } from './config-schema.ts';
 import { checkExposure } from './security/index.ts';
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 4000;
+/** The address and port `listen()` uses when given none: the config's defaults (config-schema.ts). */
+export const DEFAULT_HOST = configDefault('host')!;
+export const DEFAULT_PORT = configDefault('port')!;
 
 export interface ServerOptions extends AppOptions {
   /** Default 127.0.0.1. */

@@ -3,7 +3,7 @@
  * @module
  */
 import { credentialsProblem, hasUserinfo, type SourceCredentials } from './credentials.ts';
-import type { ErrorCode } from './errors.ts';
+import { type ErrorCode, InvalidSettings } from './errors.ts';
 import { type MotionConfig, resolveMotionConfig } from './motion.ts';
 import { parseSource } from './source.ts';
 
@@ -61,28 +61,34 @@ export interface CameraInfo {
 
 const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Validates a camera list: at least one camera, unique well-formed ids. */
+/**
+ * Validates a camera list: at least one camera, unique well-formed ids.
+ * @throws {InvalidSettings} whose `field` names the camera's entry: `cameras`, `cameras[1].id`, `cameras[0].motion`.
+ */
 export function validateCameras(cameras: readonly CameraConfig[]): void {
-  if (cameras.length === 0) throw new TypeError('At least one camera must be configured');
+  if (cameras.length === 0) throw new InvalidSettings('cameras', 'At least one camera must be configured');
   const seen = new Set<string>();
-  for (const camera of cameras) {
+  for (const [index, camera] of cameras.entries()) {
+    const at = `cameras[${index}]`;
     if (!CAMERA_ID.test(camera.id)) {
-      throw new TypeError(`Camera id "${camera.id}" is invalid: use 1–64 letters, digits, "-" or "_"`);
+      throw new InvalidSettings(`${at}.id`, `Camera id "${camera.id}" is invalid: use 1–64 letters, digits, "-" or "_"`);
     }
-    if (seen.has(camera.id)) throw new TypeError(`Camera id "${camera.id}" is configured twice`);
+    if (seen.has(camera.id)) throw new InvalidSettings(`${at}.id`, `Camera id "${camera.id}" is configured twice`);
     seen.add(camera.id);
     if (camera.credentials !== undefined) {
       const problem = credentialsProblem(camera.credentials);
-      if (problem) throw new TypeError(`Camera "${camera.id}": credentials ${problem}`);
+      if (problem) throw new InvalidSettings(`${at}.credentials`, `Camera "${camera.id}": credentials ${problem}`);
       const spec = parseSource(camera.source);
-      if (spec.kind !== 'url') throw new TypeError(`Camera "${camera.id}": credentials are for rtsp:// and http(s):// sources only`);
-      if (hasUserinfo(spec.url)) throw new TypeError(`Camera "${camera.id}": give the credentials either in "credentials" or in the URL, not both`);
+      if (spec.kind !== 'url') throw new InvalidSettings(`${at}.credentials`, `Camera "${camera.id}": credentials are for rtsp:// and http(s):// sources only`);
+      if (hasUserinfo(spec.url)) {
+        throw new InvalidSettings(`${at}.credentials`, `Camera "${camera.id}": give the credentials either in "credentials" or in the URL, not both`);
+      }
     }
     if (camera.motion) {
       try {
         resolveMotionConfig(camera.motion);
       } catch (error) {
-        throw new TypeError(`Camera "${camera.id}": ${(error as Error).message}`);
+        throw new InvalidSettings(`${at}.motion`, `Camera "${camera.id}": ${(error as Error).message}`, { cause: error });
       }
     }
   }

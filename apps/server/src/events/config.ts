@@ -16,6 +16,9 @@ import type { EventsOptions } from './service.ts';
 
 type Problem = (key: string, message: string) => Error;
 
+/** Where events, snapshots and clips are kept when no `dataDir` is given (relative to the working directory). */
+export const DEFAULT_DATA_DIR = 'servercam-data';
+
 const MOTION_KEYS = ['sensitivity', 'minArea', 'mask', 'quietSeconds', 'detectWidth', 'detectFps', 'engine'] as const;
 const EVENTS_KEYS = ['maxAgeDays', 'maxSizeMB', 'preRollSeconds', 'clipMaxWidth', 'clipFormat'] as const;
 const BOX_KEYS = ['x', 'y', 'width', 'height'] as const;

@@ -11,6 +11,7 @@ import { type CameraConfig, describeMediaTool, MEDIA_TOOL_ENV, type MotionEvent,
 import type { FrameBus } from '../bus/bus.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { type ClipFormat, pickFormat } from './clip-writer.ts';
+import { DEFAULT_DATA_DIR } from './config.ts';
 import { type EventChange, EventHub } from './hub.ts';
 import { CameraRecorder } from './recorder.ts';
 import { applyRetention, DEFAULT_RETENTION, type RetentionLimits, type RetentionResult } from './retention.ts';
@@ -33,7 +34,7 @@ export interface EventsOptions {
   readonly retentionIntervalMs?: number | undefined;
 }
 
-export const DEFAULT_DATA_DIR = 'servercam-data';
+export { DEFAULT_DATA_DIR };
 
 const CLIPS = 'clips';
 

@@ -7,13 +7,14 @@ import { redactSecrets } from '@servercam/core';
 import type { ServeConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { handleSignals, listenFailure } from '../serve.ts';
-import { DEFAULT_HOST } from '../server.ts';
+import { configDefault } from '../config-schema.ts';
 import { CaptureServer } from './capture.ts';
 
-export const DEFAULT_CAPTURE_PORT = 4001;
+/** The capture node's port when none is given (config-schema.ts). */
+export const DEFAULT_CAPTURE_PORT = configDefault('port', 'capture')!;
 
 export async function runCapture(config: ServeConfig, logger: Logger): Promise<void> {
-  const host = config.host ?? DEFAULT_HOST;
+  const host = config.host ?? configDefault('host', 'capture')!;
   const port = config.port ?? DEFAULT_CAPTURE_PORT;
   const server = new CaptureServer({
     redisUrl: config.redis!,
@@ -21,7 +22,7 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     fps: config.fps,
     quality: config.quality,
     paused: config.paused,
-    isolation: config.isolation ?? 'process',
+    isolation: config.isolation ?? configDefault('isolation', 'capture'),
     stateFile: config.stateFile,
     allowedHosts: config.allowedHosts,
     maxVariantsPerCamera: config.limits?.maxVariantsPerCamera,

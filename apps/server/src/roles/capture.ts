@@ -16,6 +16,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo, Socket } from 'node:net';
 import { type CameraConfig, type CaptureTuning, InvalidSettings, type ProcessSupervision, type StreamSettingsPatch } from '@servercam/core';
 import { DEFAULT_CAMERAS } from '../app.ts';
+import { configDefault } from '../config-schema.ts';
 import { createInProcessBus } from '../bus/in-process.ts';
 import { CaptureNode } from '../bus/capture-node.ts';
 import { CameraDirectory } from '../cameras.ts';
@@ -120,7 +121,7 @@ export class CaptureServer implements AsyncDisposable {
    * Starts the capture, opens every camera, and listens for `/healthz`.
    * @throws {ExposureError} for a non-loopback `host` with no token and no `insecureNoAuth`.
    */
-  async listen(port = this.#options.port ?? 4001, host = this.#options.host ?? '127.0.0.1'): Promise<ListenInfo> {
+  async listen(port = this.#options.port ?? configDefault('port', 'capture')!, host = this.#options.host ?? configDefault('host', 'capture')!): Promise<ListenInfo> {
     checkExposure(host, this.#auth.enabled, this.#options.insecureNoAuth === true);
     this.#hosts.bind(host);
     this.#refusals ??= new HostRefusalLog(this.logger.child({ component: 'http' }));
