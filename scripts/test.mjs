@@ -61,6 +61,16 @@ function vitestCounts(output) {
   return perPackage;
 }
 
+/** The packages whose `test` task ran (turbo prefixes their output with `<package>:test:`). */
+function testTasks(output) {
+  const names = new Set();
+  for (const line of lines(output)) {
+    const match = /^(@servercam\/[\w.-]+):test:/.exec(line);
+    if (match) names.add(match[1]);
+  }
+  return names;
+}
+
 /** Turbo's "Failed:    @servercam/web#test" lines. */
 function failedTasks(output) {
   const failed = [];
@@ -127,6 +137,10 @@ for (const [name, counts] of perPackage) {
   total.failed += counts.failed;
   total.skipped += counts.skipped;
   console.log(`  ${name.padEnd(28)} ${String(counts.passed).padStart(4)} passed  ${String(counts.failed).padStart(3)} failed  ${String(counts.skipped).padStart(3)} skipped`);
+}
+for (const name of testTasks(checks.output)) {
+  // Tasks that are not vitest suites: the schema's codegen check, the benchmark smoke run.
+  if (!perPackage.has(name)) console.log(`  ${name.padEnd(28)} test task ran (${failed.includes(`${name}#test`) ? 'FAILED' : 'passed'}; not a vitest suite)`);
 }
 for (const { step, code } of results) if (code !== 0) console.log(`  FAILED step: ${step} (exit ${code})`);
 for (const task of failed) console.log(`  FAILED task: ${task}`);
