@@ -13,6 +13,7 @@ import { CameraRecorder, PreRoll } from '../src/events/recorder.ts';
 import { closeAll, startServer, until } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
 import { makeMotionVideo, makeReadOnlyDir, probe } from './helpers/motion-media.ts';
+import { describeOpenCv } from './helpers/opencv.ts';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterAll(async () => {
@@ -83,7 +84,8 @@ describe('a full disk', () => {
   });
 });
 
-describe('a read-only clip directory', () => {
+// A video file through OpenCV: the camera whose motion starts the event.
+describeOpenCv('a read-only clip directory', () => {
   it('marks the recording failed, and capture goes on', async (context) => {
     const dataDir = mkdtempSync(join(tempDir, 'readonly-'));
     const cleanup = makeReadOnlyDir(join(dataDir, 'clips'));

@@ -11,6 +11,7 @@ import type { EventChange } from '../src/events/hub.ts';
 import { closeAll, httpRequest, next, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 import { jpegSize, tempDir } from './helpers/media.ts';
 import { makeMotionVideo, probe } from './helpers/motion-media.ts';
+import { describeOpenCv } from './helpers/opencv.ts';
 
 afterAll(async () => {
   await closeAll();
@@ -67,7 +68,7 @@ async function serveWithMotion(source: string): Promise<{ running: Running; t0: 
   return { running, t0: () => first, changes, dataDir };
 }
 
-describe('a moving square after a still period', () => {
+describeOpenCv('a moving square after a still period', () => {
   let running: Running;
   let t0: number;
   let changes: EventChange[];
@@ -166,7 +167,7 @@ describe('a moving square after a still period', () => {
   });
 });
 
-describe('a still video', () => {
+describeOpenCv('a still video', () => {
   it('gives no event', async () => {
     const { running, t0, changes } = await serveWithMotion(makeMotionVideo({ seconds: 5 }));
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, t0() + 4500 - Date.now())));

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaTool } from '@servercam/testing';
 import { launch, openViewer, pageShot } from './helpers/browser.ts';
+import { requireOrSkipOpenCv } from './helpers/opencv.ts';
 import { tempDir, type TempDir } from './helpers/media.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
 
@@ -29,7 +30,11 @@ function makeMotionVideo(path: string): string {
   return path;
 }
 
+/** The camera reads a video file through OpenCV: without it these tests are skipped, loudly. */
+const opencv = requireOrSkipOpenCv();
+
 beforeAll(async () => {
+  if (!opencv) return;
   dir = tempDir();
   const config = join(dir.path, 'servercam.json');
   writeFileSync(config, JSON.stringify({
@@ -54,7 +59,7 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
-describe('motion events in the browser', () => {
+describe.skipIf(!opencv)('motion events in the browser', () => {
   it('the live view shows when motion is seen, and a toast announces the event', async () => {
     const page = await open('/');
     const indicator = page.getByRole('status', { name: /Motion detected|No motion/ });
