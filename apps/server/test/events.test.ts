@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { EventChange } from '../src/events/hub.ts';
 import { closeAll, httpRequest, next, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 import { jpegSize, tempDir } from './helpers/media.ts';
