@@ -89,7 +89,7 @@ if (only.has('pipeline')) {
   log(`pipeline: ${config.sizes.join(', ')}, ${config.pipelineSeconds} s per run`);
   try {
     report.pipeline = runPipeline(config.pipelineSeconds, config.sizes);
-    for (const row of report.pipeline) log(`  ${row.source} ${row.size}: ${row.fps.toFixed(1)} fps${row.ratio !== undefined ? `, ${(row.ratio * 100).toFixed(1)}% of the limit` : ''}`);
+    for (const row of report.pipeline) log(`  ${row.source} ${row.size}: ${row.fps.toFixed(1)} fps${row.ratio !== undefined ? `, ${(row.ratio * 100).toFixed(1)}% of the limit` : ''}${row.requestedFps !== undefined ? ` of ${row.requestedFps} requested (${((row.accuracy ?? 0) * 100).toFixed(1)}%), camera reports ${row.measuredFps?.toFixed(2) ?? '–'} fps` : ''}`);
     if (!report.pipeline.some((row: PipelineRow) => row.source === 'synthetic')) problems.push('pipeline: no synthetic row');
   } catch (error) {
     report.pipelineError = (error as Error).message;

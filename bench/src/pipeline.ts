@@ -9,9 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export interface PipelineRow {
-  readonly source: 'synthetic' | 'opencv-file' | 'opencv-file+motion';
+  readonly source: 'synthetic' | 'opencv-file' | 'opencv-file+motion' | 'synthetic-throttled';
   readonly size: string;
   readonly fps: number;
+  /** The rate the camera reports (`measuredFps`) at the end of the run. */
+  readonly measuredFps?: number;
+  /** synthetic-throttled rows: the fps setting, and delivered fps / that setting. */
+  readonly requestedFps?: number;
+  readonly accuracy?: number;
   readonly limitFps?: number;
   readonly ratio?: number;
   readonly engine?: string;

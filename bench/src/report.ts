@@ -112,11 +112,11 @@ export function renderReport(report: Report, analysis: string): string {
   push('## Pipeline', '');
   if (report.pipelineError) push(`The pipeline run failed: \`${report.pipelineError.slice(0, 300)}\``, '');
   if (report.pipeline.length > 0) {
-    push(`packages/core/bench/pipeline.mjs, ${report.config.pipelineSeconds} s per run, no pacing (fps 0): capture plus encode through servercam's capture worker, against the **limit**: the same reads and \`imencodeAsync\` (q80) in a loop with nothing around them, in a fresh process. The synthetic source is encoded by sharp (no limit to compare with).`, '');
+    push(`packages/core/bench/pipeline.mjs, ${report.config.pipelineSeconds} s per run, no pacing (fps 0): capture plus encode through servercam's capture worker, against the **limit**: the same reads and \`imencodeAsync\` (q80) in a loop with nothing around them, in a fresh process. The synthetic source is encoded by sharp (no limit to compare with). The \`synthetic, fps N\` rows measure the fps setting's accuracy instead: a 240 fps source throttled to N, delivered fps against N (the behaviour tests check only that throttling exists).`, '');
     push('| source | size | fps | limit fps | of the limit | main thread ms/frame | process CPU ms/frame |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');
     for (const row of report.pipeline) {
-      const source = row.source === 'opencv-file+motion' ? `OpenCV file + motion (${row.engine})` : row.source === 'opencv-file' ? 'OpenCV file (H.264)' : 'synthetic';
-      push(`| ${source} | ${row.size} | ${f1(row.fps)} | ${f1(row.limitFps)} | ${row.ratio !== undefined ? `**${(row.ratio * 100).toFixed(1)}%**` : row.costRatio !== undefined ? `detection ${f1(row.motionMsPerFrame)} ms/frame` : '–'} | ${row.mainMsPerFrame.toFixed(3)} | ${row.processCpuMsPerFrame.toFixed(2)} |`);
+      const source = row.source === 'opencv-file+motion' ? `OpenCV file + motion (${row.engine})` : row.source === 'opencv-file' ? 'OpenCV file (H.264)' : row.source === 'synthetic-throttled' ? `synthetic, fps ${row.requestedFps}` : 'synthetic';
+      push(`| ${source} | ${row.size} | ${f1(row.fps)} | ${f1(row.limitFps)} | ${row.ratio !== undefined ? `**${(row.ratio * 100).toFixed(1)}%**` : row.requestedFps !== undefined ? `fps accuracy: **${((row.accuracy ?? 0) * 100).toFixed(1)}%** of ${row.requestedFps} requested` : row.costRatio !== undefined ? `detection ${f1(row.motionMsPerFrame)} ms/frame` : '–'} | ${row.mainMsPerFrame.toFixed(3)} | ${row.processCpuMsPerFrame.toFixed(2)} |`);
     }
     push('');
   }

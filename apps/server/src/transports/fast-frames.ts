@@ -68,11 +68,6 @@ function rawSocket(socket: FrameSocket): Corkable | undefined {
   return raw && typeof raw.cork === 'function' && typeof raw.uncork === 'function' ? (raw as Corkable) : undefined;
 }
 
-export interface FrameStats {
-  sent: number;
-  dropped: number;
-}
-
 /**
  * An async generator-shaped handle for graphql-ws: it yields nothing (frames
  * go to the socket directly), ends when the feed ends (graphql-ws then sends
@@ -84,7 +79,6 @@ export function pumpFramesToWebSocket(
   socket: FrameSocket,
   id: string,
   selection: FrameSelection,
-  stats: FrameStats,
   cleanup: () => void,
 ): AsyncGenerator<never, undefined> {
   let stopped = false;
@@ -97,7 +91,6 @@ export function pumpFramesToWebSocket(
         if (done || stopped || socket.readyState !== OPEN) return;
         if (socket.bufferedAmount > 0) {
           feed.drop();
-          stats.dropped++;
           continue;
         }
         let head = frameMessage(frame, selection, 'graphql-ws');
@@ -110,7 +103,6 @@ export function pumpFramesToWebSocket(
         } finally {
           raw?.uncork();
         }
-        stats.sent++;
       }
     } finally {
       stopped = true;

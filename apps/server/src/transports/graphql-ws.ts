@@ -19,7 +19,7 @@ import type { FrameSelection } from '../frames/messages.ts';
 import { selectionKey } from '../frames/messages.ts';
 import type { ServercamYoga } from '../schema/yoga.ts';
 import type { FrameFeed } from '../subscriptions.ts';
-import { type FrameSocket, type FrameStats, isFramesSubscription, pumpFramesToWebSocket, subscribeTakingFeed } from './fast-frames.ts';
+import { type FrameSocket, isFramesSubscription, pumpFramesToWebSocket, subscribeTakingFeed } from './fast-frames.ts';
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): ReturnType<NonNullable<ServerOptions['execute']>>;
@@ -30,8 +30,6 @@ export interface GraphqlWsBinding<E extends Record<PropertyKey, unknown>> {
   readonly options: ServerOptions<Record<string, unknown> | undefined, E>;
   /** Operations running over every open connection (shutdown waits for them to complete). */
   activeOperations(): number;
-  /** `next` messages of `frames` written by the fast path, and frames it dropped for full sockets. */
-  frameStats(): Readonly<FrameStats>;
 }
 
 /** A `frames` subscription on the fast path, between `onSubscribe` and `onOperation`. */
@@ -48,7 +46,6 @@ function isFrameSocket(socket: unknown): socket is FrameSocket {
 export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: ServercamYoga): GraphqlWsBinding<E> {
   const connections = new Set<{ readonly subscriptions: Record<string, unknown> }>();
   const fast = new WeakMap<object, FastFrames>();
-  const frameStats: FrameStats = { sent: 0, dropped: 0 };
   const options: ServerOptions<Record<string, unknown> | undefined, E> = {
     onConnect: (ctx) => {
       connections.add(ctx);
@@ -79,7 +76,7 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
         return undefined;
       }
       if (!isFrameSocket(socket)) return undefined;
-      return pumpFramesToWebSocket(feed, socket, id, selection, frameStats, closeStream);
+      return pumpFramesToWebSocket(feed, socket, id, selection, closeStream);
     },
     onSubscribe: async (ctx, _id, payload) => {
       // Not `request`: Yoga would take the WebSocket's upgrade GET for the operation's method and refuse mutations.
@@ -129,6 +126,5 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
       for (const ctx of connections) count += Object.keys(ctx.subscriptions).length;
       return count;
     },
-    frameStats: () => ({ ...frameStats }),
   };
 }

@@ -93,13 +93,6 @@ export function loadOpenCv(cameraId?: string): Promise<OpenCv> {
   });
 }
 
-let loaded = false;
-
-/** Whether OpenCV has been loaded (successfully) in this thread. */
-export function isOpenCvLoaded(): boolean {
-  return loaded;
-}
-
 async function importOpenCv(): Promise<OpenCv> {
   const deno = (globalThis as { Deno?: { version?: { deno?: string } } }).Deno;
   if (deno) {
@@ -120,7 +113,6 @@ async function importOpenCv(): Promise<OpenCv> {
   if (!cv?.VideoCapture) {
     throw new BackendUnavailable(`The OpenCV backend is not available: ${OPENCV_PACKAGE} loaded without VideoCapture. ${HOW_TO_INSTALL}`);
   }
-  loaded = true;
   return cv;
 }
 

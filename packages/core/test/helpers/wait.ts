@@ -39,8 +39,3 @@ export async function framesFor(stream: ServerVideoStream, request: FrameRequest
   }
 }
 
-/** Frames per second in a list of frames, from their capture times. */
-export function rateOf(frames: readonly Frame[]): number {
-  if (frames.length < 2) return 0;
-  return ((frames.length - 1) * 1000) / (frames.at(-1)!.capturedAt - frames[0]!.capturedAt);
-}
