@@ -75,8 +75,8 @@ function testTasks(output) {
 function failedTasks(output) {
   const failed = [];
   for (const line of lines(output)) {
-    const match = /^\s*Failed:\s+(\S+)/.exec(line);
-    if (match) failed.push(match[1]);
+    const match = /^\s*Failed:\s+(.+)$/.exec(line);
+    if (match) failed.push(...match[1].split(/[\s,]+/).filter(Boolean));
   }
   return failed;
 }

@@ -25,7 +25,7 @@ function probe(): { available: boolean; reason: string } {
   });
   if (result.status === 0) return { available: true, reason: '' };
   const lines = `${result.stderr || result.error?.message || ''}`.trim().split('\n');
-  return { available: false, reason: `@u4/opencv4nodejs does not load (${lines.find((line) => /Error/.test(line)) ?? lines.at(-1) ?? 'unknown'})` };
+  return { available: false, reason: `@u4/opencv4nodejs does not load (${lines.find((line) => /\bError\b[^:]*: /.test(line)) ?? lines.at(-1) ?? 'unknown'})` };
 }
 
 /** Whether the OpenCV tests of `where` run here (see {@link runOrSkip}). */

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { resolveMediaTool } from '@servercam/core';
 import { AviWriter } from './avi.ts';
 
 export type ClipFormat = 'mp4' | 'avi';
@@ -34,7 +35,7 @@ export interface ClipWriterOptions {
   readonly fps: number;
   readonly width: number;
   readonly height: number;
-  /** Path of the ffmpeg binary (default `ffmpeg` on PATH). */
+  /** Path of the ffmpeg binary (default: the core's resolver: SERVERCAM_FFMPEG, the system's, npm's). */
   readonly ffmpeg?: string | undefined;
 }
 
@@ -43,7 +44,16 @@ export const MIME_TYPES: Record<ClipFormat, string> = { mp4: 'video/mp4', avi: '
 const ffmpegChecks = new Map<string, boolean>();
 
 /** Whether `ffmpeg` runs here (checked once per binary and process). */
-export function hasFfmpeg(binary = 'ffmpeg'): boolean {
+/** The ffmpeg the core's resolver finds, or the bare name (then spawning it fails, and says so). */
+function defaultFfmpeg(): string {
+  try {
+    return resolveMediaTool('ffmpeg')?.path ?? 'ffmpeg';
+  } catch {
+    return 'ffmpeg';
+  }
+}
+
+export function hasFfmpeg(binary = defaultFfmpeg()): boolean {
   let found = ffmpegChecks.get(binary);
   if (found === undefined) {
     const result = spawnSync(binary, ['-hide_banner', '-version'], { stdio: 'ignore', timeout: 5000 });
@@ -79,7 +89,7 @@ class FfmpegClipWriter implements ClipWriter {
   constructor(options: ClipWriterOptions) {
     this.#options = options;
     const fps = String(options.fps > 0 ? options.fps : 10);
-    this.#child = spawn(options.ffmpeg ?? 'ffmpeg', [
+    this.#child = spawn(options.ffmpeg ?? defaultFfmpeg(), [
       '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
       '-f', 'mjpeg', '-framerate', fps, '-i', 'pipe:0',
       '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2',

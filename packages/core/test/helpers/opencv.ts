@@ -20,7 +20,7 @@ function probe(): { ok: boolean; reason: string } {
   });
   if (result.status === 0) return { ok: true, reason: '' };
   const lines = `${result.stderr}`.trim().split('\n');
-  return { ok: false, reason: lines.find((line) => /Error/.test(line)) ?? lines.at(-1) ?? 'unknown' };
+  return { ok: false, reason: lines.find((line) => /\bError\b[^:]*: /.test(line)) ?? lines.at(-1) ?? 'unknown' };
 }
 
 export const required = process.env['SERVERCAM_REQUIRE_OPENCV'] === '1';
