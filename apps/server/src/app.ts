@@ -30,7 +30,7 @@ import { CameraDirectory } from './cameras.ts';
 import { EventHub } from './events/hub.ts';
 import { EVENT_ROUTE, eventFileResponse } from './events/routes.ts';
 import { type EventsOptions, EventService } from './events/service.ts';
-import { serializationCounts } from './frames/serialize.ts';
+import { FrameSerializer, type SerializationCounts } from './frames/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { graphiqlResponse, wantsGraphiQL } from './routes/graphiql.ts';
 import { healthResponse } from './routes/healthz.ts';
@@ -122,8 +122,8 @@ export interface ClientInfo {
 export interface AppStats {
   readonly subscriptions: SubscriptionStats;
   readonly mjpeg: MjpegStats;
-  /** Serializations made by this process, per kind: once per frame and variant, not per subscriber. */
-  readonly serializations: { readonly graphqlFrames: number; readonly mjpegParts: number };
+  /** Serializations made by this app, per kind: once per frame and variant, not per subscriber. */
+  readonly serializations: SerializationCounts;
 }
 
 /** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
@@ -137,6 +137,7 @@ export class ServercamApp implements AsyncDisposable {
   readonly logger: Logger;
   readonly uiDir: string | undefined;
   readonly #mjpeg: MjpegStreams;
+  readonly #serializer = new FrameSerializer();
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
   readonly security: Security;
@@ -166,11 +167,12 @@ export class ServercamApp implements AsyncDisposable {
     });
     this.cameras = new CameraDirectory(this.stream);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
-    this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions);
+    this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer);
     this.#context = {
       stream: this.stream,
       cameras: this.cameras,
       subscriptions: this.subscriptions,
+      serializer: this.#serializer,
       snapshotWaitMs: options.snapshotWaitMs ?? 2000,
       ...this.#createEvents(cameras, options),
     };
@@ -378,7 +380,7 @@ export class ServercamApp implements AsyncDisposable {
   }
 
   stats(): AppStats {
-    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), serializations: serializationCounts() };
+    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), serializations: this.#serializer.counts() };
   }
 
   /** Completes every subscription and ends every stream response; the cameras keep running. */

@@ -16,7 +16,8 @@
 import { Buffer } from 'node:buffer';
 import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
 import { frameMessage, type FrameSelection } from '../frames/messages.ts';
-import { type FrameFeed, tapFrames } from '../subscriptions.ts';
+import type { FrameFeedContext } from '../schema/context.ts';
+import type { FrameFeed } from '../subscriptions.ts';
 
 /** Whether `operation` is a subscription to `frames` alone (the fast path serves it). */
 export function isFramesSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
@@ -33,18 +34,22 @@ export function isFramesSubscription(document: DocumentNode, operationName: stri
 
 /**
  * Runs `subscribe` and takes the frame feed its resolver made for `context`
- * (the operation's GraphQL context), if any.
+ * (the operation's GraphQL context), if any: the handoff travels as the
+ * context's typed `frameFeed` field.
  */
 export async function subscribeTakingFeed<R>(context: unknown, subscribe: () => R | Promise<R>): Promise<{ result: R; feed: FrameFeed | undefined }> {
   let feed: FrameFeed | undefined;
   if (typeof context !== 'object' || context === null) return { result: await subscribe(), feed };
-  const untap = tapFrames(context, (taken) => {
-    feed = taken;
-  });
+  const target = context as FrameFeedContext;
+  target.frameFeed = {
+    take: (taken) => {
+      feed = taken;
+    },
+  };
   try {
     return { result: await subscribe(), feed };
   } finally {
-    untap();
+    target.frameFeed = undefined;
   }
 }
 
