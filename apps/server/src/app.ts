@@ -40,7 +40,8 @@ import { hasUi, type UiLinks, uiResponse } from './routes/ui.ts';
 import type { ServerContext } from './schema/context.ts';
 import { createServercamYoga, GRAPHQL_PATH, type ServercamYoga } from './schema/yoga.ts';
 import { type SubscriptionStats, Subscriptions } from './subscriptions.ts';
-import { type GraphqlWsBinding, graphqlWsBinding } from './transports/graphql-ws.ts';
+import type { FrameWriter } from './transports/fast-frames.ts';
+import { type GraphqlWsBinding, type GraphqlWsFrameStats, graphqlWsBinding } from './transports/graphql-ws.ts';
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
 import { type AuthTokens, type Principal, Security, type UpgradeAdmission } from './security/index.ts';
 import { unauthenticatedResponse } from './security/auth.ts';
@@ -124,6 +125,14 @@ export interface AppStats {
   readonly mjpeg: MjpegStats;
   /** Serializations made by this app, per kind: once per frame and variant, not per subscriber. */
   readonly serializations: SerializationCounts;
+  /** `frames` subscriptions over graphql-ws since start: the fast path, or the normal one for a socket without a frame writer. */
+  readonly graphqlWsFrames: GraphqlWsFrameStats;
+}
+
+/** What a runtime adapter tells the app's graphql-ws binding about each connection (`extra`). */
+export interface GraphqlWsHooks<E> extends WsGuardHooks<E> {
+  /** The connection's frame writer (transports/fast-frames.ts), when the runtime has one. */
+  frameWriter?: ((extra: E) => FrameWriter | undefined) | undefined;
 }
 
 /** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
@@ -138,6 +147,7 @@ export class ServercamApp implements AsyncDisposable {
   readonly uiDir: string | undefined;
   readonly #mjpeg: MjpegStreams;
   readonly #serializer = new FrameSerializer();
+  readonly #graphqlWsFrames = { fastPath: 0, normalPath: 0 };
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
   readonly security: Security;
@@ -355,10 +365,11 @@ export class ServercamApp implements AsyncDisposable {
   /**
    * graphql-ws options for an adapter's WebSocket on `/graphql`, and a count
    * of its running operations. `hooks` tell the connection checks what the
-   * adapter knows of each connection (its upgrade's caller and address).
+   * adapter knows of each connection (its upgrade's caller and address), and
+   * supply its frame writer when the runtime has one.
    */
-  graphqlWs<E extends Record<PropertyKey, unknown>>(hooks: WsGuardHooks<E>): GraphqlWsBinding<E> {
-    const binding = graphqlWsBinding<E>(this.yoga);
+  graphqlWs<E extends Record<PropertyKey, unknown>>(hooks: GraphqlWsHooks<E>): GraphqlWsBinding<E> {
+    const binding = graphqlWsBinding<E>(this.yoga, hooks.frameWriter, this.#graphqlWsFrames);
     return {
       ...binding,
       options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits, hooks),
@@ -380,7 +391,7 @@ export class ServercamApp implements AsyncDisposable {
   }
 
   stats(): AppStats {
-    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), serializations: this.#serializer.counts() };
+    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), serializations: this.#serializer.counts(), graphqlWsFrames: { ...this.#graphqlWsFrames } };
   }
 
   /** Completes every subscription and ends every stream response; the cameras keep running. */

@@ -20,6 +20,7 @@ import { GRAPHQL_PATH } from '../schema/yoga.ts';
 import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
 import { tooManyConnectionsRaw } from '../security/limits.ts';
 import { pathForLog, requestScope } from '../process-guard.ts';
+import { wsFrameWriter } from './ws-frame-writer.ts';
 import { APP_METHODS, BAD_TARGET, checkRequestHead, clientAddress, clientErrorListener, endSocket, isRefusal, methodRefusal, scopeOf, writeRefusal } from './edge.ts';
 
 export interface NodeListenOptions {
@@ -241,6 +242,7 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   const binding = app.graphqlWs<{ socket: WebSocket; request: IncomingMessage }>({
     upgrade: (extra) => upgrades.get(extra.request) ?? { principal: undefined, address: clientAddress(extra.request.socket) },
     close: (extra, code, reason) => extra.socket.close(code, reason),
+    frameWriter: (extra) => wsFrameWriter(extra.socket),
   });
   const graphqlWs = useServer(binding.options, wss, options.keepAliveMs ?? 12_000);
   const upgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
