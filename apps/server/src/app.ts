@@ -30,7 +30,7 @@ import { CameraDirectory } from './cameras.ts';
 import { EventHub } from './events/hub.ts';
 import { EVENT_ROUTE, eventFileResponse } from './events/routes.ts';
 import { type EventsOptions, EventService } from './events/service.ts';
-import { serializationCounts } from './frames/serialize.ts';
+import { FrameSerializer, type SerializationCounts } from './frames/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { graphiqlResponse, wantsGraphiQL } from './routes/graphiql.ts';
 import { healthResponse } from './routes/healthz.ts';
@@ -40,12 +40,13 @@ import { hasUi, type UiLinks, uiResponse } from './routes/ui.ts';
 import type { ServerContext } from './schema/context.ts';
 import { createServercamYoga, GRAPHQL_PATH, type ServercamYoga } from './schema/yoga.ts';
 import { type SubscriptionStats, Subscriptions } from './subscriptions.ts';
-import { type GraphqlWsBinding, graphqlWsBinding } from './transports/graphql-ws.ts';
+import type { FrameWriter } from './transports/fast-frames.ts';
+import { type GraphqlWsBinding, type GraphqlWsFrameStats, graphqlWsBinding } from './transports/graphql-ws.ts';
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
-import { type AuthTokens, type Principal, Security, type UpgradeAdmission } from './security/index.ts';
+import { type AuthTokens, type Principal, Security } from './security/index.ts';
 import { unauthenticatedResponse } from './security/auth.ts';
 import { rateLimitedResponse } from './security/failed-auth.ts';
-import { guardGraphqlWs, type WsGuardHooks } from './security/graphql-ws-guard.ts';
+import { guardGraphqlWs, type UpgradeInfo, type WsGuardHooks } from './security/graphql-ws-guard.ts';
 import { withSecurityHeaders } from './security/headers.ts';
 import { HostRefusalLog, misdirectedResponse } from './security/host.ts';
 import { bodyTooLargeResponse, BodyTooLarge, type Limits, withLimitedBody } from './security/limits.ts';
@@ -122,8 +123,43 @@ export interface ClientInfo {
 export interface AppStats {
   readonly subscriptions: SubscriptionStats;
   readonly mjpeg: MjpegStats;
-  /** Serializations made by this process, per kind: once per frame and variant, not per subscriber. */
-  readonly serializations: { readonly graphqlFrames: number; readonly mjpegParts: number };
+  /** Serializations made by this app, per kind: once per frame and variant, not per subscriber. */
+  readonly serializations: SerializationCounts;
+  /** `frames` subscriptions over graphql-ws since start: the fast path, or the normal one for a socket without a frame writer. */
+  readonly graphqlWsFrames: GraphqlWsFrameStats;
+}
+
+/**
+ * The app's decision on a WebSocket upgrade ({@link ServercamApp.upgrade}).
+ * Accepted: the connection's caller and address for the graphql-ws checks, and
+ * `release`, which the adapter calls when the socket closes (it frees the
+ * address's WebSocket slot). Refused: the HTTP answer, as raw bytes for an
+ * adapter that writes the socket itself, or as a Response.
+ */
+export type UpgradeDecision =
+  | { readonly ok: true; readonly upgrade: UpgradeInfo & { release(): void } }
+  | { readonly ok: false; readonly status: 403 | 404 | 421 | 429; readonly raw: string; response(): Response };
+
+/** The upgrade refusal for a path other than `/graphql` (as the edge's `endSocket(socket, 404)` wrote it). */
+const NOT_FOUND_RAW = 'HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+
+/** A Response of one of our own raw refusals (never of a client's bytes). */
+function responseOfRaw(raw: string, status: number): Response {
+  const split = raw.indexOf('\r\n\r\n');
+  const headers = new Headers();
+  for (const line of raw.slice(0, split).split('\r\n').slice(1)) {
+    const colon = line.indexOf(': ');
+    const name = line.slice(0, colon).toLowerCase();
+    if (name !== 'connection' && name !== 'content-length') headers.append(name, line.slice(colon + 2));
+  }
+  const body = raw.slice(split + 4);
+  return new Response(body.length > 0 ? body : null, { status, headers });
+}
+
+/** What a runtime adapter tells the app's graphql-ws binding about each connection (`extra`). */
+export interface GraphqlWsHooks<E> extends WsGuardHooks<E> {
+  /** The connection's frame writer (transports/fast-frames.ts), when the runtime has one. */
+  frameWriter?: ((extra: E) => FrameWriter | undefined) | undefined;
 }
 
 /** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
@@ -137,6 +173,8 @@ export class ServercamApp implements AsyncDisposable {
   readonly logger: Logger;
   readonly uiDir: string | undefined;
   readonly #mjpeg: MjpegStreams;
+  readonly #serializer = new FrameSerializer();
+  readonly #graphqlWsFrames = { fastPath: 0, normalPath: 0 };
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
   readonly security: Security;
@@ -166,11 +204,12 @@ export class ServercamApp implements AsyncDisposable {
     });
     this.cameras = new CameraDirectory(this.stream);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
-    this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions);
+    this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer);
     this.#context = {
       stream: this.stream,
       cameras: this.cameras,
       subscriptions: this.subscriptions,
+      serializer: this.#serializer,
       snapshotWaitMs: options.snapshotWaitMs ?? 2000,
       ...this.#createEvents(cameras, options),
     };
@@ -218,14 +257,24 @@ export class ServercamApp implements AsyncDisposable {
   };
 
   /**
-   * The checks of a WebSocket upgrade (Host, Origin, the address's WebSocket
-   * budget), for the adapter: refusals are logged here.
+   * The WebSocket policy, decided once for every runtime adapter: the Host
+   * (421), the Origin (403), the client address's WebSocket budget (429), then
+   * the path (404 but for `/graphql`), and the caller from the upgrade's
+   * credentials. Refusals are logged here. `request` is the upgrade request
+   * (its URL and headers; the adapter has checked its first bytes, adapters/edge.ts).
    */
-  admitUpgrade(headers: Headers, peer: string): UpgradeAdmission {
-    const admission = this.security.admitUpgrade(headers, peer);
+  upgrade(request: Request, client: ClientInfo): UpgradeDecision {
+    const headers = request.headers;
+    const admission = this.security.admitUpgrade(headers, client.address);
     if (!admission.ok) {
       if (admission.status === 421) this.#hostRefusals.note(headers.get('host') ?? '');
       else this.logger.child({ component: 'http' }).warn({ address: admission.address, origin: headers.get('origin') ?? undefined }, admission.reason);
+      const { status, raw } = admission;
+      return { ok: false, status, raw, response: () => responseOfRaw(raw, status) };
+    }
+    if (new URL(request.url).pathname !== GRAPHQL_PATH) {
+      admission.upgrade.release();
+      return { ok: false, status: 404, raw: NOT_FOUND_RAW, response: () => responseOfRaw(NOT_FOUND_RAW, 404) };
     }
     return admission;
   }
@@ -353,10 +402,11 @@ export class ServercamApp implements AsyncDisposable {
   /**
    * graphql-ws options for an adapter's WebSocket on `/graphql`, and a count
    * of its running operations. `hooks` tell the connection checks what the
-   * adapter knows of each connection (its upgrade's caller and address).
+   * adapter knows of each connection (its upgrade's caller and address), and
+   * supply its frame writer when the runtime has one.
    */
-  graphqlWs<E extends Record<PropertyKey, unknown>>(hooks: WsGuardHooks<E>): GraphqlWsBinding<E> {
-    const binding = graphqlWsBinding<E>(this.yoga);
+  graphqlWs<E extends Record<PropertyKey, unknown>>(hooks: GraphqlWsHooks<E>): GraphqlWsBinding<E> {
+    const binding = graphqlWsBinding<E>(this.yoga, hooks.frameWriter, this.#graphqlWsFrames);
     return {
       ...binding,
       options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits, hooks),
@@ -378,7 +428,7 @@ export class ServercamApp implements AsyncDisposable {
   }
 
   stats(): AppStats {
-    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), serializations: serializationCounts() };
+    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), serializations: this.#serializer.counts(), graphqlWsFrames: { ...this.#graphqlWsFrames } };
   }
 
   /** Completes every subscription and ends every stream response; the cameras keep running. */

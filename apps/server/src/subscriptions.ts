@@ -28,19 +28,16 @@ export interface FrameFeed extends AsyncIterableIterator<Frame> {
 }
 
 /**
- * Lets a transport take the frames of a `frames` subscription that it runs
- * through GraphQL: while `take` is registered for an operation's context
- * object, the feed that {@link Subscriptions.frames} makes for that context is
- * handed to it, so the transport can read the frames directly and serialize
- * each one once for all its subscribers, instead of per subscriber
- * (transports/fast-frames.ts). Returns the unregister.
+ * How a transport takes the frames of a `frames` subscription that it runs
+ * through GraphQL: the transport puts one in the operation's GraphQL context
+ * (`frameFeed`, schema/context.ts) before it subscribes, and the feed that
+ * {@link Subscriptions.frames} makes for that operation is handed to it, so the
+ * transport reads the frames directly and serializes each one once for all its
+ * subscribers, instead of per subscriber (transports/fast-frames.ts).
  */
-export function tapFrames(context: object, take: (feed: FrameFeed) => void): () => void {
-  taps.set(context, take);
-  return () => void taps.delete(context);
+export interface FrameFeedHandoff {
+  take(feed: FrameFeed): void;
 }
-
-const taps = new WeakMap<object, (feed: FrameFeed) => void>();
 
 interface Live {
   readonly kind: 'frames' | 'streamSettings' | 'cameraStatus';
@@ -64,10 +61,10 @@ export class Subscriptions {
   /**
    * Frames of a camera (or of the active camera, following it). A full-size
    * subscriber starts with the current picture, so a paused stream shows at
-   * once. Throws TypeError/RangeError for a bad request. `context`: the
-   * operation's GraphQL context, for a transport's {@link tapFrames}.
+   * once. Throws TypeError/RangeError for a bad request. `handoff`: the
+   * operation's context's `frameFeed`, when a transport asked for the feed.
    */
-  frames(request: FrameRequest, context?: object): FrameFeed {
+  frames(request: FrameRequest, handoff?: FrameFeedHandoff): FrameFeed {
     const controller = new AbortController();
     const inner = this.#stream.frames({ ...request, signal: controller.signal });
     if (request.maxWidth === undefined) {
@@ -107,7 +104,7 @@ export class Subscriptions {
         return this;
       },
     };
-    if (context) taps.get(context)?.(feed);
+    handoff?.take(feed);
     return feed;
   }
 

@@ -16,10 +16,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServercamApp } from '../app.ts';
 import type { Logger } from '../logger.ts';
-import { GRAPHQL_PATH } from '../schema/yoga.ts';
 import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
 import { tooManyConnectionsRaw } from '../security/limits.ts';
 import { pathForLog, requestScope } from '../process-guard.ts';
+import { wsFrameWriter } from './ws-frame-writer.ts';
 import { APP_METHODS, BAD_TARGET, checkRequestHead, clientAddress, clientErrorListener, endSocket, isRefusal, methodRefusal, scopeOf, writeRefusal } from './edge.ts';
 
 export interface NodeListenOptions {
@@ -241,6 +241,7 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
   const binding = app.graphqlWs<{ socket: WebSocket; request: IncomingMessage }>({
     upgrade: (extra) => upgrades.get(extra.request) ?? { principal: undefined, address: clientAddress(extra.request.socket) },
     close: (extra, code, reason) => extra.socket.close(code, reason),
+    frameWriter: (extra) => wsFrameWriter(extra.socket),
   });
   const graphqlWs = useServer(binding.options, wss, options.keepAliveMs ?? 12_000);
   const upgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
@@ -251,19 +252,15 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
       endSocket(socket, verdict.status, verdict);
       return;
     }
-    // Host (421), Origin (403), the address's WebSocket budget (429): security/index.ts.
-    const admitted = app.admitUpgrade(headersOf(req), clientAddress(socket));
-    if (!admitted.ok) {
-      socket.end(admitted.raw);
+    // The app's policy: Host (421), Origin (403), the address's WebSocket budget (429), the path (404), the caller.
+    const decision = app.upgrade(new Request(verdict.url, { headers: headersOf(req) }), { address: clientAddress(socket) });
+    if (!decision.ok) {
+      socket.end(decision.raw);
       socket.destroySoon();
       return;
     }
-    socket.once('close', admitted.upgrade.release);
-    if (verdict.url.pathname !== GRAPHQL_PATH) {
-      endSocket(socket, 404);
-      return;
-    }
-    upgrades.set(req, admitted.upgrade);
+    socket.once('close', decision.upgrade.release);
+    upgrades.set(req, decision.upgrade);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {

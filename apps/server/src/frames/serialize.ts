@@ -6,6 +6,8 @@
  *   subscriber over graphql-ws and SSE;
  * - the MJPEG part (boundary, part headers, JPEG bytes), one buffer written as
  *   is to every MJPEG socket.
+ *
+ * Each app has its own {@link FrameSerializer}, so its counts are its own.
  * @module
  */
 import { Buffer } from 'node:buffer';
@@ -15,57 +17,89 @@ import type { Frame as GraphQLFrame } from '@servercam/schema';
 /** The multipart boundary of the MJPEG streams. */
 export const MJPEG_BOUNDARY = 'servercam-frame';
 
-const graphqlFrames = new WeakMap<Frame, GraphQLFrame>();
-const mjpegParts = new WeakMap<Frame, Uint8Array>();
-const counts = { graphqlFrames: 0, mjpegParts: 0 };
+/** Serializations made, per kind: once per frame and variant, not per subscriber. */
+export interface SerializationCounts {
+  readonly graphqlFrames: number;
+  readonly mjpegParts: number;
+}
+
+/** Every serializer's counts together (the process's). */
+const processCounts = { graphqlFrames: 0, mjpegParts: 0 };
 
 /** An epoch-milliseconds time as an ISO 8601 string (the `DateTime` scalar's form). */
 export function isoTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-/** The GraphQL form of a frame; base64 is computed once per frame, whatever the number of subscribers. */
+/**
+ * One app's serializations, cached per frame, and their counts: each app has
+ * its own, so `app.stats()` reports only what that app made.
+ */
+export class FrameSerializer {
+  readonly #graphqlFrames = new WeakMap<Frame, GraphQLFrame>();
+  readonly #mjpegParts = new WeakMap<Frame, Uint8Array>();
+  readonly #counts = { graphqlFrames: 0, mjpegParts: 0 };
+
+  /** The GraphQL form of a frame; base64 is computed once per frame, whatever the number of subscribers. */
+  toGraphQLFrame(frame: Frame): GraphQLFrame {
+    let serialized = this.#graphqlFrames.get(frame);
+    if (!serialized) {
+      this.#counts.graphqlFrames++;
+      processCounts.graphqlFrames++;
+      serialized = Object.freeze({
+        cameraId: frame.cameraId,
+        seq: frame.seq,
+        capturedAt: isoTime(frame.capturedAt),
+        width: frame.width,
+        height: frame.height,
+        mimeType: frame.mimeType,
+        data: Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength).toString('base64'),
+      });
+      this.#graphqlFrames.set(frame, serialized);
+    }
+    return serialized;
+  }
+
+  /** One MJPEG part (boundary, headers, image, CRLF) as a single buffer, made once per frame. */
+  mjpegPart(frame: Frame): Uint8Array {
+    let part = this.#mjpegParts.get(frame);
+    if (!part) {
+      this.#counts.mjpegParts++;
+      processCounts.mjpegParts++;
+      const head = Buffer.from(
+        `--${MJPEG_BOUNDARY}\r\n` +
+          `Content-Type: ${frame.mimeType}\r\n` +
+          `Content-Length: ${frame.data.byteLength}\r\n` +
+          `X-Frame-Seq: ${frame.seq}\r\n` +
+          `X-Captured-At: ${isoTime(frame.capturedAt)}\r\n\r\n`,
+        'latin1',
+      );
+      part = new Uint8Array(head.byteLength + frame.data.byteLength + 2);
+      part.set(head, 0);
+      part.set(frame.data, head.byteLength);
+      part.set([0x0d, 0x0a], head.byteLength + frame.data.byteLength);
+      this.#mjpegParts.set(frame, part);
+    }
+    return part;
+  }
+
+  /** How many serializations this serializer (its app) has made, by kind. */
+  counts(): SerializationCounts {
+    return { ...this.#counts };
+  }
+}
+
+const shared = new FrameSerializer();
+
+/** The GraphQL form of a frame, outside any app (an app uses its own {@link FrameSerializer}). */
 export function toGraphQLFrame(frame: Frame): GraphQLFrame {
-  let serialized = graphqlFrames.get(frame);
-  if (!serialized) {
-    counts.graphqlFrames++;
-    serialized = Object.freeze({
-      cameraId: frame.cameraId,
-      seq: frame.seq,
-      capturedAt: isoTime(frame.capturedAt),
-      width: frame.width,
-      height: frame.height,
-      mimeType: frame.mimeType,
-      data: Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength).toString('base64'),
-    });
-    graphqlFrames.set(frame, serialized);
-  }
-  return serialized;
+  return shared.toGraphQLFrame(frame);
 }
 
-/** One MJPEG part (boundary, headers, image, CRLF) as a single buffer, made once per frame. */
-export function mjpegPart(frame: Frame): Uint8Array {
-  let part = mjpegParts.get(frame);
-  if (!part) {
-    counts.mjpegParts++;
-    const head = Buffer.from(
-      `--${MJPEG_BOUNDARY}\r\n` +
-        `Content-Type: ${frame.mimeType}\r\n` +
-        `Content-Length: ${frame.data.byteLength}\r\n` +
-        `X-Frame-Seq: ${frame.seq}\r\n` +
-        `X-Captured-At: ${isoTime(frame.capturedAt)}\r\n\r\n`,
-      'latin1',
-    );
-    part = new Uint8Array(head.byteLength + frame.data.byteLength + 2);
-    part.set(head, 0);
-    part.set(frame.data, head.byteLength);
-    part.set([0x0d, 0x0a], head.byteLength + frame.data.byteLength);
-    mjpegParts.set(frame, part);
-  }
-  return part;
-}
-
-/** How many serializations this process has made, by kind (tests and benchmarks compare these to frames delivered). */
-export function serializationCounts(): { readonly graphqlFrames: number; readonly mjpegParts: number } {
-  return { ...counts };
+/**
+ * How many serializations every app of this process has made together, by
+ * kind; `app.stats().serializations` has one app's.
+ */
+export function serializationCounts(): SerializationCounts {
+  return { ...processCounts };
 }

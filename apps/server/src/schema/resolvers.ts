@@ -9,7 +9,6 @@ import type { Resolvers, StreamSettingsInput } from '@servercam/schema';
 import { eventsPage, toGraphQLChange, toGraphQLEvent } from '../events/graphql.ts';
 import type { EventChange } from '../events/hub.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
-import { toGraphQLFrame } from '../frames/serialize.ts';
 import type { ResolverContext } from './context.ts';
 import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
 import { BusUnavailable } from '../bus/bus.ts';
@@ -46,7 +45,7 @@ export const resolvers: Resolvers<ResolverContext> = {
         waitMs: context.snapshotWaitMs,
         signal: context.request?.signal,
       });
-      return frame ? toGraphQLFrame(frame) : null;
+      return frame ? context.serializer.toGraphQLFrame(frame) : null;
     },
     events: (_parent, args, context) => {
       if (args.cameraId != null) requireCamera(context, args.cameraId);
@@ -77,7 +76,7 @@ export const resolvers: Resolvers<ResolverContext> = {
             cameraId: cameraId ?? undefined,
             maxFps: maxFps ?? undefined,
             maxWidth: maxWidth ?? undefined,
-          }, context);
+          }, context.frameFeed);
         } catch (error) {
           if (error instanceof RangeError) {
             throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
@@ -85,7 +84,7 @@ export const resolvers: Resolvers<ResolverContext> = {
           throw error;
         }
       },
-      resolve: (frame: Frame) => toGraphQLFrame(frame),
+      resolve: (frame: Frame, _args: unknown, context: ResolverContext) => context.serializer.toGraphQLFrame(frame),
     },
     streamSettings: {
       subscribe: (_parent, _args, context) => context.subscriptions.settings(),

@@ -9,14 +9,18 @@
  * fragments (RFC 6455 §5.4): the shared `{"type":"next","payload":…,"id":`
  * and the subscriber's `"<id>"}`. Clients see an ordinary message.
  *
+ * The runtime adapter writes them ({@link FrameWriter}); this module knows no
+ * runtime's sockets.
+ *
  * Slow clients: a frame is dropped for a socket that still holds unsent bytes
- * (`bufferedAmount > 0`, i.e. the kernel's buffer is full), never queued.
+ * (the kernel's buffer is full), never queued.
  * @module
  */
 import { Buffer } from 'node:buffer';
 import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
 import { frameMessage, type FrameSelection } from '../frames/messages.ts';
-import { type FrameFeed, tapFrames } from '../subscriptions.ts';
+import type { FrameFeedContext } from '../schema/context.ts';
+import type { FrameFeed } from '../subscriptions.ts';
 
 /** Whether `operation` is a subscription to `frames` alone (the fast path serves it). */
 export function isFramesSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
@@ -33,39 +37,38 @@ export function isFramesSubscription(document: DocumentNode, operationName: stri
 
 /**
  * Runs `subscribe` and takes the frame feed its resolver made for `context`
- * (the operation's GraphQL context), if any.
+ * (the operation's GraphQL context), if any: the handoff travels as the
+ * context's typed `frameFeed` field.
  */
 export async function subscribeTakingFeed<R>(context: unknown, subscribe: () => R | Promise<R>): Promise<{ result: R; feed: FrameFeed | undefined }> {
   let feed: FrameFeed | undefined;
   if (typeof context !== 'object' || context === null) return { result: await subscribe(), feed };
-  const untap = tapFrames(context, (taken) => {
-    feed = taken;
-  });
+  const target = context as FrameFeedContext;
+  target.frameFeed = {
+    take: (taken) => {
+      feed = taken;
+    },
+  };
   try {
     return { result: await subscribe(), feed };
   } finally {
-    untap();
+    target.frameFeed = undefined;
   }
 }
 
-/** The part of a `ws` WebSocket the fast path uses. */
-export interface FrameSocket {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  send(data: Uint8Array, options: { binary: boolean; fin: boolean }): void;
-}
-
-const OPEN = 1;
-
-interface Corkable {
-  cork(): void;
-  uncork(): void;
-}
-
-/** The socket under a `ws` WebSocket, to write both fragments in one system call. */
-function rawSocket(socket: FrameSocket): Corkable | undefined {
-  const raw = (socket as { _socket?: Partial<Corkable> })._socket;
-  return raw && typeof raw.cork === 'function' && typeof raw.uncork === 'function' ? (raw as Corkable) : undefined;
+/**
+ * A runtime adapter's capability, per WebSocket connection: write one
+ * graphql-ws `next` as one text message in two fragments (the shared `head`,
+ * then the subscriber's `tail`), in one write when the runtime can. A socket
+ * whose adapter supplies none takes graphql-ws's normal path (counted in
+ * `AppStats.graphqlWsFrames`). Node's (`ws`): adapters/ws-frame-writer.ts.
+ */
+export interface FrameWriter {
+  /** Whether the socket is open. */
+  readonly open: boolean;
+  /** Whether the socket still holds unsent bytes: a frame is then dropped, never queued. */
+  readonly busy: boolean;
+  writeFrame(head: Uint8Array, tail: Uint8Array): void;
 }
 
 /**
@@ -76,33 +79,26 @@ function rawSocket(socket: FrameSocket): Corkable | undefined {
  */
 export function pumpFramesToWebSocket(
   feed: FrameFeed,
-  socket: FrameSocket,
+  socket: FrameWriter,
   id: string,
   selection: FrameSelection,
   cleanup: () => void,
 ): AsyncGenerator<never, undefined> {
   let stopped = false;
   const tail = Buffer.from(`${JSON.stringify(id)}}`, 'utf8');
-  const raw = rawSocket(socket);
   const run = (async () => {
     try {
       for (;;) {
         const { value: frame, done } = await feed.next();
-        if (done || stopped || socket.readyState !== OPEN) return;
-        if (socket.bufferedAmount > 0) {
+        if (done || stopped || !socket.open) return;
+        if (socket.busy) {
           feed.drop();
           continue;
         }
         let head = frameMessage(frame, selection, 'graphql-ws');
         if (head instanceof Promise) head = await head;
-        if (stopped || socket.readyState !== OPEN) return;
-        raw?.cork();
-        try {
-          socket.send(head, { binary: false, fin: false });
-          socket.send(tail, { binary: false, fin: true });
-        } finally {
-          raw?.uncork();
-        }
+        if (stopped || !socket.open) return;
+        socket.writeFrame(head, tail);
       }
     } finally {
       stopped = true;

@@ -19,7 +19,7 @@ import type { FrameSelection } from '../frames/messages.ts';
 import { selectionKey } from '../frames/messages.ts';
 import type { ServercamYoga } from '../schema/yoga.ts';
 import type { FrameFeed } from '../subscriptions.ts';
-import { type FrameSocket, isFramesSubscription, pumpFramesToWebSocket, subscribeTakingFeed } from './fast-frames.ts';
+import { type FrameWriter, isFramesSubscription, pumpFramesToWebSocket, subscribeTakingFeed } from './fast-frames.ts';
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): ReturnType<NonNullable<ServerOptions['execute']>>;
@@ -32,18 +32,31 @@ export interface GraphqlWsBinding<E extends Record<PropertyKey, unknown>> {
   activeOperations(): number;
 }
 
+/** `frames` subscriptions over graphql-ws since start, by path. */
+export interface GraphqlWsFrameStats {
+  /** Served by the fast path, through the adapter's frame writer. */
+  readonly fastPath: number;
+  /** Served by graphql-ws's normal path, because the connection's adapter supplies no frame writer. */
+  readonly normalPath: number;
+}
+
 /** A `frames` subscription on the fast path, between `onSubscribe` and `onOperation`. */
 interface FastFrames {
   readonly selection: FrameSelection;
+  readonly writer: FrameWriter;
   feed?: FrameFeed | undefined;
 }
 
-function isFrameSocket(socket: unknown): socket is FrameSocket {
-  const candidate = socket as Partial<FrameSocket> | undefined;
-  return typeof candidate?.send === 'function' && typeof candidate.bufferedAmount === 'number' && typeof candidate.readyState === 'number';
-}
-
-export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: ServercamYoga): GraphqlWsBinding<E> {
+/**
+ * `frameWriter`: the adapter's capability for a connection (`extra`), if its
+ * runtime has one; without it `frames` takes the normal path, counted in
+ * `counts.normalPath`.
+ */
+export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(
+  yoga: ServercamYoga,
+  frameWriter: ((extra: E) => FrameWriter | undefined) | undefined,
+  counts: { fastPath: number; normalPath: number },
+): GraphqlWsBinding<E> {
   const connections = new Set<{ readonly subscriptions: Record<string, unknown> }>();
   const fast = new WeakMap<object, FastFrames>();
   const options: ServerOptions<Record<string, unknown> | undefined, E> = {
@@ -62,12 +75,11 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
       fastFrames.feed = feed;
       return result;
     },
-    onOperation: (ctx, id, _payload, args, result) => {
+    onOperation: (_ctx, id, _payload, args, result) => {
       const fastFrames = fast.get(args);
       if (!fastFrames?.feed) return undefined;
       fast.delete(args);
-      const { feed, selection } = fastFrames;
-      const socket = ctx.extra['socket'];
+      const { feed, selection, writer } = fastFrames;
       const stream = result as Partial<AsyncIterator<unknown>>;
       const closeStream = (): void => void stream.return?.()?.catch(() => {});
       if (!(Symbol.asyncIterator in Object(result))) {
@@ -75,8 +87,7 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
         void feed.return?.();
         return undefined;
       }
-      if (!isFrameSocket(socket)) return undefined;
-      return pumpFramesToWebSocket(feed, socket, id, selection, closeStream);
+      return pumpFramesToWebSocket(feed, writer, id, selection, closeStream);
     },
     onSubscribe: async (ctx, _id, payload) => {
       // Not `request`: Yoga would take the WebSocket's upgrade GET for the operation's method and refuse mutations.
@@ -104,8 +115,12 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(yoga: S
         contextValue: await contextFactory(),
         rootValue: root,
       };
-      if (isFramesSubscription(document, payload.operationName) && isFrameSocket(ctx.extra['socket'])) {
+      const writer = isFramesSubscription(document, payload.operationName) ? frameWriter?.(ctx.extra) : undefined;
+      if (writer) counts.fastPath++;
+      else if (isFramesSubscription(document, payload.operationName)) counts.normalPath++;
+      if (writer) {
         fast.set(args, {
+          writer,
           selection: {
             key: selectionKey(payload.query, payload.operationName, payload.variables),
             schema,

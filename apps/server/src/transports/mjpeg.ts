@@ -11,7 +11,7 @@
 import type { Frame } from '@servercam/core';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
-import { MJPEG_BOUNDARY, mjpegPart } from '../frames/serialize.ts';
+import { type FrameSerializer, MJPEG_BOUNDARY } from '../frames/serialize.ts';
 import type { Subscriptions } from '../subscriptions.ts';
 import { errorResponse, parseVariantParams } from '../routes/http.ts';
 
@@ -25,12 +25,14 @@ export class MjpegStreams {
   readonly #stream: FrameBus;
   readonly #cameras: CameraDirectory;
   readonly #subscriptions: Subscriptions;
+  readonly #serializer: FrameSerializer;
   #clients = 0;
   #sent = 0;
   #dropped = 0;
 
-  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions) {
+  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions, serializer: FrameSerializer) {
     this.#stream = stream;
+    this.#serializer = serializer;
     this.#cameras = cameras;
     this.#subscriptions = subscriptions;
   }
@@ -57,7 +59,7 @@ export class MjpegStreams {
         start: (controller) => {
           const push = (frame: Frame): void => {
             if ((controller.desiredSize ?? 0) > 0) {
-              controller.enqueue(mjpegPart(frame));
+              controller.enqueue(this.#serializer.mjpegPart(frame));
               this.#sent++;
             } else {
               this.#dropped++;
