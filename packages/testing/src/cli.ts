@@ -31,6 +31,12 @@ export interface CliProcess extends AsyncDisposable {
   readonly lines: string[];
   /** All it printed on stdout and stderr so far. */
   output(): string;
+  /** All it printed on stdout so far. */
+  stdout(): string;
+  /** All it printed on stderr so far. */
+  stderr(): string;
+  /** Its stdout lines that are JSON objects (the log), so far. */
+  logLines(): Array<Record<string, unknown>>;
   readonly exited: Promise<CliExit>;
   /** Sends `signal` (default SIGTERM) unless it has exited, and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<CliExit>;
@@ -47,20 +53,30 @@ export function spawnCli(args: readonly string[], options: CliOptions = {}): Cli
   const keep = options.keep ?? 2000;
   const lines: string[] = [];
   let output = '';
-  const onData = (chunk: Buffer): void => {
+  const streams = { stdout: '', stderr: '' };
+  const onData = (name: keyof typeof streams) => (chunk: Buffer): void => {
     const text = chunk.toString('utf8');
     output += text;
+    streams[name] += text;
     lines.push(...text.split('\n').filter(Boolean));
     if (lines.length > keep) lines.splice(0, lines.length - keep);
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout!.on('data', onData('stdout'));
+  child.stderr!.on('data', onData('stderr'));
+  const logLines = (): Array<Record<string, unknown>> => streams.stdout.split('\n').flatMap((line) => {
+    try {
+      const value: unknown = JSON.parse(line);
+      return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
+    } catch {
+      return [];
+    }
+  });
   const exited = new Promise<CliExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<CliExit> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  return { child, lines, output: () => output, exited, stop, [Symbol.asyncDispose]: async () => void (await stop('SIGKILL')) };
+  return { child, lines, output: () => output, stdout: () => streams.stdout, stderr: () => streams.stderr, logLines, exited, stop, [Symbol.asyncDispose]: async () => void (await stop('SIGKILL')) };
 }
 
 export interface HealthOptions {
@@ -106,4 +122,20 @@ export async function startCli(args: readonly string[], url: string, options: Cl
     throw error;
   }
   return cli;
+}
+
+/**
+ * Resolves with the startup banner (the log line saying it "is listening",
+ * with its `url`); rejects with what it printed when it exits first or the
+ * time runs out.
+ */
+export async function waitForBanner(cli: CliProcess, timeoutMs = 20_000): Promise<{ url: string; msg: string }> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const banner = cli.logLines().find((line) => typeof line['msg'] === 'string' && line['msg'].includes('is listening') && typeof line['url'] === 'string');
+    if (banner) return { url: banner['url'] as string, msg: banner['msg'] as string };
+    if (cli.child.exitCode !== null || cli.child.signalCode !== null) throw new Error(`servercam exited (${cli.child.exitCode ?? cli.child.signalCode}) before its banner:\n${cli.output()}`);
+    if (Date.now() > end) throw new Error(`no banner within ${timeoutMs} ms:\n${cli.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

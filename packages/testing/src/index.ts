@@ -4,7 +4,7 @@
  */
 export { CHROMIUM_FLAGS, type ChromiumBinary, chromiumBinary, findChromium } from './chromium.ts';
 export { killOwned, own } from './children.ts';
-export { type CliExit, type CliOptions, type CliProcess, type HealthOptions, SERVER_CLI, spawnCli, startCli, waitForHealth } from './cli.ts';
+export { type CliExit, type CliOptions, type CliProcess, type HealthOptions, SERVER_CLI, spawnCli, startCli, waitForBanner, waitForHealth } from './cli.ts';
 export { fromBase64, jpegSize } from './jpeg.ts';
 export { mediaTool } from './media.ts';
 export { type MjpegPart, mjpegParts, multipartBoundary, parseMultipart } from './mjpeg.ts';

@@ -26,13 +26,14 @@ export function parseSseBlock(block: string): SseEvent | undefined {
 
 /** The events of an SSE body, as they arrive; cancels the body when the consumer stops. */
 export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      buffer += value.replaceAll('\r\n', '\n');
+      buffer += decoder.decode(value, { stream: true }).replaceAll('\r\n', '\n');
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const event = parseSseBlock(buffer.slice(0, end));
