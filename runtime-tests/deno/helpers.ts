@@ -5,7 +5,7 @@
  * @module
  */
 export { jpegSize } from '../../packages/testing/src/jpeg.ts';
-export { makeVideo } from '../../packages/testing/src/video.ts';
+export { makeVideo } from '../../packages/testing/src/videos.ts';
 export { until } from '../../packages/testing/src/wait.ts';
 
 /** Rejects with `what` if `promise` has not settled within `timeoutMs`; clears its timer either way. */

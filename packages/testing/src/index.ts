@@ -13,5 +13,6 @@ export { freePort } from './net.ts';
 export { REDIS_SERVER, redisRequirement, type RedisProcess, startRedis } from './redis.ts';
 export { type Requirement, runOrSkip, SKIP_LOG_ENV } from './requirements.ts';
 export { parseSse, parseSseBlock, type SseEvent, sseEvents } from './sse.ts';
-export { makeMotionVideo, makeVideo, mediaDir, type MotionVideoOptions, type VideoOptions } from './video.ts';
+export { type MotionVideoOptions, type VideoMaker, videoMaker, type VideoOptions } from './video.ts';
+export { makeMotionVideo, makeVideo, mediaDir } from './videos.ts';
 export { until } from './wait.ts';
