@@ -16,6 +16,8 @@ export interface CliOptions {
   /** Added to this process's environment (with FORCE_COLOR=0). */
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly cwd?: string | undefined;
+  /** Node's own flags, before the script (e.g. `--import`). */
+  readonly nodeArgs?: readonly string[] | undefined;
   /** How many output lines to keep (default 2000). */
   readonly keep?: number | undefined;
 }
@@ -45,7 +47,7 @@ export interface CliProcess extends AsyncDisposable {
 /** Runs `node dist/cli.js ARGS`. @throws when the CLI is not built */
 export function spawnCli(args: readonly string[], options: CliOptions = {}): CliProcess {
   if (!existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} is missing: run "pnpm --filter @servercam/server build" first`);
-  const child = own(spawn(process.execPath, [SERVER_CLI, ...args], {
+  const child = own(spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_CLI, ...args], {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0', ...options.env },
@@ -71,7 +73,19 @@ export function spawnCli(args: readonly string[], options: CliOptions = {}): Cli
       return [];
     }
   });
-  const exited = new Promise<CliExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // Resolved on 'close' (its output read to the end), or 2 s after 'exit' when a
+  // grandchild still holds the pipes open.
+  const exited = new Promise<CliExit>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    child.once('exit', (code, signal) => {
+      timer = setTimeout(() => resolve({ code, signal }), 2000);
+      timer.unref();
+    });
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<CliExit> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
