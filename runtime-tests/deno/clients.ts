@@ -1,8 +1,14 @@
 /**
  * Web-standard clients for the server's transports (fetch, WebSocket,
- * streams only), and `servercam serve` started as a child Deno process.
+ * streams only; the SSE and MJPEG parsers are the test kit's), and
+ * `servercam serve` started as a child Deno process.
  * @module
  */
+
+import { type MjpegPart, mjpegParts as readMjpeg } from '../../packages/testing/src/mjpeg.ts';
+import { sseEvents } from '../../packages/testing/src/sse.ts';
+
+export { fromBase64 } from '../../packages/testing/src/jpeg.ts';
 
 export type GraphQLResult<T> = { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 
@@ -54,96 +60,33 @@ export async function wsSubscription<T>(wsUrl: string, query: string, count: num
   return results;
 }
 
-/** A subscription over SSE (Yoga's distinct-connections mode): the first `count` `next` events, then the request is aborted. */
+/** A subscription over SSE (the kit's parser): the first `count` `next` events, then the request is aborted. */
 export async function sseSubscription<T>(url: string, query: string, count: number, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>[]> {
-  const controller = new AbortController();
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ query, variables }),
-    signal: controller.signal,
-  });
-  if (!response.ok || !response.body) throw new Error(`SSE request failed: ${response.status}`);
-  const type = response.headers.get('content-type') ?? '';
-  if (!type.startsWith('text/event-stream')) throw new Error(`not SSE: ${type}`);
   const results: GraphQLResult<T>[] = [];
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  try {
-    while (results.length < count) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`the SSE stream ended after ${results.length} results`);
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0 && results.length < count) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-        }
-        if (event === 'next') results.push(JSON.parse(data.join('\n')) as GraphQLResult<T>);
-        else if (event === 'complete') throw new Error(`the subscription completed after ${results.length} results`);
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-    controller.abort();
+  for await (const event of sseEvents(url, query, variables)) {
+    if (event.event === 'complete') throw new Error(`the subscription completed after ${results.length} results`);
+    if (event.event !== 'next') continue;
+    results.push(JSON.parse(event.data) as GraphQLResult<T>);
+    if (results.length >= count) return results;
   }
-  return results;
+  throw new Error(`the SSE stream ended after ${results.length} results`);
 }
 
-/** The first `count` parts of an MJPEG stream (multipart/x-mixed-replace), each with its headers. */
-export async function mjpegParts(url: string, count: number): Promise<{ type: string; parts: Array<{ headers: Record<string, string>; data: Uint8Array }> }> {
+/** The first `count` parts of an MJPEG stream (the kit's parser), each with its headers. */
+export async function mjpegParts(url: string, count: number): Promise<{ type: string; parts: MjpegPart[] }> {
   const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal });
-  if (!response.ok || !response.body) throw new Error(`MJPEG request failed: ${response.status}`);
-  const type = response.headers.get('content-type') ?? '';
-  const boundary = /boundary=([^;]+)/.exec(type)?.[1];
-  if (!boundary) throw new Error(`no multipart boundary in "${type}"`);
-  const reader = response.body.getReader();
-  const parts: Array<{ headers: Record<string, string>; data: Uint8Array }> = [];
-  let buffer = new Uint8Array(0);
-  const latin1 = new TextDecoder('latin1');
-  const fill = async (): Promise<void> => {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`the MJPEG stream ended after ${parts.length} parts`);
-    const next = new Uint8Array(buffer.length + value.length);
-    next.set(buffer);
-    next.set(value, buffer.length);
-    buffer = next;
-  };
-  const indexOf = (text: string): number => latin1.decode(buffer).indexOf(text);
   try {
-    while (parts.length < count) {
-      let headerEnd: number;
-      while ((headerEnd = indexOf('\r\n\r\n')) < 0) await fill();
-      const lines = latin1.decode(buffer.subarray(0, headerEnd)).split('\r\n').filter((line, i) => i > 0 || line !== '');
-      if (lines[0] !== `--${boundary}`) throw new Error(`expected the boundary, got "${lines[0]}"`);
-      const headers: Record<string, string> = {};
-      for (const line of lines.slice(1)) {
-        const colon = line.indexOf(':');
-        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-      }
-      const length = Number(headers['content-length']);
-      if (!Number.isInteger(length)) throw new Error('a part without Content-Length');
-      const start = headerEnd + 4;
-      while (buffer.length < start + length + 2) await fill();
-      parts.push({ headers, data: buffer.slice(start, start + length) });
-      buffer = buffer.slice(start + length + 2);
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok || !response.body) throw new Error(`MJPEG request failed: ${response.status}`);
+    const parts: MjpegPart[] = [];
+    for await (const part of readMjpeg(response)) {
+      parts.push(part);
+      if (parts.length >= count) return { type: response.headers.get('content-type') ?? '', parts };
     }
+    throw new Error(`the MJPEG stream ended after ${parts.length} parts`);
   } finally {
-    await reader.cancel().catch(() => {});
     controller.abort();
   }
-  return { type, parts };
-}
-
-/** Base64 to bytes. */
-export function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 export interface ServeProcess extends AsyncDisposable {

@@ -145,7 +145,7 @@ Deno.test('a consumer may name a camera that is not the active one', async () =>
 });
 
 Deno.test('an OpenCV source fails with BackendUnavailable, explaining NAN vs Node-API', async () => {
-  const video = await makeVideo(320, 240);
+  const video = makeVideo({ width: 320, height: 240, fps: 15, seconds: 1, dir: await Deno.makeTempDir({ prefix: 'servercam-deno-' }) });
   await using s = new ServerVideoStream({ cameras: [{ id: 'file', source: video }] });
   const error = await s.start(['file']).then(
     () => assert.fail('start() resolved'),

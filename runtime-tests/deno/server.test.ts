@@ -58,7 +58,7 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ headers
 const DEEP_INTROSPECTION = '{ __schema { types { name fields { name type { kind ofType { kind ofType { kind ofType { kind ofType { name } } } } } } } } }';
 
 async function servesUnderDeno(t: Deno.TestContext, isolation: 'process' | 'worker'): Promise<void> {
-  const video = await makeVideo(320, 240);
+  const video = makeVideo({ width: 320, height: 240, fps: 15, seconds: 1, dir: await Deno.makeTempDir({ prefix: 'servercam-deno-' }) });
   await using server = await serveWithDeno([
     '--host', '127.0.0.1',
     '--port', '0',

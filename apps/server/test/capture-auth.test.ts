@@ -4,18 +4,14 @@
  * (detail only for a caller with a token), on real sockets and as the real
  * `servercam capture` process.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { silentLogger } from '../src/index.ts';
-import { until } from './helpers/clients.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
-import { freePort } from '@servercam/testing';
+import { type CliProcess, freePort, SERVER_CLI as cli, startCli } from '@servercam/testing';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const VIEWER = randomBytes(24).toString('hex');
 const OPERATOR = randomBytes(24).toString('hex');
 
@@ -36,7 +32,6 @@ describe('capture node: a non-loopback bind without a token is refused', () => {
   });
 
   it('servercam capture --host 0.0.0.0 without tokens exits with code 2', () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: build first`);
     const env = { ...process.env, SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '' };
     const result = spawnSync(process.execPath, [cli, 'capture', '--redis', 'redis://127.0.0.1:1', '--host', '0.0.0.0'], { encoding: 'utf8', env });
     expect(result.status).toBe(2);
@@ -83,26 +78,20 @@ describe('capture node: a non-loopback bind without a token is refused', () => {
 
 (hasRedis ? describe : describe.skip)('servercam capture --host 0.0.0.0 with tokens (the real process)', () => {
   let redis: RedisProcess;
-  let child: ChildProcess | undefined;
+  let child: CliProcess | undefined;
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await child?.stop('SIGKILL');
     await redis?.stop();
   });
 
   it('listens, and answers /healthz in detail only to a caller with a token', async () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: build first`);
     redis = await startRedis();
     const port = await freePort();
-    child = spawn(process.execPath, [cli, 'capture', '--redis', redis.url, '--host', '0.0.0.0', '--port', String(port), '--camera', 'a=synthetic:160x120', '--isolation', 'worker', '--log-level', 'warn'], {
-      stdio: 'ignore',
-      env: { ...process.env, SERVERCAM_VIEWER_TOKEN: VIEWER, SERVERCAM_OPERATOR_TOKEN: OPERATOR },
-    });
     const base = `http://127.0.0.1:${port}`;
-    await until(async () => (await healthz(base).catch(() => undefined))?.status === 200, 'the capture node to listen', 30_000);
+    child = await startCli(['capture', '--redis', redis.url, '--host', '0.0.0.0', '--port', String(port), '--camera', 'a=synthetic:160x120', '--isolation', 'worker', '--log-level', 'warn'], base, {
+      env: { SERVERCAM_VIEWER_TOKEN: VIEWER, SERVERCAM_OPERATOR_TOKEN: OPERATOR },
+      ready: (status) => status === 200,
+    });
     expect(Object.keys((await healthz(base)).body)).toEqual(['status']);
     expect((await healthz(base, VIEWER)).body).toMatchObject({ role: 'capture', cameras: [{ id: 'a' }] });
   });

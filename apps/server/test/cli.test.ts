@@ -2,72 +2,52 @@
  * The `servercam` CLI as a real child process (the built dist/cli.js):
  * exit codes, the startup banner, and graceful shutdown on SIGTERM/SIGINT.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Frame } from '@servercam/schema';
 import { FramesDocument } from '@servercam/schema/client';
 import { closeAll, mjpegParts, next, openMjpeg, sseEvents, wsClient, wsSubscribe } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
-import { own } from '@servercam/testing';
-
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
+import { type CliExit, type CliProcess, spawnCli, waitForBanner } from '@servercam/testing';
 
 interface Run {
+  readonly cli: CliProcess;
   readonly child: ChildProcess;
+  /** Its JSON log lines so far. */
   readonly lines: Array<Record<string, unknown>>;
-  stdout: string;
-  stderr: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exited: Promise<CliExit & { at: number }>;
 }
 
-const children: ChildProcess[] = [];
+const children: CliProcess[] = [];
 
 function run(args: string[]): Run {
-  const child = own(spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } }));
-  children.push(child);
-  const result: Run = {
-    child,
-    lines: [],
-    stdout: '',
-    stderr: '',
-    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }))),
+  const cli = spawnCli(args);
+  children.push(cli);
+  return {
+    cli,
+    child: cli.child,
+    get lines() {
+      return cli.logLines();
+    },
+    get stdout() {
+      return cli.stdout();
+    },
+    get stderr() {
+      return cli.stderr();
+    },
+    exited: new Promise((resolve) => cli.child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }))),
   };
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    result.stdout += chunk;
-    const lines = result.stdout.split('\n');
-    result.lines.length = 0;
-    for (const line of lines) {
-      try {
-        result.lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // Not a whole JSON line yet.
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    result.stderr += chunk;
-  });
-  return result;
 }
 
-async function listening(server: Run): Promise<{ url: string; msg: string }> {
-  const end = Date.now() + 20_000;
-  while (Date.now() < end) {
-    const banner = server.lines.find((line) => typeof line['msg'] === 'string' && line['msg'].includes('is listening'));
-    if (banner) return { url: banner['url'] as string, msg: banner['msg'] as string };
-    if (server.child.exitCode !== null) throw new Error(`servercam exited: ${server.stderr}${server.stdout}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no banner: ${server.stderr}${server.stdout}`);
-}
+const listening = (server: Run): Promise<{ url: string; msg: string }> => waitForBanner(server.cli);
 
 afterAll(async () => {
   await closeAll();
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(children.map((child) => child.stop('SIGKILL')));
 });
 
 describe('exit code 2', () => {

@@ -3,13 +3,10 @@
  * validation naming the key, and the built CLI (dist/cli.js, a real child
  * process) serving what the flags say.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseCommandLine, parseConfig } from '../src/index.ts';
 import { send } from './helpers/forged-http.ts';
-import { freePort } from '@servercam/testing';
+import { type CliProcess, freePort, startCli } from '@servercam/testing';
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -51,25 +48,19 @@ describe('trusted proxies', () => {
   });
 });
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+const children: CliProcess[] = [];
+afterAll(async () => {
+  await Promise.all(children.map((child) => child.stop('SIGKILL')));
 });
-
 
 describe('the CLI', () => {
   it('serve --allow-host: answers to that name, 421 to another', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--allow-host', 'cams.example.org', '--isolation', 'worker', '--log-level', 'warn'], {
-      stdio: 'ignore',
-    });
+    const child = await startCli(['serve', '--port', String(port), '--allow-host', 'cams.example.org', '--isolation', 'worker', '--log-level', 'warn'], `http://127.0.0.1:${port}`, { ready: (status) => status === 200 });
     children.push(child);
     const url = `http://127.0.0.1:${port}/healthz`;
-    await expect.poll(() => send(url).then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(200);
     expect((await send(url, { headers: { host: `cams.example.org:${port}` } })).status).toBe(200);
     expect((await send(url, { headers: { host: `evil.example:${port}` } })).status).toBe(421);
-    child.kill('SIGTERM');
+    await child.stop();
   });
 });

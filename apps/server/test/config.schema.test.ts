@@ -3,28 +3,21 @@
  * made from it: the flags, `--help`, the README's key table; and the CLI's
  * exit code 2 kept for config errors only.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidSettings } from '@servercam/core';
-import { own } from '@servercam/testing';
+import { spawnCli } from '@servercam/testing';
 import { parseArgsOptions } from '../src/args.ts';
 import { configKeyTable, TABLE_END, TABLE_START } from '../src/config-docs.ts';
 import { asConfigError, ConfigError } from '../src/config-error.ts';
 import { CONFIG, CONFIG_KEYS, type KeySpec, META_FLAGS } from '../src/config-schema.ts';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
 const plant = new URL('./fixtures/plant-type-error.mjs', import.meta.url).href;
 
-function runCli(nodeArgs: string[], args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = own(spawn(process.execPath, [...nodeArgs, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } }));
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+async function runCli(nodeArgs: string[], args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = spawnCli(args, { nodeArgs, env });
+  const { code } = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
 
 const specs = CONFIG_KEYS.map((key) => [key, CONFIG[key] as KeySpec<unknown>] as const);

@@ -4,66 +4,35 @@
  * file or SERVERCAM_VIEWER_TOKEN / SERVERCAM_OPERATOR_TOKEN, are checked, and
  * never printed.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { own } from '@servercam/testing';
+import { spawnCli, waitForBanner } from '@servercam/testing';
 import { checkExposure, createServer, isLoopbackHost, parseConfig, withEnvTokens } from '../src/index.ts';
 import { MIN_TOKEN_BITS, tokenBits, tokenProblem } from '../src/security/index.ts';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
+/** No token from this process's environment: each test names its own. */
+const NO_TOKENS = { SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '' };
 
 /** Runs the CLI until it exits or `ms` pass (then SIGTERM); its exit code and output. */
-function run(args: string[], env: Record<string, string> = {}, ms = 8000): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '', FORCE_COLOR: '0', ...env },
-    });
-    own(child);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+async function run(args: string[], env: Record<string, string> = {}, ms = 8000): Promise<{ code: number | null; output: string }> {
+  const cli = spawnCli(args, { env: { ...NO_TOKENS, ...env } });
+  const timer = setTimeout(() => void cli.stop('SIGTERM'), ms);
+  const { code } = await cli.exited;
+  clearTimeout(timer);
+  return { code, output: cli.output() };
 }
 
 /** Starts the CLI and resolves with its output once it logged that it listens, then stops it. */
 async function startsListening(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, [cli, ...args, '--port', '0', '--log-level', 'info'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '', FORCE_COLOR: '0', ...env },
-  });
-  own(child);
-  let output = '';
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 15 s:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"graphiql"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`exited early:\n${output}`));
-    });
-  });
-  child.kill('SIGTERM');
-  await exited;
-  return output;
+  const cli = spawnCli([...args, '--port', '0', '--log-level', 'info'], { env: { ...NO_TOKENS, ...env } });
+  try {
+    await waitForBanner(cli, 15_000);
+  } finally {
+    await cli.stop('SIGTERM');
+  }
+  return cli.output();
 }
 
 describe('servercam serve', () => {

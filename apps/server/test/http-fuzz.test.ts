@@ -9,20 +9,13 @@
  * Bounded: SERVERCAM_FUZZ_SECONDS per role (default 8). SERVERCAM_FUZZ_SEED
  * replays a run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from './helpers/clients.ts';
 import { recordFigures } from './helpers/figures.ts';
 import { hostileRequest } from './helpers/hostile-http.ts';
 import { healthStatus, rawRequest } from './helpers/raw-http.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
-import { freePort, own } from '@servercam/testing';
-
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
+import { type CliProcess, freePort, startCli } from '@servercam/testing';
 
 const SECONDS = Number(process.env['SERVERCAM_FUZZ_SECONDS'] ?? 8);
 const SEED = Number(process.env['SERVERCAM_FUZZ_SEED'] ?? Date.now() % 1_000_000);
@@ -30,32 +23,16 @@ const BATCH = 24;
 const CONCURRENCY = 6;
 const TOKENS = { SERVERCAM_VIEWER_TOKEN: 'fuzz-viewer-token-0123456789', SERVERCAM_OPERATOR_TOKEN: 'fuzz-operator-token-0123456789' };
 
-interface Child {
-  readonly process: ChildProcess;
-  /** Its log lines (JSON), the last 2000. */
-  readonly lines: string[];
-}
+type Child = CliProcess;
 
 const children: Child[] = [];
 let redis: RedisProcess | undefined;
 
-function start(args: string[], env: Record<string, string> = {}): Child {
-  const child = own(spawn(process.execPath, [cli, ...args, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 2000) lines.splice(0, lines.length - 2000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const entry = { process: child, lines };
-  children.push(entry);
-  return entry;
-}
-
-
-async function healthy(port: number): Promise<boolean | undefined> {
-  return (await healthStatus(port)) === 200 ? true : undefined;
+/** Starts a role (the built CLI) and resolves once its /healthz answers 200. */
+async function start(args: string[], port: number, env: Record<string, string> = {}): Promise<Child> {
+  const child = await startCli([...args, '--port', String(port), '--log-level', 'warn'], `http://127.0.0.1:${port}`, { env, ready: (status) => status === 200 });
+  children.push(child);
+  return child;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
@@ -96,7 +73,7 @@ async function fuzz(child: Child, port: number, seed: number): Promise<FuzzSumma
       summary.byStatus[kind] = (summary.byStatus[kind] ?? 0) + 1;
       if (answer.status >= 500) summary.serverErrors.push(`${answer.status} for ${batch[i]!.summary}`);
     });
-    if ((await healthStatus(port)) !== 200 || child.process.exitCode !== null) {
+    if ((await healthStatus(port)) !== 200 || child.child.exitCode !== null) {
       summary.unhealthyAfter.push(...batch.map((request) => request.summary));
       break;
     }
@@ -118,12 +95,12 @@ async function fuzzRole(role: string, child: Child, port: number): Promise<void>
   await recordFigures(`httpFuzz.${role}`, { requests: summary.requests, batches: summary.batches, seconds: summary.seconds, byStatus: summary.byStatus, seed: SEED });
   expect(summary.serverErrors, `${line}: 5xx answers`).toEqual([]);
   expect(summary.unhealthyAfter, `${line}: /healthz failed after this batch; log: ${child.lines.slice(-20).join('\n')}`).toEqual([]);
-  expect(child.process.exitCode, `the ${role} process exited`).toBeNull();
+  expect(child.child.exitCode, `the ${role} process exited`).toBeNull();
   expect(escapedErrors(child)).toEqual([]);
 }
 
 afterAll(async () => {
-  for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+  await Promise.all(children.map((child) => child.stop('SIGKILL')));
   await redis?.stop();
 });
 
@@ -133,8 +110,7 @@ describe('HTTP fuzz on raw sockets: servercam serve', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    serve = start(['serve', '--port', String(port), '--camera', 'cam=synthetic:160x120', '--isolation', 'worker']);
-    await until(() => healthy(port), 'servercam serve to answer /healthz', 30_000);
+    serve = await start(['serve', '--camera', 'cam=synthetic:160x120', '--isolation', 'worker'], port);
   }, 40_000);
 
   it(`serve answers no 5xx and stays up through ${SECONDS} s of hostile requests`, async () => {
@@ -151,11 +127,11 @@ describe('HTTP fuzz on raw sockets: servercam serve', () => {
   beforeAll(async () => {
     redis = await startRedis();
     [capturePort, gatewayPort] = [await freePort(), await freePort()];
-    capture = start(['capture', '--redis', redis.url, '--port', String(capturePort), '--camera', 'cam=synthetic:160x120', '--isolation', 'worker']);
     // The gateway with tokens: the fuzz meets the auth checks too.
-    gateway = start(['gateway', '--redis', redis.url, '--port', String(gatewayPort)], TOKENS);
-    await until(() => healthy(capturePort), 'the capture node to answer /healthz', 30_000);
-    await until(() => healthy(gatewayPort), 'the gateway to answer /healthz', 30_000);
+    [capture, gateway] = await Promise.all([
+      start(['capture', '--redis', redis.url, '--camera', 'cam=synthetic:160x120', '--isolation', 'worker'], capturePort),
+      start(['gateway', '--redis', redis.url], gatewayPort, TOKENS),
+    ]);
   }, 70_000);
 
   it(`the gateway answers no 5xx and stays up through ${SECONDS} s of hostile requests`, async () => {

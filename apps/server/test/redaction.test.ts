@@ -5,11 +5,10 @@
  * credentials are in the URL (userinfo with @ in the password, query
  * parameters) and in a camera's `credentials` (from an env variable).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { CaptureServer } from '../src/roles/capture.ts';
@@ -17,9 +16,8 @@ import { createGateway } from '../src/roles/gateway.ts';
 import { httpRequest, until } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
-import { freePort } from '@servercam/testing';
+import { type CliProcess, freePort, spawnCli } from '@servercam/testing';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const SECRETS = ['hunter2', 'p@ss', 'ss@127', 'tok-123456', 'yard-s3cret-pw', 'admin:'];
 const CAMERAS_QUERY = '{ cameras { id status error { message } } }';
 
@@ -40,11 +38,10 @@ function capturedLogger(lines: string[]): ReturnType<typeof createLogger> {
 }
 
 describe('serve (the real process): credentialed sources', () => {
-  let child: ChildProcess | undefined;
-  let stdout = '';
+  let child: CliProcess | undefined;
+  const stdout = (): string => child?.output() ?? '';
   let base = '';
   beforeAll(async () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: build first`);
     const config = join(tempDir, `redaction-${process.pid}.json`);
     writeFileSync(config, JSON.stringify({
       cameras: [
@@ -55,23 +52,16 @@ describe('serve (the real process): credentialed sources', () => {
     }));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [cli, 'serve', '--config', config, '--port', String(port), '--isolation', 'worker', '--ui-dir', tempDir, '--log-level', 'debug'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, YARD_PASSWORD: 'yard-s3cret-pw', SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '' },
+    child = spawnCli(['serve', '--config', config, '--port', String(port), '--isolation', 'worker', '--ui-dir', tempDir, '--log-level', 'debug'], {
+      env: { YARD_PASSWORD: 'yard-s3cret-pw', SERVERCAM_VIEWER_TOKEN: '', SERVERCAM_OPERATOR_TOKEN: '' },
     });
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     await until(async () => {
       const body = await fetch(`${base}/healthz`).then((r) => r.json() as Promise<{ cameras: Array<{ id: string; status: string }> }>, () => undefined);
       return body?.cameras.filter((camera) => camera.status === 'ERROR').length === 2;
     }, 'door and yard to fail', 30_000);
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await child?.stop('SIGKILL');
   });
 
   it('cameras { error { message } } names the source with its credentials masked', async () => {
@@ -94,9 +84,9 @@ describe('serve (the real process): credentialed sources', () => {
   });
 
   it('the logs (banner, camera failures)', async () => {
-    await until(() => stdout.includes('"camera":"door"'), 'the failure of door in the logs');
-    expect(stdout).toContain('rtsp://***@127.0.0.1:9/live');
-    expectNoSecret(stdout, 'the logs');
+    await until(() => stdout().includes('"camera":"door"'), 'the failure of door in the logs');
+    expect(stdout()).toContain('rtsp://***@127.0.0.1:9/live');
+    expectNoSecret(stdout(), 'the logs');
   });
 });
 

@@ -3,22 +3,16 @@
  * dist/cli.js) on a real redis-server: the command line's checks, /healthz of
  * each role, a frame through the gateway, and SIGTERM.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { until } from './helpers/clients.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
-import { freePort, own } from '@servercam/testing';
+import { type CliProcess, freePort, SERVER_CLI as cli, spawnCli, until } from '@servercam/testing';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run "pnpm --filter @servercam/server build" first`);
-
-const children: ChildProcess[] = [];
+const children: CliProcess[] = [];
 let redis: RedisProcess | undefined;
 
-function start(args: string[]): ChildProcess {
-  const child = own(spawn(process.execPath, [cli, ...args, '--log-level', 'warn'], { stdio: 'ignore' }));
+function start(args: string[]): CliProcess {
+  const child = spawnCli([...args, '--log-level', 'warn']);
   children.push(child);
   return child;
 }
@@ -33,7 +27,7 @@ async function healthz(port: number): Promise<Record<string, unknown> | undefine
 }
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(children.map((child) => child.stop('SIGKILL')));
   await redis?.stop();
 });
 
@@ -81,9 +75,7 @@ describe('servercam capture / gateway: the command line', () => {
     const bytes = new Uint8Array(await snapshot.arrayBuffer());
     expect([bytes[0], bytes[1]]).toEqual([0xff, 0xd8]);
 
-    const exits = [capture, gateway].map((child) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))));
-    gateway.kill('SIGTERM');
-    capture.kill('SIGTERM');
-    expect(await Promise.all(exits)).toEqual([0, 0]);
+    const exits = await Promise.all([gateway.stop('SIGTERM'), capture.stop('SIGTERM')]);
+    expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
   }, 90_000);
 });

@@ -19,7 +19,8 @@ import {
   waitForStill,
 } from './helpers/browser.ts';
 import { streamSettings, updateStream } from './helpers/graphql.ts';
-import { makeVideo, tempDir, type TempDir } from './helpers/media.ts';
+import { makeVideo } from '@servercam/testing';
+import { tempDir, type TempDir } from './helpers/media.ts';
 import { requireOrSkipOpenCv } from './helpers/opencv.ts';
 import { README_SCREENSHOT, SCREENSHOTS } from './helpers/paths.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
@@ -37,7 +38,7 @@ const pages: Page[] = [];
 beforeAll(async () => {
   const opencv = requireOrSkipOpenCv();
   dir = tempDir();
-  const secondSource = opencv ? makeVideo(join(dir.path, 'x.mp4')) : 'synthetic:640x360';
+  const secondSource = opencv ? makeVideo({ width: 640, height: 360, fps: 25, seconds: 5, dir: dir.path }) : 'synthetic:640x360';
   second = { id: opencv ? 'file' : 'small', label: opencv ? 'file' : 'small', width: 640, height: 360 };
   [server, browser] = await Promise.all([
     serve({

@@ -4,12 +4,11 @@
  * bars, looping): the live view's motion indicator, a toast, the timeline,
  * thumbnails and playback of the recorded clip, seeking included.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaTool } from '@servercam/testing';
+import { makeMotionVideo } from '@servercam/testing';
 import { launch, openViewer, pageShot } from './helpers/browser.ts';
 import { requireOrSkipOpenCv } from './helpers/opencv.ts';
 import { tempDir, type TempDir } from './helpers/media.ts';
@@ -19,16 +18,6 @@ let dir: TempDir;
 let server: RunningServer;
 let browser: Browser;
 const pages: Page[] = [];
-
-/** Still bars for 1 s, a white square crossing them from 1 s to 3 s, still until 5 s; 640×360 at 25 fps. */
-function makeMotionVideo(path: string): string {
-  execFileSync(mediaTool('ffmpeg'), [
-    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'smptebars=s=640x360:r=25:d=5', '-f', 'lavfi', '-i', 'color=c=white:s=60x60:r=25:d=5',
-    '-filter_complex', "[0][1]overlay=x='40+(t-1)*250':y=150:enable='between(t,1,3)'",
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return path;
-}
 
 /** The camera reads a video file through OpenCV: without it these tests are skipped, loudly. */
 const opencv = requireOrSkipOpenCv();
@@ -41,7 +30,7 @@ beforeAll(async () => {
     fps: 0,
     dataDir: 'data',
     events: { preRollSeconds: 1 },
-    cameras: [{ id: 'yard', label: 'Yard', source: makeMotionVideo(join(dir.path, 'motion.mp4')), motion: { engine: 'pure', quietSeconds: 0.8, minArea: 0.004 } }],
+    cameras: [{ id: 'yard', label: 'Yard', source: makeMotionVideo({ seconds: 5, moveFrom: 1, moveTo: 3, dir: dir.path }), motion: { engine: 'pure', quietSeconds: 0.8, minArea: 0.004 } }],
   }));
   [server, browser] = await Promise.all([serve({ cameras: [], config }), launch()]);
 });

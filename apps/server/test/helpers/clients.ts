@@ -1,8 +1,11 @@
-/** Real clients for each transport, and a registry that closes them all. */
+/** Real clients for each transport, and a registry that closes them all (parsers and `until` from @servercam/testing). */
 import { connect, type Socket } from 'node:net';
 import { type Client, createClient, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { type SseEvent, sseEvents as kitSseEvents } from '@servercam/testing';
 import { createServer, type Servercam, type ServerOptions, silentLogger } from '../../src/index.ts';
+
+export { type MjpegPart, mjpegParts, type SseEvent, until } from '@servercam/testing';
 
 const open: Array<() => unknown> = [];
 
@@ -110,103 +113,15 @@ export async function collectFor<T>(iterator: AsyncIterator<T>, ms: number): Pro
   return values;
 }
 
-/** Waits until `check` gives a truthy value. */
-export async function until<T>(check: () => T | Promise<T>, what: string, ms = 10_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-export interface SseEvent {
-  readonly event: string;
-  readonly data: string;
-}
-
-/** A GraphQL operation over SSE (Yoga's distinct-connections mode), as events. */
-export async function* sseEvents(url: string, query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): AsyncGenerator<SseEvent> {
+/**
+ * A GraphQL operation over SSE (the kit's {@link kitSseEvents}), aborted by
+ * {@link closeAll} too.
+ */
+export function sseEvents(url: string, query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): AsyncGenerator<SseEvent> {
   const controller = new AbortController();
   signal?.addEventListener('abort', () => controller.abort(), { once: true });
   open.push(() => controller.abort());
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ query, variables }),
-    signal: controller.signal,
-  });
-  if (!response.ok || !response.body) throw new Error(`SSE request failed: ${response.status}`);
-  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) throw new Error(`not SSE: ${response.headers.get('content-type')}`);
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value: chunk } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue;
-          if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-        }
-        if (data.length > 0 || event !== 'message') yield { event, data: data.join('\n') };
-      }
-    }
-  } finally {
-    controller.abort();
-    await reader.cancel().catch(() => {});
-  }
-}
-
-export interface MjpegPart {
-  readonly headers: Record<string, string>;
-  readonly data: Uint8Array;
-}
-
-/** Reads an MJPEG stream (multipart/x-mixed-replace) part by part. */
-export async function* mjpegParts(response: Response): AsyncGenerator<MjpegPart> {
-  const type = response.headers.get('content-type') ?? '';
-  const boundary = /boundary=([^;]+)/.exec(type)?.[1];
-  if (!boundary) throw new Error(`no multipart boundary in "${type}"`);
-  let buffer = Buffer.alloc(0);
-  const reader = response.body!.getReader();
-  const fill = async (): Promise<boolean> => {
-    const { done, value } = await reader.read();
-    if (done) return false;
-    buffer = Buffer.concat([buffer, value]);
-    return true;
-  };
-  try {
-    for (;;) {
-      let headerEnd: number;
-      while ((headerEnd = buffer.indexOf('\r\n\r\n')) < 0) if (!(await fill())) return;
-      const lines = buffer.subarray(0, headerEnd).toString('latin1').split('\r\n');
-      if (lines[0] !== `--${boundary}`) throw new Error(`expected the boundary, got "${lines[0]}"`);
-      const headers: Record<string, string> = {};
-      for (const line of lines.slice(1)) {
-        const colon = line.indexOf(':');
-        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-      }
-      const length = Number(headers['content-length']);
-      if (!Number.isInteger(length)) throw new Error('a part without Content-Length');
-      const start = headerEnd + 4;
-      while (buffer.length < start + length + 2) if (!(await fill())) return;
-      yield { headers, data: new Uint8Array(buffer.subarray(start, start + length)) };
-      if (buffer.subarray(start + length, start + length + 2).toString('latin1') !== '\r\n') throw new Error('a part not ended by CRLF');
-      buffer = buffer.subarray(start + length + 2);
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
+  return kitSseEvents(url, query, variables, controller.signal);
 }
 
 /** Opens an MJPEG stream with fetch; the stream is aborted by {@link closeAll}. */

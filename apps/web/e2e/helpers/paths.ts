@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository's root. */
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-/** The server's built CLI (`pnpm --filter @servercam/server build`). */
-export const SERVER_CLI = fileURLToPath(new URL('../../../server/dist/cli.js', import.meta.url));
 /** This app's static build (`vite build`), which the server serves at `/`. */
 export const UI_DIR = fileURLToPath(new URL('../../build/', import.meta.url));
 /** Screenshots the tests take, kept by CI (gitignored). */

@@ -2,59 +2,28 @@
  * Real media for tests, made by ffmpeg: video files, and MJPEG-over-HTTP
  * sources that can be stopped and restarted, or made to stall.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { requireMediaTool } from '../../src/media-tools.ts';
+import { videoMaker } from '../../../testing/src/video.ts';
 
 /** ffmpeg or ffprobe, as the product resolves them (system, else the npm-shipped one). */
 export const mediaTool = (tool: 'ffmpeg' | 'ffprobe'): string => requireMediaTool(tool).path;
 
 const dir = mkdtempSync(join(tmpdir(), 'servercam-media-'));
 
-export interface VideoOptions {
-  width: number;
-  height: number;
-  fps: number;
-  seconds: number;
-}
-
-/** An H.264 MP4 of ffmpeg's moving test pattern; made once per options and process. */
-export function makeVideo({ width, height, fps, seconds }: VideoOptions): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `testsrc-${width}x${height}-${fps}fps-${seconds}s.mp4`);
-  if (existsSync(path)) return path;
-  const result = spawnSync(mediaTool('ffmpeg'), [
-    '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`,
-    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path,
-  ], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ffmpeg failed to make ${path}: ${result.stderr || result.error?.message}`);
-  return path;
-}
-
 /**
- * A still scene (static colour bars), and from `moveFrom` to `moveTo` seconds a
- * 60×60 white square (bright: grayscale detection sees it over every bar; a red one vanishes over the red and magenta bars) crossing it at y = 150..210 of 360. Without `moveFrom`, still throughout.
+ * `makeVideo` / `makeMotionVideo` and `jpegSize` are the test kit's, imported
+ * by path from its node-only modules: the core's tests may not depend on
+ * @servercam/testing (which depends on the core).
  */
-export function makeMotionVideo({ seconds, moveFrom, moveTo }: { seconds: number; moveFrom?: number; moveTo?: number }): string {
-  mkdirSync(dir, { recursive: true });
-  const moving = moveFrom !== undefined && moveTo !== undefined;
-  const path = join(dir, moving ? `motion-white-${moveFrom}-${moveTo}-${seconds}s.mp4` : `still-${seconds}s.mp4`);
-  if (existsSync(path)) return path;
-  const args = ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `smptebars=s=640x360:r=25:d=${seconds}`];
-  if (moving) {
-    args.push('-f', 'lavfi', '-i', `color=c=white:s=60x60:r=25:d=${seconds}`, '-filter_complex',
-      `[0][1]overlay=x='40+(t-${moveFrom})*${Math.round(500 / (moveTo - moveFrom))}':y=150:enable='between(t,${moveFrom},${moveTo})'`);
-  }
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path);
-  const result = spawnSync(mediaTool('ffmpeg'), args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ffmpeg failed to make ${path}: ${result.stderr}`);
-  return path;
-}
+export const { makeVideo, makeMotionVideo } = videoMaker(() => mediaTool('ffmpeg'), () => dir);
+export { jpegSize } from '../../../testing/src/jpeg.ts';
 
 export function tempPath(name: string): string {
   return join(dir, name);
@@ -181,20 +150,4 @@ export async function stallingMjpegServer(frames: number): Promise<{ url: string
         server.close(() => resolve());
       }),
   };
-}
-
-/** Width and height from a JPEG's SOF marker; throws when the bytes are not a JPEG. */
-export function jpegSize(bytes: Uint8Array): { width: number; height: number } {
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error('not a JPEG: no SOI marker');
-  let i = 2;
-  while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) throw new Error(`not a JPEG: bad marker at ${i}`);
-    const marker = bytes[i + 1]!;
-    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: (bytes[i + 5]! << 8) | bytes[i + 6]!, width: (bytes[i + 7]! << 8) | bytes[i + 8]! };
-    }
-    i += 2 + length;
-  }
-  throw new Error('not a JPEG: no SOF marker');
 }

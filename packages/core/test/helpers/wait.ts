@@ -1,16 +1,9 @@
 /** Waiting helpers for tests of live streams: poll a condition, or gather frames for a while. */
 import type { CameraInfo, CameraStatus, Frame, FrameRequest, ServerVideoStream } from '@servercam/core';
+import { until } from '../../../testing/src/wait.ts';
 
-/** Resolves once `check()` is truthy; rejects with `what` after `timeoutMs`. */
-export async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** The test kit's, by path (the core's tests may not depend on @servercam/testing). */
+export { until };
 
 /** Resolves with the camera's info once it reports `status`. */
 export function untilStatus(stream: ServerVideoStream, cameraId: string, status: CameraStatus, timeoutMs = 10_000): Promise<CameraInfo> {
