@@ -15,6 +15,7 @@ import { Authenticator, bearerToken } from '../src/security/auth.ts';
 import { isLoopbackHost } from '../src/security/exposure.ts';
 import { isAllowedOrigin } from '../src/security/origin.ts';
 import { newSession, readSessionCookie, sessionValue } from '../src/security/session-cookie.ts';
+import { tokenBits } from '../src/security/token-strength.ts';
 
 const SMALL = 1024;
 const LARGE = 16 * 1024;
@@ -54,6 +55,8 @@ const cookie = `servercam_session=${sessionValue(auth.sessionKeys, newSession('v
 type Case = readonly [string, (input: string) => unknown, (bytes: number) => string];
 
 const CASES: readonly Case[] = [
+  // Tokens come from the config and the environment, not from requests; measured here all the same (KMP: linear).
+  ['tokenBits: a repeated pair ending in a mismatch', (input) => tokenBits(input), (n) => `${'ab'.repeat(n / 2 - 1)}ac`],
   ['parseRange: a run of spaces', (input) => parseRange(input, 1e6), (n) => `bytes=${' '.repeat(n)}x`],
   ['parseRange: spaces around the dash', (input) => parseRange(input, 1e6), (n) => `bytes=${' '.repeat(n / 2)}-${' '.repeat(n / 2)}x`],
   ['parseRange: many ranges', (input) => parseRange(input, 1e6), (n) => `bytes=${fill('1-2,', n)}`],
