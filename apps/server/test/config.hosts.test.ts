@@ -4,19 +4,11 @@
  * process) serving what the flags say.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseCommandLine, parseConfig } from '../src/index.ts';
+import { parseCommandLine, parseConfig } from '../src/index.ts';
 import { send } from './helpers/forged-http.ts';
 import { type CliProcess, freePort, startCli } from '@servercam/testing';
+import { configError } from './helpers/config-error.ts';
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('allowed hosts', () => {
   it('come from --allow-host flags and the allowedHosts key', () => {

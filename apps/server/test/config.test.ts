@@ -5,18 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, mergeConfig, parseCommandLine, parseConfig } from '../src/index.ts';
+import { loadConfigFile, mergeConfig, parseCommandLine, parseConfig } from '../src/index.ts';
 import { tempDir } from './helpers/media.ts';
+import { configError } from './helpers/config-error.ts';
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('servercam serve flags', () => {
   it('parses every flag', () => {
