@@ -73,13 +73,19 @@ export function sessionClearCookie(secure: boolean): string {
 }
 
 /** The session cookie of a `Cookie` header (a valid one wins over others of the same name). */
+/** Session cookies verified in one Cookie header, at most. */
+const MAX_SESSION_COOKIES = 4;
+
 export function readSessionCookie(header: string | null, keys: SessionKeys, now = Date.now()): SessionCookie | undefined {
   if (!header) return undefined;
   let found: SessionCookie | undefined;
-  // Cookie headers are capped by the HTTP layer; split and indexOf are linear.
+  let candidates = 0;
+  // Cookie headers are capped by the HTTP layer; split and indexOf are linear. A browser sends one session
+  // cookie (two around a sign-in): only the first few are verified, so a header stuffed with them costs no HMACs.
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    if (++candidates > MAX_SESSION_COOKIES) break;
     const cookie = verify(part.slice(eq + 1).trim(), keys, now);
     if (cookie.status === 'valid') return cookie;
     if (found?.status !== 'expired') found = cookie;
