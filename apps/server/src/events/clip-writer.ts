@@ -7,7 +7,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { resolveMediaTool } from '@servercam/core';
+import process from 'node:process';
+import { MEDIA_TOOL_ENV, type ResolvedMediaTool, resolveMediaTool } from '@servercam/core';
 import { AviWriter } from './avi.ts';
 
 export type ClipFormat = 'mp4' | 'avi';
@@ -44,13 +45,22 @@ export const MIME_TYPES: Record<ClipFormat, string> = { mp4: 'video/mp4', avi: '
 const ffmpegChecks = new Map<string, boolean>();
 
 /** Whether `ffmpeg` runs here (checked once per binary and process). */
-/** The ffmpeg the core's resolver finds, or the bare name (then spawning it fails, and says so). */
-function defaultFfmpeg(): string {
+/**
+ * The ffmpeg for clips, from the core's resolver (SERVERCAM_FFMPEG, the system's, npm's). A
+ * SERVERCAM_FFMPEG that is not an executable file is reported to `onBadEnv` and passed over.
+ */
+export function resolveClipFfmpeg(onBadEnv?: (error: Error) => void): ResolvedMediaTool | undefined {
   try {
-    return resolveMediaTool('ffmpeg')?.path ?? 'ffmpeg';
-  } catch {
-    return 'ffmpeg';
+    return resolveMediaTool('ffmpeg');
+  } catch (error) {
+    onBadEnv?.(error as Error);
+    return resolveMediaTool('ffmpeg', { env: { ...process.env, [MEDIA_TOOL_ENV.ffmpeg]: undefined } });
   }
+}
+
+/** {@link resolveClipFfmpeg}'s path, or the bare name (then spawning it fails, and says so). */
+function defaultFfmpeg(): string {
+  return resolveClipFfmpeg()?.path ?? 'ffmpeg';
 }
 
 export function hasFfmpeg(binary = defaultFfmpeg()): boolean {

@@ -6,11 +6,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import process from 'node:process';
-import { type CameraConfig, describeMediaTool, MEDIA_TOOL_ENV, type MotionEvent, type ResolvedMediaTool, resolveMediaTool } from '@servercam/core';
+import { type CameraConfig, describeMediaTool, type MotionEvent } from '@servercam/core';
 import type { FrameBus } from '../bus/bus.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import { type ClipFormat, pickFormat } from './clip-writer.ts';
+import { type ClipFormat, pickFormat, resolveClipFfmpeg } from './clip-writer.ts';
 import { DEFAULT_DATA_DIR } from './config.ts';
 import { type EventChange, EventHub } from './hub.ts';
 import { CameraRecorder } from './recorder.ts';
@@ -104,13 +103,7 @@ export class EventService implements AsyncDisposable {
   /** The ffmpeg for clips: the option's, else the core's resolver (SERVERCAM_FFMPEG, system, npm), named in the log. */
   #findFfmpeg(chosen: string | undefined): string | undefined {
     if (chosen !== undefined) return chosen;
-    let found: ResolvedMediaTool | undefined;
-    try {
-      found = resolveMediaTool('ffmpeg');
-    } catch (error) {
-      this.#logger.warn({ err: error }, `${(error as Error).message}: looking for another ffmpeg`);
-      found = resolveMediaTool('ffmpeg', { env: { ...process.env, [MEDIA_TOOL_ENV.ffmpeg]: undefined } });
-    }
+    const found = resolveClipFfmpeg((error) => this.#logger.warn({ err: error }, `${error.message}: looking for another ffmpeg`));
     if (found) this.#logger.info({ ffmpeg: found.path, source: found.source }, `clips through ${describeMediaTool(found)}`);
     else this.#logger.warn('no ffmpeg found: clips are recorded as MJPEG-in-AVI (apt-get install ffmpeg, or reinstall for the npm one)');
     return found?.path;
