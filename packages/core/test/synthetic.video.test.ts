@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { GopFanout, parseAvcc, parseSps, ServerVideoStream, type ServerVideoStreamOptions, type VideoChunk } from '@servercam/core';
-import { decodeErrors, probe, writeH264 } from './helpers/h264.ts';
+import { decodeErrors, expectSameColours, probe, writeH264 } from './helpers/h264.ts';
 import { until } from './helpers/wait.ts';
 
 const streams: ServerVideoStream[] = [];
@@ -64,6 +64,10 @@ describe('H.264 video, synthetic camera', () => {
     expect(record.levelIdc).toBe(probed.level);
     expect(record.profileIdc).toBe(100);
     expect(chunks.slice(1).every((chunk) => chunk.keyframe === (chunk.description !== undefined))).toBe(true);
+  });
+
+  it('keeps the colours of the RGB frames (the picture matches the JPEG of the same frame)', async () => {
+    await expectSameColours(await open(), 'cam');
   });
 
   it('starts a late joiner at once at a keyframe with its description', async () => {

@@ -5,8 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { avccToAnnexB, parseAvcc, type VideoChunk } from '@servercam/core';
+import sharp from 'sharp';
+import { expect } from 'vitest';
+import { avccToAnnexB, parseAvcc, type ServerVideoStream, type VideoChunk } from '@servercam/core';
 import { mediaTool, tempPath } from './media.ts';
+import { until } from './wait.ts';
 
 let files = 0;
 
@@ -60,4 +63,39 @@ export function h264Stream(width: number, height: number, frames: number, gop: n
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=25`, '-frames:v', String(frames),
     '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', String(gop), '-pix_fmt', 'yuv420p', ...extra, '-f', 'h264',
   ]);
+}
+
+/** The mean absolute difference of two pictures' bytes (same size and layout). */
+export function meanDifference(a: Uint8Array, b: Uint8Array): number {
+  expect(a.length).toBe(b.length);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / Math.max(1, a.length);
+}
+
+/** The first picture of an H.264 file, decoded by ffmpeg to packed RGB. */
+export function firstPictureRgb(path: string): Uint8Array {
+  return ffmpegBytes(['-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24']);
+}
+
+/**
+ * Checks the colours are right (no red/blue swap): a new video consumer's
+ * first picture is, pixel by pixel, close to the JPEG frame of the same seq,
+ * and much closer than with red and blue swapped.
+ */
+export async function expectSameColours(stream: ServerVideoStream, cameraId: string): Promise<void> {
+  const jpegs = new Map<number, Uint8Array>();
+  const stop = stream.subscribe({ cameraId }, (frame) => void jpegs.set(frame.seq, frame.data));
+  await until(() => jpegs.size > 0, 'a JPEG frame');
+  const video = stream.video({ cameraId });
+  const first = (await video.next()).value as VideoChunk;
+  await video.return?.();
+  await until(() => jpegs.has(first.seq), 'the JPEG frame of the same seq');
+  stop();
+  const h264 = firstPictureRgb(writeH264([first]));
+  const jpeg = new Uint8Array(await sharp(jpegs.get(first.seq)!).removeAlpha().raw().toBuffer());
+  const swapped = jpeg.map((_, i) => jpeg[i - (i % 3) + 2 - (i % 3)]!);
+  const difference = meanDifference(h264, jpeg);
+  expect(difference).toBeLessThan(12);
+  expect(difference * 2).toBeLessThan(meanDifference(h264, swapped));
 }
