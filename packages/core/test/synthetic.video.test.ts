@@ -150,6 +150,34 @@ describe('H.264 video, synthetic camera', () => {
     expect(cachedKeyframes).toBeGreaterThan(0);
   });
 
+  it('works the same with capture in a child process', async () => {
+    const stream = await open({ isolation: 'process' });
+    const video = stream.video({ maxWidth: 160 });
+    const chunks = await take(video, 20);
+    await video.return?.();
+    expect(chunks[0]).toMatchObject({ keyframe: true, width: 160, height: 120 });
+    expect(decodeErrors(writeH264(chunks))).toEqual({ status: 0, errors: '' });
+  });
+
+  it('starts a new encoder on a change of quality: its first picture is a keyframe with a description', async () => {
+    const stream = await open();
+    const chunks: VideoChunk[] = [];
+    const stop = stream.subscribeVideo({}, (chunk) => void chunks.push(chunk));
+    await until(() => chunks.length >= 5, 'chunks');
+    const encoders = async () => Object.values((await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? {});
+    const [before] = await encoders();
+    stream.quality = 40;
+    const [after] = await until(async () => {
+      const list = await encoders();
+      return list[0] && list[0].pid !== before?.pid && list[0].pictures > 0 ? list : undefined;
+    }, 'a new encoder');
+    stop();
+    expect(after!.pid).not.toBe(before!.pid);
+    const firstOfNew = chunks.findIndex((chunk, i) => i > 0 && chunk.keyframe && chunk.seq > chunks[4]!.seq);
+    expect(firstOfNew).toBeGreaterThan(0);
+    expect(chunks[firstOfNew]!.description).toBeInstanceOf(Uint8Array);
+  });
+
   it('runs no encoder for JPEG consumers, and stops the encoder when its last consumer leaves', async () => {
     const stream = await open();
     const frames = stream.frames({});
