@@ -11,6 +11,7 @@
  * @module
  */
 import { isServercamError, redactSecrets } from '@servercam/core';
+import { RemoteVideoError } from '../bus/redis-video.ts';
 import type { Feed } from '../subscriptions.ts';
 import type { VideoChunk } from './chunk.ts';
 
@@ -24,7 +25,8 @@ export class VideoFailure {
   }
 
   static of(error: unknown): VideoFailure {
-    if (isServercamError(error)) return new VideoFailure(error.code, redactSecrets(error.message));
+    // The core's typed errors, here or on the capture node (a gateway's), keep their code.
+    if (isServercamError(error) || error instanceof RemoteVideoError) return new VideoFailure(error.code, redactSecrets(error.message));
     return new VideoFailure('INTERNAL', 'Unexpected error.');
   }
 }
