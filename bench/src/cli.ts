@@ -99,8 +99,8 @@ if (only.has('pipeline')) {
 
 const needServers = only.has('fanout') || only.has('variants') || only.has('slow');
 if (needServers) {
-  const servercam = await ServerUnderTest.start({ kind: 'servercam', ...CAMERA }, values['cpu-prof']);
-  const naive = only.has('fanout') ? await ServerUnderTest.start({ kind: 'naive', ...CAMERA }, values['cpu-prof']) : undefined;
+  const servercam = await ServerUnderTest.start({ kind: 'servercam', ...CAMERA }, { cpuProfileDir: values['cpu-prof'] });
+  const naive = only.has('fanout') ? await ServerUnderTest.start({ kind: 'naive', ...CAMERA }, { cpuProfileDir: values['cpu-prof'] }) : undefined;
   try {
     // One server captures at a time: the other is paused, so it costs nothing.
     const use = async (server: ServerUnderTest): Promise<void> => {

@@ -1,6 +1,7 @@
 /**
  * The messages between the benchmark's processes (over Node's IPC channel):
- * the orchestrator (cli.ts), the server under test (server-process.ts) and
+ * the orchestrator (cli.ts), a server under test (server-process.ts: a whole
+ * server or a scale-out role) and
  * the load generators (load-process.ts).
  * @module
  */
@@ -9,12 +10,19 @@ import type { CameraStats } from '@servercam/core';
 export type Transport = 'graphql-ws' | 'sse' | 'mjpeg';
 export type ServerKind = 'servercam' | 'naive';
 
-export interface ServerSpec {
-  readonly kind: ServerKind;
+interface CameraSpec {
   readonly source: string;
   readonly fps: number;
   readonly quality: number;
 }
+
+/**
+ * The server process to start (server-process.ts): servercam or the naive
+ * baseline on their own, or a role of the scale-out scenario meeting on Redis.
+ */
+export type ServerSpec =
+  | (CameraSpec & { readonly kind: ServerKind })
+  | (CameraSpec & { readonly kind: 'capture' | 'gateway'; readonly redisUrl: string });
 
 export type ToServer = { type: 'stats' } | { type: 'pause'; paused: boolean } | { type: 'close' };
 
