@@ -106,6 +106,8 @@ export interface RunResult {
   /** Messages delivered to all reading clients in the window. */
   readonly delivered: number;
   readonly fpsMean: number;
+  /** Bytes each reading client received a second, on average (the messages as sent: JSON with base64, or HTTP bodies). */
+  readonly bytesPerClientSecond: number;
   readonly fpsMin: number;
   readonly p50: number;
   readonly p99: number;
@@ -200,6 +202,7 @@ export async function run(server: ServerUnderTest, options: RunOptions): Promise
     seconds,
     delivered,
     fpsMean: delivered / Math.max(1, counts.length) / seconds,
+    bytesPerClientSecond: results.reduce((total, result) => total + result.bytes, 0) / Math.max(1, counts.length) / seconds,
     fpsMin: counts.length > 0 ? Math.min(...counts) / seconds : 0,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),

@@ -7,7 +7,8 @@
  */
 import type { CameraStats } from '@servercam/core';
 
-export type Transport = 'graphql-ws' | 'sse' | 'mjpeg';
+/** `video`: the H.264 `video` subscription over graphql-ws (issue 15); the others carry JPEG frames. */
+export type Transport = 'graphql-ws' | 'sse' | 'mjpeg' | 'video';
 export type ServerKind = 'servercam' | 'naive';
 
 interface CameraSpec {
@@ -55,6 +56,8 @@ export interface LoadResult {
   readonly counts: number[];
   /** Latency of every message inside the window, ms from capturedAt to the whole message. */
   readonly latencies: number[];
+  /** Bytes the reading clients received inside the window (WebSocket message payloads; HTTP body bytes). */
+  readonly bytes: number;
   /** Clients that failed to connect or broke. */
   readonly errors: string[];
   /** The load process's own CPU over the window, seconds. */
