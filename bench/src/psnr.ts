@@ -58,39 +58,3 @@ export function psnr(received: string, format: 'mjpeg' | 'h264', source: string,
   if (perFrame.length === 0 || average === undefined) throw new Error(`ffmpeg psnr gave no figure: ${result.stderr.slice(-800)}`);
   return { average: average === 'inf' ? 100 : Number(average), min: Math.min(...perFrame), frames: perFrame.length };
 }
-
-/** The parameter sets in an `avcC` box (ISO/IEC 14496-15), as Annex-B NAL units with start codes. */
-export function avccParameterSets(avcc: Uint8Array): Buffer {
-  const out: Buffer[] = [];
-  let pos = 5;
-  for (const mask of [0x1f, 0xff]) {
-    const count = avcc[pos++]! & mask;
-    for (let i = 0; i < count; i++) {
-      const length = (avcc[pos]! << 8) | avcc[pos + 1]!;
-      out.push(START_CODE, Buffer.from(avcc.subarray(pos + 2, pos + 2 + length)));
-      pos += 2 + length;
-    }
-  }
-  return Buffer.concat(out);
-}
-
-const START_CODE = Buffer.from([0, 0, 0, 1]);
-
-/**
- * An access unit as Annex-B: already Annex-B (starts with a start code) as
- * it is; else length-prefixed (AVCC, `lengthSize` bytes of length a NAL
- * unit) with each length replaced by a start code.
- */
-export function toAnnexB(data: Uint8Array, lengthSize = 4): Buffer {
-  if (data[0] === 0 && data[1] === 0 && (data[2] === 1 || (data[2] === 0 && data[3] === 1))) return Buffer.from(data);
-  const out: Buffer[] = [];
-  let pos = 0;
-  while (pos + lengthSize <= data.length) {
-    let length = 0;
-    for (let i = 0; i < lengthSize; i++) length = length * 256 + data[pos + i]!;
-    pos += lengthSize;
-    out.push(START_CODE, Buffer.from(data.subarray(pos, pos + length)));
-    pos += length;
-  }
-  return Buffer.concat(out);
-}
