@@ -48,7 +48,7 @@ const config: {
   slowStalled: number; slowSeconds: number; pipelineSeconds: number; sizes: string[];
   videoNs: number[]; qualitySeconds: number; firstPictureViewers: number;
 } = smoke
-  ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'], videoNs: [3], qualitySeconds: 2, firstPictureViewers: 2 }
+  ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'], videoNs: [3], qualitySeconds: 2, firstPictureViewers: 1 }
   : quick
     ? { ns: [1, 50, 200], warmup: 2, seconds: 4, idle: 2, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 20, pipelineSeconds: 2, sizes: ['1280x720'], videoNs: [1, 50, 200], qualitySeconds: 4, firstPictureViewers: 5 }
     : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 3, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'], videoNs: [1, 50, 200, 500, 1000], qualitySeconds: 8, firstPictureViewers: 10 };
@@ -195,6 +195,7 @@ if (only.has('video')) {
         qualitySeconds: config.qualitySeconds,
         firstPictureViewers: config.firstPictureViewers,
         quality: CAMERA.quality,
+        qualityScenes: smoke ? ['camera-like'] : ['camera-like', 'h264-file'],
         qualities: smoke ? [CAMERA.quality] : quick ? [CAMERA.quality, 100] : [CAMERA.quality, 90, 100],
         workDir: join(tmpdir(), 'servercam-bench-video'),
       },

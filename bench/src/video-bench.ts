@@ -11,6 +11,7 @@
  * @module
  */
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { probeOpenCv } from '../../packages/testing/src/opencv-probe.mjs';
 import { recordSkip } from '../../packages/testing/src/requirements.mjs';
@@ -26,6 +27,8 @@ export interface VideoBenchOptions {
   readonly idleSeconds: number;
   /** The quality window per scene. */
   readonly qualitySeconds: number;
+  /** Which scenes the bytes and PSNR are measured on (the smoke run takes the camera-like one only). */
+  readonly qualityScenes: readonly string[];
   readonly firstPictureViewers: number;
   readonly workDir: string;
   /** The camera's `quality` for the N-viewer runs (JPEG q80 is the reference). */
@@ -50,7 +53,9 @@ export interface VideoReport {
   readonly errors: string[];
 }
 
-export async function runVideoBench(options: VideoBenchOptions, log: (line: string) => void): Promise<VideoReport> {
+export async function runVideoBench(options: VideoBenchOptions, logLine: (line: string) => void): Promise<VideoReport> {
+  const started = performance.now();
+  const log = (line: string): void => logLine(`${line} [+${((performance.now() - started) / 1000).toFixed(0)} s]`);
   const skipped: string[] = [];
   const errors: string[] = [];
   const quality: Array<QualityRow & { load: Load }> = [];
@@ -65,7 +70,7 @@ export async function runVideoBench(options: VideoBenchOptions, log: (line: stri
     skipped.push(`bytes and PSNR (${reason})`);
     recordSkip({ group: 'The bytes and PSNR of the video benchmark (@servercam/bench)', reason, enable: 'pnpm setup:opencv' });
   } else {
-    for (const scene of scenes) {
+    for (const scene of scenes.filter((s) => options.qualityScenes.includes(s.name))) {
       for (const setting of options.qualities) {
         const load = loadavg();
         try {
@@ -91,7 +96,9 @@ export async function runVideoBench(options: VideoBenchOptions, log: (line: stri
         // The idle cost (capture and the JPEG encode, no client) drifts with the machine's load: measured next to each run.
         await server.measureIdle(options.idleSeconds);
         const load = loadavg();
-        const result = await run(server, { transport, clients: n, warmupSeconds: options.warmupSeconds, seconds: options.seconds });
+        // H.264 needs its encoder started (an ffmpeg process) before the window: 2 s more of warm-up.
+        const warmupSeconds = options.warmupSeconds + (transport === 'video' ? 2 : 0);
+        const result = await run(server, { transport, clients: n, warmupSeconds, seconds: options.seconds });
         log(`video fan-out ${transport === 'video' ? 'H.264' : 'JPEG'} N=${n}: ${result.fpsMean.toFixed(1)} fps/client (min ${result.fpsMin.toFixed(1)}), p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${(result.bytesPerClientSecond / 1000).toFixed(1)} kB/s per client, server ${(result.serverCores * 100).toFixed(0)}% CPU, ${result.cpuPerFrameUs.toFixed(1)} µs/frame (load ${load[0]!.toFixed(2)})`);
         if (result.delivered === 0) errors.push(`video fan-out ${transport} N=${n}: no message delivered`);
         if (result.errors.length > 0) errors.push(`video fan-out ${transport} N=${n}: ${result.errors.slice(0, 3).join('; ')}`);

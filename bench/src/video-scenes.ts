@@ -7,7 +7,7 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireMediaTool } from '@servercam/core';
 
@@ -37,6 +37,7 @@ function make(path: string, inputs: string[], filter: string | undefined, second
 
 /** Makes (or reuses) both scenes in `dir`, each `seconds` long. */
 export function makeScenes(dir: string, seconds: number): Scene[] {
+  mkdirSync(dir, { recursive: true });
   const size = `${WIDTH}x${HEIGHT}`;
   const common = { width: WIDTH, height: HEIGHT, fps: FPS, frames: seconds * FPS };
   const cameraLike = join(dir, `camera-like-${size}-${seconds}s.mp4`);
