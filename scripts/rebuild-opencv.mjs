@@ -2,6 +2,7 @@
 // Builds (or rebuilds) @u4/opencv4nodejs against the system OpenCV, then checks it loads.
 import { spawnSync } from 'node:child_process';
 import { nativeBuildEnv, pnpmCommand } from './native-build-env.mjs';
+import { probeOpenCv } from '../packages/testing/src/opencv-probe.mjs';
 
 const pnpm = pnpmCommand();
 const env = nativeBuildEnv();
@@ -11,9 +12,6 @@ const run = (args, options = {}) => {
 };
 // Rebuild the optional addon (a workspace installed without OpenCV has it unbuilt).
 run(['rebuild', '@u4/opencv4nodejs', '--reporter=append-only']);
-const check = spawnSync(process.execPath, ['-e', "import('@u4/opencv4nodejs').then(m => console.log('[opencv] OpenCV', Object.values((m.cv ?? m.default).version).join('.'), 'loads'))"], {
-  cwd: new URL('../packages/core/', import.meta.url),
-  stdio: 'inherit',
-  env: { ...process.env, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1' },
-});
-process.exit(check.status ?? 1);
+const probe = probeOpenCv();
+console.log(probe.available ? `[opencv] OpenCV ${probe.version} loads` : `[opencv] ${probe.reason}`);
+process.exit(probe.available ? 0 : 1);

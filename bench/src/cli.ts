@@ -6,7 +6,9 @@
  * temporary directory; it checks that each scenario runs and reports, and
  * asserts no timing.
  *
- *   node dist/cli.js [--smoke] [--out DIR] [--only fanout,pipeline,variants,slow,scale-out] [--ns 1,10,200]
+ * `--quick`: fewer N and shorter windows, the same tables, into docs/.
+ *
+ *   node dist/cli.js [--smoke | --quick] [--out DIR] [--only fanout,pipeline,variants,slow,video,scale-out] [--ns 1,10,200]
  *   node dist/cli.js --only fanout --ns 200 --cases servercam:graphql-ws --cpu-prof /tmp/prof   # profile the servers
  *   node dist/cli.js --report-only   # re-renders docs/benchmarks.md from docs/benchmarks.json (after editing analysis.md)
  * @module
@@ -26,6 +28,7 @@ import { lineChart } from './svg.ts';
 const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
     ns: { type: 'string' },
@@ -35,16 +38,20 @@ const { values } = parseArgs({
   },
 });
 const smoke = values.smoke ?? false;
+const quick = !smoke && (values.quick ?? false);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = values.out ?? (smoke ? join(tmpdir(), 'servercam-bench-smoke') : join(ROOT, 'docs'));
-const only = new Set((values.only ?? 'pipeline,fanout,variants,slow,scale-out').split(','));
+const only = new Set((values.only ?? 'pipeline,fanout,variants,slow,video,scale-out').split(','));
 
 const config: {
   ns: number[]; warmup: number; seconds: number; idle: number; variantClients: number; slowHealthy: number;
   slowStalled: number; slowSeconds: number; pipelineSeconds: number; sizes: string[];
+  videoNs: number[]; qualitySeconds: number; firstPictureViewers: number;
 } = smoke
-  ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'] }
-  : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 3, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'] };
+  ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'], videoNs: [3], qualitySeconds: 2, firstPictureViewers: 1 }
+  : quick
+    ? { ns: [1, 50, 200], warmup: 2, seconds: 4, idle: 2, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 20, pipelineSeconds: 2, sizes: ['1280x720'], videoNs: [1, 50, 200], qualitySeconds: 4, firstPictureViewers: 5 }
+    : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 3, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'], videoNs: [1, 50, 200, 500, 1000], qualitySeconds: 8, firstPictureViewers: 10 };
 
 if (values.ns) config.ns = values.ns.split(',').map(Number);
 
@@ -65,6 +72,7 @@ function check(what: string, result: RunResult): void {
 
 let report: Report = {
   smoke,
+  quick,
   date: started.toISOString(),
   machine: machineInfo(),
   loadBefore,
@@ -75,6 +83,7 @@ let report: Report = {
   fanout: [],
   variants: undefined,
   slow: undefined,
+  video: undefined,
   pipelineError: undefined,
 };
 
@@ -99,8 +108,8 @@ if (only.has('pipeline')) {
 
 const needServers = only.has('fanout') || only.has('variants') || only.has('slow');
 if (needServers) {
-  const servercam = await ServerUnderTest.start({ kind: 'servercam', ...CAMERA }, values['cpu-prof']);
-  const naive = only.has('fanout') ? await ServerUnderTest.start({ kind: 'naive', ...CAMERA }, values['cpu-prof']) : undefined;
+  const servercam = await ServerUnderTest.start({ kind: 'servercam', ...CAMERA }, { cpuProfileDir: values['cpu-prof'] });
+  const naive = only.has('fanout') ? await ServerUnderTest.start({ kind: 'naive', ...CAMERA }, { cpuProfileDir: values['cpu-prof'] }) : undefined;
   try {
     // One server captures at a time: the other is paused, so it costs nothing.
     const use = async (server: ServerUnderTest): Promise<void> => {
@@ -170,6 +179,31 @@ if (needServers) {
     }
   } finally {
     await Promise.all([servercam.close(), naive?.close()]);
+  }
+}
+
+if (only.has('video')) {
+  // Issue 15: H.264 beside JPEG (bench/src/video-bench.ts), a section of the same document.
+  const { runVideoBench } = await import('./video-bench.ts');
+  try {
+    report.video = await runVideoBench(
+      {
+        ns: config.videoNs,
+        warmupSeconds: config.warmup,
+        seconds: config.seconds,
+        idleSeconds: config.idle,
+        qualitySeconds: config.qualitySeconds,
+        firstPictureViewers: config.firstPictureViewers,
+        quality: CAMERA.quality,
+        qualityScenes: smoke ? ['camera-like'] : ['camera-like', 'h264-file'],
+        qualities: smoke ? [CAMERA.quality] : quick ? [CAMERA.quality, 100] : [CAMERA.quality, 90, 100],
+        workDir: join(tmpdir(), 'servercam-bench-video'),
+      },
+      log,
+    );
+    problems.push(...report.video.errors.map((error) => `video: ${error}`));
+  } catch (error) {
+    problems.push(`video: ${(error as Error).message.slice(0, 500)}`);
   }
 }
 

@@ -14,30 +14,37 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export class ServerUnderTest {
   readonly spec: ServerSpec;
+  /** Its name in the results: the kind, or a role's own name ("gateway 1"). */
+  readonly name: string;
   readonly #child: ChildProcess;
   readonly url: string;
   /** CPU of the idle server (capturing, no client), in cores. */
   idleCores = 0;
 
-  private constructor(spec: ServerSpec, child: ChildProcess, url: string) {
+  private constructor(spec: ServerSpec, name: string, child: ChildProcess, url: string) {
     this.spec = spec;
+    this.name = name;
     this.#child = child;
     this.url = url;
   }
 
-  /** @param cpuProfileDir where `node --cpu-prof` writes the server's profile when it exits */
-  static async start(spec: ServerSpec, cpuProfileDir?: string): Promise<ServerUnderTest> {
+  /**
+   * Forks server-process.ts and waits for its `ready`.
+   * @param options.cpuProfileDir where `node --cpu-prof` writes the server's profile when it exits
+   */
+  static async start(spec: ServerSpec, options: { readonly cpuProfileDir?: string | undefined; readonly name?: string } = {}): Promise<ServerUnderTest> {
+    const { cpuProfileDir, name = spec.kind } = options;
     const child = fork(here('./server-process.js'), [JSON.stringify(spec)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
     });
     const url = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`the ${spec.kind} server exited (${code}) before it was ready`)));
+      child.once('exit', (code) => reject(new Error(`the ${name} server exited (${code}) before it was ready`)));
       child.on('message', (message: FromServer) => {
         if (message.type === 'ready') resolve(message.url);
       });
     });
-    return new ServerUnderTest(spec, child, url);
+    return new ServerUnderTest(spec, name, child, url);
   }
 
   get pid(): number {
@@ -99,6 +106,8 @@ export interface RunResult {
   /** Messages delivered to all reading clients in the window. */
   readonly delivered: number;
   readonly fpsMean: number;
+  /** Bytes each reading client received a second, on average (the messages as sent: JSON with base64, or HTTP bodies). */
+  readonly bytesPerClientSecond: number;
   readonly fpsMin: number;
   readonly p50: number;
   readonly p99: number;
@@ -186,13 +195,14 @@ export async function run(server: ServerUnderTest, options: RunOptions): Promise
     }
   }
   return {
-    server: server.spec.kind,
+    server: server.name,
     transport: options.transport,
     clients: options.clients,
     stalled,
     seconds,
     delivered,
     fpsMean: delivered / Math.max(1, counts.length) / seconds,
+    bytesPerClientSecond: results.reduce((total, result) => total + result.bytes, 0) / Math.max(1, counts.length) / seconds,
     fpsMin: counts.length > 0 ? Math.min(...counts) / seconds : 0,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),

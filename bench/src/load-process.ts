@@ -12,19 +12,25 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { FromLoad, LoadSpec } from './messages.ts';
+import { FRAMES_QUERY, VIDEO_QUERY } from './queries.ts';
 
-export const FRAMES_QUERY =
-  'subscription Bench($w: Int) { frames(maxWidth: $w) { capturedAt cameraId seq width height mimeType data } }';
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
 const counts: number[] = [];
 const latencies: number[] = [];
+let bytes = 0;
 const errors: string[] = [];
 const sockets: Array<{ close(): void }> = [];
 const now = (): number => performance.timeOrigin + performance.now();
 
 const CAPTURED_JSON = Buffer.from('"capturedAt":"');
 const CAPTURED_HEADER = Buffer.from('X-Captured-At: ');
+
+/** Bytes arrived for a reading client: counted if inside the window. */
+function arrived(size: number): void {
+  const at = now();
+  if (at >= spec.from && at < spec.to) bytes += size;
+}
 
 /** A message arrived whole: counted if inside the window. */
 function received(client: number, capturedAt: number): void {
@@ -60,7 +66,8 @@ function wsClient(index: number, stall: boolean): Promise<void> {
     ws.on('message', (data: Buffer) => {
       if (!subscribed) {
         subscribed = true;
-        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: FRAMES_QUERY, variables: variables(index) } }));
+        const query = spec.transport === 'video' ? VIDEO_QUERY : FRAMES_QUERY;
+        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: variables(index) } }));
         return;
       }
       if (stall) {
@@ -74,6 +81,7 @@ function wsClient(index: number, stall: boolean): Promise<void> {
         else errors.push(`ws ${index}: ${head.toString('utf8', 0, 200)}`);
         return;
       }
+      arrived(data.length);
       received(index, capturedAtIn(head, CAPTURED_JSON));
       resolve();
     });
@@ -108,6 +116,7 @@ function sseClient(index: number, stall: boolean): Promise<void> {
         head = Buffer.alloc(0);
       };
       res.on('data', (chunk: Buffer) => {
+        if (!stall) arrived(chunk.length);
         let pos = 0;
         if (lastWasNewline && chunk[0] === 0x0a) {
           eventEnded();
@@ -142,6 +151,7 @@ function mjpegClient(index: number, stall: boolean): Promise<void> {
       let skip = 0;
       let capturedAt = Number.NaN;
       res.on('data', (chunk: Buffer) => {
+        if (!stall) arrived(chunk.length);
         let pos = 0;
         while (pos < chunk.length) {
           if (skip > 0) {
@@ -176,7 +186,7 @@ function mjpegClient(index: number, stall: boolean): Promise<void> {
   });
 }
 
-const connect = { 'graphql-ws': wsClient, sse: sseClient, mjpeg: mjpegClient }[spec.transport];
+const connect = { 'graphql-ws': wsClient, video: wsClient, sse: sseClient, mjpeg: mjpegClient }[spec.transport];
 const started: Array<Promise<void>> = [];
 for (let i = 0; i < spec.clients; i++) {
   counts.push(0);
@@ -193,6 +203,6 @@ const cpuAt = (): number => {
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, spec.from - Date.now())));
 const cpu0 = cpuAt();
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, spec.to - Date.now() + 50)));
-const result: FromLoad = { type: 'result', counts, latencies, errors: errors.slice(0, 20), cpuSeconds: cpuAt() - cpu0 };
+const result: FromLoad = { type: 'result', counts, latencies, bytes, errors: errors.slice(0, 20), cpuSeconds: cpuAt() - cpu0 };
 for (const socket of sockets) socket.close();
 process.send?.(result, undefined, {}, () => process.exit(0));

@@ -1,20 +1,29 @@
 /**
  * The messages between the benchmark's processes (over Node's IPC channel):
- * the orchestrator (cli.ts), the server under test (server-process.ts) and
+ * the orchestrator (cli.ts), a server under test (server-process.ts: a whole
+ * server or a scale-out role) and
  * the load generators (load-process.ts).
  * @module
  */
 import type { CameraStats } from '@servercam/core';
 
-export type Transport = 'graphql-ws' | 'sse' | 'mjpeg';
+/** `video`: the H.264 `video` subscription over graphql-ws (issue 15); the others carry JPEG frames. */
+export type Transport = 'graphql-ws' | 'sse' | 'mjpeg' | 'video';
 export type ServerKind = 'servercam' | 'naive';
 
-export interface ServerSpec {
-  readonly kind: ServerKind;
+interface CameraSpec {
   readonly source: string;
   readonly fps: number;
   readonly quality: number;
 }
+
+/**
+ * The server process to start (server-process.ts): servercam or the naive
+ * baseline on their own, or a role of the scale-out scenario meeting on Redis.
+ */
+export type ServerSpec =
+  | (CameraSpec & { readonly kind: ServerKind })
+  | (CameraSpec & { readonly kind: 'capture' | 'gateway'; readonly redisUrl: string });
 
 export type ToServer = { type: 'stats' } | { type: 'pause'; paused: boolean } | { type: 'close' };
 
@@ -47,6 +56,8 @@ export interface LoadResult {
   readonly counts: number[];
   /** Latency of every message inside the window, ms from capturedAt to the whole message. */
   readonly latencies: number[];
+  /** Bytes the reading clients received inside the window (WebSocket message payloads; HTTP body bytes). */
+  readonly bytes: number;
   /** Clients that failed to connect or broke. */
   readonly errors: string[];
   /** The load process's own CPU over the window, seconds. */

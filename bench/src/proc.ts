@@ -3,20 +3,49 @@
  * memory from /proc, so the server's cost is read from its process alone.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system) used by `pid` so far, in seconds. */
-export function processCpuSeconds(pid: number): number {
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), from field 3 (state) on. */
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  // Fields after the command name (which may hold spaces), from field 3 on.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return (utime + stime) / TICKS_PER_SECOND;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU time (user + system) used so far, in seconds, by `pid` and every
+ * process below it: the children still running (an ffmpeg encoder, a capture
+ * process) and, through the kernel's cutime/cstime, those already reaped.
+ */
+export function processCpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  let ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  for (const child of childrenOf(pid)) {
+    try {
+      ticks += processCpuSeconds(child) * TICKS_PER_SECOND;
+    } catch {
+      // It exited meanwhile: its time is in our cutime from now on.
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** The processes whose parent is `pid` (from /proc: this kernel has no /proc/<pid>/task/<tid>/children). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const child = Number(entry);
+    if (!Number.isInteger(child) || child === pid) continue;
+    try {
+      if (Number(statFields(child)[1]) === pid) children.push(child);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
 }
 
 /** Resident memory of `pid`, in bytes. */

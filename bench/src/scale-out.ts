@@ -7,16 +7,12 @@
  * docs/benchmarks-scale-out.md (or the smoke run's directory).
  * @module
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { accessSync, appendFileSync, constants } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+// The test kit's plain modules, by path: the bench runs from dist/ and takes no TypeScript source at run time.
+import { freePort } from '../../packages/testing/src/net.mjs';
+import { hasRedisServer, killRedisServer, REDIS_SERVER, spawnRedisServer } from '../../packages/testing/src/redis-server.mjs';
+import { recordSkip } from '../../packages/testing/src/requirements.mjs';
 import { run, type RunResult, ServerUnderTest, sleep } from './harness.ts';
-import type { FromServer, ServerStatsReply } from './messages.ts';
 import { processCpuSeconds } from './proc.ts';
-import type { RoleSpec } from './scale-out-process.ts';
-
-const REDIS_SERVER = process.env['SERVERCAM_REDIS_SERVER'] ?? '/usr/bin/redis-server';
 
 export interface ScaleOutOptions {
   readonly source: string;
@@ -39,109 +35,11 @@ export interface ScaleOutResult {
   readonly skipped?: string | undefined;
 }
 
-/** A role process, shaped like ServerUnderTest for the harness's `run`. */
-class RoleProcess {
-  readonly spec: { kind: string };
-  readonly url: string;
-  readonly #child: ChildProcess;
-  idleCores = 0;
-
-  private constructor(kind: string, child: ChildProcess, url: string) {
-    this.spec = { kind };
-    this.#child = child;
-    this.url = url;
-  }
-
-  static async start(kind: string, spec: RoleSpec): Promise<RoleProcess> {
-    const child = fork(fileURLToPath(new URL('./scale-out-process.js', import.meta.url)), [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`the ${kind} process exited (${code}) before it was ready`)));
-      child.on('message', (message: FromServer) => {
-        if (message.type === 'ready') resolve(message.url);
-      });
-    });
-    return new RoleProcess(kind, child, url);
-  }
-
-  get pid(): number {
-    return this.#child.pid!;
-  }
-
-  stats(): Promise<ServerStatsReply> {
-    return new Promise((resolve) => {
-      const onMessage = (message: FromServer): void => {
-        if (message.type !== 'stats') return;
-        this.#child.off('message', onMessage);
-        resolve(message);
-      };
-      this.#child.on('message', onMessage);
-      this.#child.send({ type: 'stats' });
-    });
-  }
-
-  async measureIdle(seconds: number): Promise<void> {
-    const cpu0 = processCpuSeconds(this.pid);
-    await sleep(seconds * 1000);
-    this.idleCores = (processCpuSeconds(this.pid) - cpu0) / seconds;
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
-    this.#child.send({ type: 'close' });
-    await Promise.race([exited, sleep(5000)]);
-    this.#child.kill('SIGKILL');
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('error', () => resolve(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const end = Date.now() + 10_000;
-  while (!(await redisAnswers(port))) {
-    if (Date.now() > end) {
-      child.kill('SIGKILL');
-      throw new Error(`redis-server did not answer on port ${port}`);
-    }
-    await sleep(50);
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => void child.kill('SIGKILL') };
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function runScaleOut(options: ScaleOutOptions, log: (line: string) => void): Promise<ScaleOutResult> {
   const n = options.clientsPerGateway;
-  if (!isExecutable(REDIS_SERVER)) {
+  if (!hasRedisServer()) {
     // Listed in the test command's closing summary (scripts/test.mjs), as the tests' skips are.
-    const skipLog = process.env['SERVERCAM_SKIP_LOG'];
-    if (skipLog) appendFileSync(skipLog, `${JSON.stringify({ group: 'The scale-out benchmark scenario (@servercam/bench)', reason: `no redis-server at ${REDIS_SERVER}`, enable: 'apt-get install redis-server' })}\n`);
+    recordSkip({ group: 'The scale-out benchmark scenario (@servercam/bench)', reason: `no redis-server at ${REDIS_SERVER}`, enable: 'apt-get install redis-server' });
     return { clientsPerGateway: n, gateways: [], capture: { cores: 0, capturedFps: 0, framesDropped: 0 }, single: undefined, skipped: `${REDIS_SERVER} is missing (apt-get install redis-server)` };
   }
   const camera = { source: options.source, fps: options.fps, quality: options.quality };
@@ -157,14 +55,16 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
   }
 
   log(`scale-out: one process with ${2 * n} subscribers: ${single ? `${single.fpsMean.toFixed(1)} fps/client` : 'not measured'}; now Redis, a capture node and 2 gateways`);
-  const redis = await startRedis();
-  const roles: RoleProcess[] = [];
+  const redisPort = await freePort();
+  const redis = await spawnRedisServer(redisPort);
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
+  const roles: ServerUnderTest[] = [];
   try {
-    const capture = await RoleProcess.start('capture', { role: 'capture', redisUrl: redis.url, ...camera });
+    const capture = await ServerUnderTest.start({ kind: 'capture', redisUrl, ...camera });
     roles.push(capture);
     const gateways = [
-      await RoleProcess.start('gateway 1', { role: 'gateway', redisUrl: redis.url, ...camera }),
-      await RoleProcess.start('gateway 2', { role: 'gateway', redisUrl: redis.url, ...camera }),
+      await ServerUnderTest.start({ kind: 'gateway', redisUrl, ...camera }, { name: 'gateway 1' }),
+      await ServerUnderTest.start({ kind: 'gateway', redisUrl, ...camera }, { name: 'gateway 2' }),
     ];
     roles.push(...gateways);
     await sleep(1500);
@@ -173,7 +73,7 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
     const stats0 = await capture.stats();
     const t0 = performance.now();
     const runs = await Promise.all(
-      gateways.map((gateway) => run(gateway as unknown as ServerUnderTest, { transport: 'graphql-ws', clients: n, warmupSeconds: options.warmupSeconds, seconds: options.seconds })),
+      gateways.map((gateway) => run(gateway, { transport: 'graphql-ws', clients: n, warmupSeconds: options.warmupSeconds, seconds: options.seconds })),
     );
     const stats1 = await capture.stats();
     // The capture node over the whole run (connections, warm-up and window).
@@ -181,7 +81,7 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
     const captured = (stats1.cameras[0]?.captured ?? 0) - (stats0.cameras[0]?.captured ?? 0);
     const result: ScaleOutResult = {
       clientsPerGateway: n,
-      gateways: runs.map((r, index) => ({ ...r, server: `gateway ${index + 1}` })),
+      gateways: runs,
       capture: {
         cores: (processCpuSeconds(capture.pid) - cpu0) / window,
         capturedFps: captured / window,
@@ -192,7 +92,7 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
     return result;
   } finally {
     await Promise.all(roles.map((role) => role.close()));
-    redis.stop();
+    await killRedisServer(redis);
   }
 }
 

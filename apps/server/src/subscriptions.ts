@@ -2,13 +2,12 @@
  * Every live subscription of the server, whatever its transport, so that
  * shutdown can complete them all, and so that their counts and dropped frames
  * can be reported. Frames come from the core's conflating iterators and events
- * from {@link KeyedLatestIterator}: a slow subscriber never builds a backlog.
+ * from the core's {@link LatestValueIterator}: a slow subscriber never builds a backlog.
  * @module
  */
-import type { CameraInfo, Frame, FrameRequest, StreamSettings } from '@servercam/core';
+import { LatestValueIterator, type CameraInfo, type Frame, type FrameRequest, type StreamSettings } from '@servercam/core';
 import type { FrameBus } from './bus/bus.ts';
 import type { CameraDirectory } from './cameras.ts';
-import { KeyedLatestIterator } from './keyed-latest.ts';
 import type { VideoRequest } from './video/chunk.ts';
 import { type VideoFeed, videoFeed } from './video/feed.ts';
 
@@ -146,7 +145,7 @@ export class Subscriptions {
 
   /** The shared settings on every change; a slow reader gets the newest. */
   settings(): AsyncIterableIterator<StreamSettings> {
-    const iterator: KeyedLatestIterator<StreamSettings> = new KeyedLatestIterator(() => 'settings', () => {
+    const iterator: LatestValueIterator<StreamSettings> = new LatestValueIterator(() => {
       off();
       this.#live.delete(live);
     });
@@ -158,10 +157,14 @@ export class Subscriptions {
 
   /** Every status change of any camera; a slow reader gets the newest status of each camera. */
   statuses(): AsyncIterableIterator<CameraInfo> {
-    const iterator: KeyedLatestIterator<CameraInfo> = new KeyedLatestIterator((camera) => camera.id, () => {
-      off();
-      this.#live.delete(live);
-    });
+    const iterator: LatestValueIterator<CameraInfo> = new LatestValueIterator(
+      () => {
+        off();
+        this.#live.delete(live);
+      },
+      undefined,
+      (camera) => camera.id,
+    );
     const off = this.#cameras.onStatus((camera) => iterator.push(camera));
     const live: Live = { kind: 'cameraStatus', close: () => iterator.close(), dropped: () => 0 };
     this.#track(live);

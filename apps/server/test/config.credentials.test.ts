@@ -6,8 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/index.ts';
+import { type ConfigError, parseConfig } from '../src/index.ts';
 import { configSecrets } from '../src/config-credentials.ts';
+import { configError } from './helpers/config-error.ts';
 import { tempDir } from './helpers/media.ts';
 
 const PASSWORD = 'p@ss:w/rd-0451';
@@ -16,15 +17,11 @@ function parse(credentials: unknown, source: unknown = 'rtsp://cam.local/stream'
   return parseConfig({ cameras: [{ id: 'door', source, credentials }] }, 'servercam.json', tempDir, env);
 }
 
+/** The ConfigError `run` throws, which never quotes the password. */
 function refusal(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).not.toContain(PASSWORD);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
+  const error = configError(run);
+  expect(error.message).not.toContain(PASSWORD);
+  return error;
 }
 
 describe('camera credentials in the config', () => {

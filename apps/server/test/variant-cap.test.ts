@@ -5,7 +5,7 @@
  * captured frame, counted by the capture side itself.
  */
 import { afterEach, expect, it } from 'vitest';
-import type { CameraStats } from '@servercam/core';
+import { cameraStats, encodesPerFrame } from '@servercam/testing';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { createGateway } from '../src/roles/gateway.ts';
 import { silentLogger } from '../src/index.ts';
@@ -16,23 +16,6 @@ import { fromBase64, jpegSize } from './helpers/media.ts';
 afterEach(async () => {
   await closeAll();
 });
-
-interface HasStats {
-  readonly server: { readonly stream: { stats(): Promise<CameraStats[]> } };
-}
-
-async function statsOf(running: HasStats): Promise<CameraStats> {
-  return (await running.server.stream.stats()).find((stats) => stats.cameraId === 'cam')!;
-}
-
-/** Encodes per captured frame over about `ms`. */
-async function encodesPerFrame(running: HasStats, ms: number): Promise<{ perFrame: number; captured: number }> {
-  const before = await statsOf(running);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = await statsOf(running);
-  const captured = after.captured - before.captured;
-  return { perFrame: (after.encodes - before.encodes) / captured, captured };
-}
 
 const FRAMES = 'subscription ($w: Int) { frames(maxWidth: $w) { seq width height data } }';
 
@@ -54,7 +37,7 @@ it('3 graphql-ws connections × 20 subscriptions of distinct widths cost at most
   }
   // 60 widths from 16 to 606 ask for six sizes (96, 160, 240, 320, 480 and full); the default cap makes four.
   expect(new Set(firsts.map(({ data }) => data!.frames.width)).size).toBeLessThanOrEqual(4);
-  const { perFrame, captured } = await encodesPerFrame(running, 1500);
+  const { perFrame, captured } = await encodesPerFrame(running.server.stream, 1500);
   expect(captured).toBeGreaterThan(5);
   expect(perFrame).toBeLessThanOrEqual(4 + 4 / captured);
 });
@@ -67,8 +50,8 @@ it('limits.maxVariantsPerCamera is passed to the capture, for MJPEG ?maxWidth= t
   // 160, 240, 320 and 480 are asked for; with full size (value) only one of them is made, the others get full size.
   expect(new Set(widths).size).toBeLessThanOrEqual(2);
   expect(widths).toContain(640);
-  await until(async () => (await statsOf(running)).captured > 0, 'capture');
-  const { perFrame, captured } = await encodesPerFrame(running, 1500);
+  await until(async () => (await cameraStats(running.server.stream)).captured > 0, 'capture');
+  const { perFrame, captured } = await encodesPerFrame(running.server.stream, 1500);
   expect(captured).toBeGreaterThan(5);
   // full (value) + one scaled width.
   expect(perFrame).toBeLessThanOrEqual(2 + 2 / captured);
@@ -96,7 +79,7 @@ it.skipIf(!hasRedis)('a gateway\'s demand is capped by the capture node; subscri
     const subscriptions = [160, 240, 320, 480].map((w) => wsSubscribe<Shot>(client, FRAMES, { w }));
     const firsts = await Promise.all(subscriptions.map((frames) => next(frames, 15_000)));
     for (const { data } of firsts) expect(jpegSize(fromBase64(data!.frames.data))).toEqual({ width: data!.frames.width, height: data!.frames.height });
-    const { perFrame, captured } = await encodesPerFrame({ server: capture }, 1500);
+    const { perFrame, captured } = await encodesPerFrame(capture.stream, 1500);
     expect(captured).toBeGreaterThan(5);
     expect(perFrame).toBeLessThanOrEqual(2 + 2 / captured);
     await Promise.all(subscriptions.map((frames) => frames.return!()));

@@ -5,12 +5,15 @@
 //
 //   node bench/pipeline.mjs [--seconds 5] [--sizes 640x480,1280x720,1920x1080]
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { requireMediaTool, ServerVideoStream } from '@servercam/core';
+// The test kit's plain modules, by path (the core does not depend on @servercam/testing).
+import { OPENCV_ENABLE, probeOpenCv } from '../../testing/src/opencv-probe.mjs';
+import { recordSkip } from '../../testing/src/requirements.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -87,21 +90,12 @@ async function servercam(source, seconds, cameraOptions = {}, fps = 0) {
   };
 }
 
-/** Whether the OpenCV addon loads (in a child process: it may load in one thread per process). */
-function openCvLoads() {
-  const probe = spawnSync(process.execPath, ['-e', "import('@u4/opencv4nodejs').then(m => (m.cv ?? m.default).version)"], {
-    cwd: new URL('..', import.meta.url), encoding: 'utf8', env: { ...process.env, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', OPENCV_LOG_LEVEL: 'FATAL' },
-  });
-  return probe.status === 0;
-}
-
 const results = [];
 log(`servercam pipeline benchmark: ${seconds} s per run, ${new Date().toISOString()}`);
-const opencv = openCvLoads();
+const { available: opencv, reason: opencvReason } = probeOpenCv();
 if (!opencv) {
-  log('  OpenCV rows SKIPPED: @u4/opencv4nodejs does not load here (pnpm setup:opencv adds it)');
-  const skipLog = process.env.SERVERCAM_SKIP_LOG;
-  if (skipLog) appendFileSync(skipLog, `${JSON.stringify({ group: 'The OpenCV rows of the pipeline benchmark (@servercam/bench)', reason: '@u4/opencv4nodejs does not load', enable: 'pnpm setup:opencv   (apt-get install libopencv-dev, then the addon builds)' })}\n`);
+  log(`  OpenCV rows SKIPPED: ${opencvReason} (pnpm setup:opencv adds it)`);
+  recordSkip({ group: 'The OpenCV rows of the pipeline benchmark (@servercam/bench)', reason: opencvReason, enable: OPENCV_ENABLE });
 }
 for (const [width, height] of sizes) {
   const label = `${width}x${height}`;

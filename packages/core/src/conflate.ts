@@ -5,19 +5,24 @@
  */
 
 /**
- * An async iterator that holds at most one pending value: a newer value
- * replaces an unread one. Ends when {@link close} is called or `signal` aborts.
+ * An async iterator that holds at most one pending value per key: a newer
+ * value replaces the unread one of its key. Without `keyOf` every value has
+ * the same key, so it is a plain "latest value"; keyed (say, by camera id) a
+ * slow reader still learns the latest value of every key, in the order of
+ * their latest change. Ends when {@link close} is called or `signal` aborts.
  */
 export class LatestValueIterator<T> implements AsyncIterableIterator<T> {
-  #pending: { value: T } | undefined;
+  readonly #pending = new Map<string | undefined, T>();
+  readonly #keyOf: ((value: T) => string) | undefined;
   #waiter: ((result: IteratorResult<T>) => void) | undefined;
   #done = false;
   readonly #onClose: () => void;
   /** Values replaced before they were read. */
   dropped = 0;
 
-  constructor(onClose: () => void, signal?: AbortSignal) {
+  constructor(onClose: () => void = () => {}, signal?: AbortSignal, keyOf?: (value: T) => string) {
     this.#onClose = onClose;
+    this.#keyOf = keyOf;
     if (signal?.aborted) this.close();
     else signal?.addEventListener('abort', () => this.close(), { once: true });
   }
@@ -30,15 +35,17 @@ export class LatestValueIterator<T> implements AsyncIterableIterator<T> {
       waiter({ value, done: false });
       return;
     }
-    if (this.#pending) this.dropped++;
-    this.#pending = { value };
+    const key = this.#keyOf?.(value);
+    if (this.#pending.delete(key)) this.dropped++;
+    this.#pending.set(key, value); // to the end: values stay in the order of their latest change
   }
 
   next(): Promise<IteratorResult<T>> {
-    const pending = this.#pending;
-    if (pending) {
-      this.#pending = undefined;
-      return Promise.resolve({ value: pending.value, done: false });
+    if (this.#pending.size > 0) {
+      for (const [key, value] of this.#pending) {
+        this.#pending.delete(key);
+        return Promise.resolve({ value, done: false });
+      }
     }
     if (this.#done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
@@ -51,11 +58,11 @@ export class LatestValueIterator<T> implements AsyncIterableIterator<T> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  /** Ends the iteration: an unread value is discarded and a waiting `next()` resolves done. */
+  /** Ends the iteration: unread values are discarded and a waiting `next()` resolves done. */
   close(): void {
     if (this.#done) return;
     this.#done = true;
-    this.#pending = undefined;
+    this.#pending.clear();
     const waiter = this.#waiter;
     this.#waiter = undefined;
     waiter?.({ value: undefined, done: true });

@@ -4,9 +4,11 @@
  * capture side's own stats), and every frame says its real size.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CameraStats, type Frame, ServerVideoStream, type ServerVideoStreamOptions } from '@servercam/core';
+import { type Frame, ServerVideoStream, type ServerVideoStreamOptions } from '@servercam/core';
 import { jpegSize } from './helpers/media.ts';
 import { until } from './helpers/wait.ts';
+// The test kit's, by path (the core's tests may not depend on @servercam/testing).
+import { encodesPerFrame } from '../../testing/src/stats.ts';
 
 const streams: ServerVideoStream[] = [];
 async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<ServerVideoStream> {
@@ -18,19 +20,6 @@ async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<Se
 afterEach(async () => {
   await Promise.all(streams.splice(0).map((stream) => stream.close()));
 });
-
-async function statsOf(stream: ServerVideoStream): Promise<CameraStats> {
-  return (await stream.stats()).find((stats) => stats.cameraId === 'cam')!;
-}
-
-/** Encodes per captured frame over about `ms`. */
-async function encodesPerFrame(stream: ServerVideoStream, ms: number): Promise<{ perFrame: number; captured: number }> {
-  const before = await statsOf(stream);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = await statsOf(stream);
-  const captured = after.captured - before.captured;
-  return { perFrame: (after.encodes - before.encodes) / captured, captured };
-}
 
 describe('the variant cap', () => {
   it('encodes at most maxVariantsPerCamera sizes per frame, whatever 60 consumers of distinct widths ask', async () => {

@@ -1,16 +1,10 @@
 /** The camera list's validation: a typed InvalidSettings naming the entry, never a bare TypeError. */
 import { describe, expect, it } from 'vitest';
 import { InvalidSettings, validateCameras } from '@servercam/core';
+// The test kit's, by path (the core's tests may not depend on @servercam/testing).
+import { thrown } from '../../testing/src/errors.ts';
 
-function refusal(run: () => unknown): InvalidSettings {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidSettings);
-    return error as InvalidSettings;
-  }
-  throw new Error('expected InvalidSettings');
-}
+const refusal = (run: () => unknown): InvalidSettings => thrown(InvalidSettings, run);
 
 describe('validateCameras', () => {
   it.each([

@@ -34,4 +34,14 @@ describe('LatestValueIterator', () => {
     controller.abort();
     expect((await next).done).toBe(true);
   });
+
+  it('keyed, keeps the newest unread value of each key, in the order of their latest change', async () => {
+    const it = new LatestValueIterator<{ id: string; n: number }>(() => {}, undefined, (value) => value.id);
+    it.push({ id: 'a', n: 1 });
+    it.push({ id: 'b', n: 2 });
+    it.push({ id: 'a', n: 3 });
+    expect(await it.next()).toEqual({ value: { id: 'b', n: 2 }, done: false });
+    expect(await it.next()).toEqual({ value: { id: 'a', n: 3 }, done: false });
+    expect(it.dropped).toBe(1);
+  });
 });

@@ -1,21 +1,20 @@
 /**
- * A real `redis-server` (the system's: npm has none) on a free loopback port,
- * with no persistence, owned by the test file that starts it.
+ * A real `redis-server` on a free loopback port, with no persistence, owned
+ * by the test file that starts it (started through redis-server.mjs, which
+ * the bench shares).
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
-import process from 'node:process';
+import type { ChildProcess } from 'node:child_process';
 import { own } from './children.ts';
-import { isExecutable } from './files.ts';
-import { freePort } from './net.ts';
-import { type Requirement, runOrSkip } from './requirements.ts';
+import { freePort } from './net.mjs';
+import { hasRedisServer, killRedisServer, REDIS_SERVER, spawnRedisServer } from './redis-server.mjs';
+import type { Requirement } from './requirements.mjs';
 
-export const REDIS_SERVER = process.env['SERVERCAM_REDIS_SERVER'] ?? '/usr/bin/redis-server';
+export { REDIS_SERVER };
 
 /** Whether the Redis tests of `where` run here (see {@link runOrSkip}). */
 export function redisRequirement(where: string): Requirement {
-  const available = isExecutable(REDIS_SERVER);
+  const available = hasRedisServer();
   return {
     group: `Redis (scale-out) tests of ${where}`,
     available,
@@ -34,40 +33,16 @@ export interface RedisProcess {
   start(): Promise<void>;
 }
 
-async function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('error', () => resolve(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-  });
-}
-
 export async function startRedis(): Promise<RedisProcess> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const stop = async (): Promise<void> => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGKILL');
-    });
+    if (running) await killRedisServer(running);
   };
   const start = async (): Promise<void> => {
-    child = own(spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
-    const end = Date.now() + 10_000;
-    while (!(await answers(port))) {
-      if (Date.now() > end) {
-        await stop();
-        throw new Error(`redis-server did not answer on port ${port}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await spawnRedisServer(port, { onSpawn: (spawned) => (child = own(spawned)) });
   };
   await start();
   return { port, url: `redis://127.0.0.1:${port}`, stop, start };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
-import { type Requirement, runOrSkip, SKIP_LOG_ENV } from '../src/requirements.ts';
+import { type Requirement, runOrSkip, SKIP_LOG_ENV } from '../src/requirements.mjs';
 
 const missing: Requirement = { group: 'Widget tests', available: false, reason: 'no widget', enable: 'apt-get install widget', requiredBy: 'SERVERCAM_REQUIRE_WIDGET' };
 

@@ -1,23 +1,13 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import { brokenCamera } from '../console/camera-fixtures.ts';
 import type { Camera } from '../console/cameras.svelte.ts';
 import CameraTile from './CameraTile.svelte';
 import type { FrameSource } from './frame-source.ts';
 
 const silent: FrameSource = () => () => {};
-const broken: Camera = {
-  id: 'door',
-  label: 'Door',
-  status: 'ERROR',
-  error: { code: 'CANNOT_OPEN_CAMERA', message: 'Cannot open /missing.mp4', at: '2026-01-01T00:00:00Z' },
-  width: null,
-  height: null,
-  measuredFps: 0,
-  viewers: 0,
-  motion: false,
-  motionDetection: false,
-};
+const broken = brokenCamera('Cannot open /missing.mp4');
 
 describe('CameraTile', () => {
   it('shows the status and the last error with a retrying hint', () => {

@@ -1,26 +1,13 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import { brokenCamera, liveCamera } from '../console/camera-fixtures.ts';
 import type { Camera } from '../console/cameras.svelte.ts';
 import type { Settings, SettingsPatch } from '../console/settings.svelte.ts';
 import Controls from './Controls.svelte';
 
 const settings: Settings = { paused: false, fps: 10, activeCameraId: 'synth', quality: 80 };
-const cameras: Camera[] = [
-  { id: 'synth', label: 'Synthetic', status: 'LIVE', error: null, width: 1280, height: 720, measuredFps: 10, viewers: 2, motion: false, motionDetection: false },
-  {
-    id: 'door',
-    label: 'Door',
-    status: 'ERROR',
-    error: { code: 'CANNOT_OPEN_CAMERA', message: 'no such file', at: '2026-01-01T00:00:00Z' },
-    width: null,
-    height: null,
-    measuredFps: 0,
-    viewers: 0,
-    motion: false,
-    motionDetection: false,
-  },
-];
+const cameras: Camera[] = [liveCamera({ width: 1280, height: 720, viewers: 2 }), brokenCamera()];
 
 function setup(props: Partial<{ errors: Partial<Record<keyof Settings, string>>; enabled: boolean; onsnapshot: () => Promise<void> }> = {}) {
   const patches: SettingsPatch[] = [];

@@ -2,11 +2,12 @@
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { ConnectionState } from '../graphql/connection.svelte.ts';
+import { liveCamera } from '../console/camera-fixtures.ts';
 import type { Camera } from '../console/cameras.svelte.ts';
 import LiveStage from './LiveStage.svelte';
 import type { FrameSource } from './frame-source.ts';
 
-const camera: Camera = { id: 'synth', label: 'Synthetic', status: 'OPENING', error: null, width: null, height: null, measuredFps: 0, viewers: 1, motion: false, motionDetection: false };
+const camera: Camera = liveCamera({ status: 'OPENING', width: null, height: null, measuredFps: 0 });
 /** A source that subscribes and never delivers: the stage has no frame. */
 const silent: FrameSource = () => () => {};
 

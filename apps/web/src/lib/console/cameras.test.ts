@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { liveCamera } from './camera-fixtures.ts';
 import { CameraList, type Camera } from './cameras.svelte.ts';
 
-const camera = (id: string, status: Camera['status'] = 'LIVE'): Camera => ({
-  id,
-  label: id.toUpperCase(),
-  status,
-  error: null,
-  width: 640,
-  height: 360,
-  measuredFps: 10,
-  viewers: 1,
-  motion: false,
-  motionDetection: false,
-});
+const camera = (id: string, status: Camera['status'] = 'LIVE'): Camera => liveCamera({ id, label: id.toUpperCase(), status });
 
 describe('CameraList', () => {
   it('updates a camera in place from a status event', () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { brokenCamera, liveCamera } from './camera-fixtures.ts';
 import type { Camera } from './cameras.svelte.ts';
 import { STALL_MS, stageNotice, type StageInput } from './stage-notice.ts';
 
-const live: Camera = { id: 'synth', label: 'Synthetic', status: 'LIVE', error: null, width: 640, height: 360, measuredFps: 10, viewers: 1, motion: false, motionDetection: false };
-const broken: Camera = {
-  ...live,
-  id: 'door',
-  label: 'Door',
-  status: 'ERROR',
-  error: { code: 'CANNOT_OPEN_CAMERA', message: 'Cannot open /nope.mp4', at: '2026-01-01T00:00:00Z' },
-};
+const live: Camera = liveCamera();
+const broken: Camera = { ...live, ...brokenCamera('Cannot open /nope.mp4'), width: 640, height: 360, measuredFps: 10, viewers: 1 };
 const now = 1_000_000;
 const base: StageInput = {
   phase: 'connected',
