@@ -20,7 +20,6 @@ export interface DenoWebSocket {
   readonly readyState: number;
   /** Bytes queued by `send` and not yet written to the connection. */
   readonly bufferedAmount: number;
-  readonly protocol: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: Event) => void) | null;
@@ -77,6 +76,8 @@ async function drained(socket: DenoWebSocket): Promise<void> {
 }
 
 export interface GraphqlWsSocketOptions {
+  /** The subprotocol agreed in the upgrade (Deno's server-side socket does not report it), or '' for none. */
+  readonly protocol: string;
   /** An incoming message of more bytes (UTF-8) closes the socket with 1009 (`ws`'s `maxPayload` on Node). */
   readonly maxMessageBytes: number;
   /** Called once the socket has closed (after graphql-ws has cleaned up), or failed to open. */
@@ -102,7 +103,7 @@ export function serveGraphqlWs<E>(server: Server<E>, socket: DenoWebSocket, extr
   socket.onopen = () => {
     closed = server.opened(
       {
-        protocol: socket.protocol,
+        protocol: options.protocol,
         send: async (message) => {
           if (socket.readyState !== OPEN) return;
           socket.send(message);

@@ -37,13 +37,19 @@ interface HttpServer {
   shutdown(): Promise<void>;
 }
 
+interface ServeInfo {
+  readonly remoteAddr: NetAddr;
+  /** Settles once the response is sent; rejects when the client left first. */
+  readonly completed: Promise<void>;
+}
+
 /** The part of the `Deno` namespace used here (lib.deno.d.ts has the whole). */
 interface DenoRuntime {
   serve(options: {
     readonly hostname: string;
     readonly port: number;
     readonly onListen: (addr: NetAddr) => void;
-    readonly handler: (request: Request, info: { readonly remoteAddr: NetAddr }) => Response | Promise<Response>;
+    readonly handler: (request: Request, info: ServeInfo) => Response | Promise<Response>;
   }): HttpServer;
   upgradeWebSocket(request: Request, options: { protocol?: string; idleTimeout?: number }): { socket: DenoWebSocket; response: Response };
 }
@@ -118,6 +124,22 @@ function edgeVerdict(request: Request, origin: string, methods: readonly string[
   return checkRequestHead({ method: request.method, url: request.url, rawHeaders }, origin, methods);
 }
 
+/**
+ * The request the app sees: on this server's origin (as the edge resolved
+ * it), aborted when the client leaves before the response is sent, as on
+ * Node. (Deno's own `request.signal` also aborts after a successful response.)
+ */
+function appRequest(request: Request, url: URL, info: ServeInfo): Request {
+  const controller = new AbortController();
+  info.completed.catch(() => controller.abort());
+  const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, signal: controller.signal };
+  if (request.body) {
+    init.body = request.body;
+    init.duplex = 'half';
+  }
+  return new Request(url, init);
+}
+
 function clientAddress(addr: NetAddr): string {
   return addr.hostname.startsWith('::ffff:') ? addr.hostname.slice(7) : addr.hostname;
 }
@@ -163,6 +185,7 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
     scope.abort = () => socket.close(1011, 'Internal server error');
     const extra: DenoExtra = { socket, request, upgrade: decision.upgrade, frameWriter: denoFrameWriter(socket) };
     serveGraphqlWs(graphqlWs, socket, extra, {
+      protocol: protocol || '',
       maxMessageBytes: app.security.limits.maxBodyBytes,
       onClosed: () => {
         sockets.delete(socket);
@@ -173,13 +196,13 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
     return response;
   };
 
-  const respond = async (request: Request, address: string, scope: { abort: () => void }): Promise<Response> => {
+  const respond = async (request: Request, info: ServeInfo, address: string, scope: { abort: () => void }): Promise<Response> => {
     // The edge first (bad target 400, oversized header 431, unserved method 405): nothing below sees such a request.
     const verdict = edgeVerdict(request, origin, APP_METHODS);
     if (isRefusal(verdict)) return refusalResponse(verdict);
     let response: Response;
     try {
-      response = await app.fetch(new Request(verdict.url, request), { address });
+      response = await app.fetch(appRequest(request, verdict.url, info), { address });
     } catch (error) {
       log.error({ err: error, method: request.method, path: verdict.url.pathname }, 'request failed');
       return INTERNAL_ERROR();
@@ -210,7 +233,7 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
       };
       return requestScope.run(scope, async () => {
         try {
-          return isUpgrade ? upgrade(request, address, scope) : await respond(request, address, scope);
+          return isUpgrade ? upgrade(request, address, scope) : await respond(request, info, address, scope);
         } catch (error) {
           log.error({ err: error, method: request.method, path: scope.path }, isUpgrade ? 'WebSocket upgrade failed' : 'request failed');
           return INTERNAL_ERROR();
@@ -224,13 +247,14 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
   const close = (graceMs = 2000): Promise<void> => {
     closing ??= (async () => {
       const deadline = Date.now() + graceMs;
-      const shutdown = server.shutdown();
       // Subscriptions complete: graphql-ws sends `complete`, SSE and MJPEG bodies end.
       app.endSubscriptions();
       await until(() => binding.activeOperations() === 0 && outgoing.size === 0 && [...sockets].every((socket) => socket.bufferedAmount === 0), graceMs / 2);
       // Then WebSockets close with 1001 (going away), as graphql-ws's own `dispose` does.
       for (const socket of sockets) socket.close(1001, 'Going away');
       await until(() => sockets.size === 0, Math.max(0, deadline - Date.now() - 200));
+      // Only now: Deno's shutdown also ends the WebSockets, which must first say `complete` and 1001.
+      const shutdown = server.shutdown();
       // What is left is cut: bodies end with an error, so Deno drops their connections.
       for (const entry of [...outgoing]) entry.abort();
       await Promise.race([shutdown, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
