@@ -4,30 +4,43 @@
 #  1. @servercam/core is JSR-ready: `deno publish --dry-run` (type check, no slow types).
 #  2. The TypeScript sources Deno runs type-check under Deno (worker entry points included).
 #  3. `deno test` runs runtime-tests/deno/: the core on the synthetic backend, and the
-#     all-in-one server (GraphQL, graphql-ws, SSE, snapshots, MJPEG) started by Deno.
+#     server's scenarios on each adapter (node:http through Deno's Node compatibility,
+#     Deno.serve in process, and `pnpm servercam:deno serve`), with explicit permissions:
+#       --allow-net=127.0.0.1       the servers and their clients, on loopback only
+#       --allow-read=REPO,TMP,FFMPEG,/usr/bin/ldd
+#                                   the code; the test videos; ffmpeg's lookup; sharp's libc check
+#       --allow-write=TMP           the test videos
+#       --allow-env                 as the server (its capture child gets a copy of the environment)
+#       --allow-sys=hostname,uid    the log lines' hostname; checking that ffmpeg is executable
+#       --allow-ffi=REPO/node_modules  sharp (Node-API): the synthetic cameras' JPEGs
+#       --allow-run=bash,FFMPEG     `pnpm servercam:deno` (scripts/servercam-deno.sh, whose own
+#                                   permissions are the README's); ffmpeg makes the test videos
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 
-# The binary the deno package's postinstall links (pnpm's shim would add a node process).
-deno=node_modules/deno/deno
-[ -x "$deno" ] || deno="$(command -v deno || true)"
-[ -n "$deno" ] || { echo "deno not found: run 'node scripts/setup.mjs' (deno is a root devDependency)" >&2; exit 1; }
 export NO_COLOR=1
-echo "::: $("$deno" --version | head -1)"
 
 # The server imports @servercam/core and @servercam/schema as packages (their dist/).
 echo "::: build (cached by turbo)"
 node_modules/.bin/turbo run build --filter=@servercam/server --output-logs=errors-only
 
+# $deno: the deno package's binary (pnpm's shim would add a node process); $ffmpeg: the
+# product's (found by the core's resolver, from its build).
+source scripts/deno-tools.sh
+echo "::: $("$deno" --version | head -1)"
+
 echo "::: deno publish --dry-run (packages/core)"
-(cd packages/core && "../../$deno" publish --dry-run --allow-dirty 2>&1 | grep -v '^   file:///' )
+(cd packages/core && "$deno" publish --dry-run --allow-dirty 2>&1 | grep -v '^   file:///' )
 
 echo "::: deno check"
 "$deno" check --quiet packages/core/src/ runtime-tests/deno/
 
 echo "::: deno test"
 # Type-checked above; --no-check keeps Deno from checking the worker again each time one starts.
-"$deno" test -A --no-check runtime-tests/deno/ "$@"
+tmp="$(realpath "${TMPDIR:-/tmp}")"
+"$deno" test --no-check --allow-net=127.0.0.1 --allow-read="$root,$tmp,/usr/bin/ldd${ffmpeg:+,$ffmpeg}" --allow-write="$tmp" \
+  --allow-env --allow-sys=hostname,uid --allow-ffi="$root/node_modules" --allow-run="bash${ffmpeg:+,$ffmpeg}" \
+  runtime-tests/deno/ "$@"
 
 echo "::: Deno tests done in $((SECONDS - started)) s"

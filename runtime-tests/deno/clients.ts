@@ -1,166 +1,144 @@
 /**
- * Web-standard clients for the server's transports (fetch, WebSocket,
- * streams only; the SSE and MJPEG parsers are the test kit's), and
- * `servercam serve` started as a child Deno process.
+ * The clients the kit has no web-standard copy of: GraphQL over HTTP with a
+ * token, graphql-ws with Deno's own WebSocket, and a WebSocket upgrade written
+ * by hand on a TCP connection (to send the Origin and Host a browser or an
+ * attacker would). The SSE and MJPEG parsers, `until`, `jpegSize` and
+ * `freePort` are the kit's (@servercam/testing, imported by path).
  * @module
  */
 
-import { type MjpegPart, mjpegParts as readMjpeg } from '../../packages/testing/src/mjpeg.ts';
-import { sseEvents } from '../../packages/testing/src/sse.ts';
-
-export { fromBase64 } from '../../packages/testing/src/jpeg.ts';
-
 export type GraphQLResult<T> = { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 
+/** `Authorization: Bearer TOKEN`, or nothing without a token. */
+export function bearer(token: string | undefined): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 /** A query or mutation over HTTP. */
-export async function httpGraphQL<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+export async function httpGraphQL<T>(url: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...bearer(token) },
     body: JSON.stringify({ query, variables }),
   });
   if (!response.ok) throw new Error(`GraphQL over HTTP failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as GraphQLResult<T>;
 }
 
+/** A graphql-ws message as received. */
+export interface WsMessage {
+  readonly type: string;
+  readonly id?: string;
+  readonly payload?: unknown;
+}
+
 /**
- * One subscription over graphql-ws (the `graphql-transport-ws` protocol),
- * with Deno's own WebSocket: the first `count` results, then `complete` and close.
+ * A graphql-ws connection (the `graphql-transport-ws` protocol) on Deno's own
+ * WebSocket: `connection_init` with `token`, then operations by id. Every
+ * message is kept, in order, and the close event once it comes.
  */
-export async function wsSubscription<T>(wsUrl: string, query: string, count: number, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>[]> {
-  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-  const results: GraphQLResult<T>[] = [];
-  const closed = new Promise<void>((resolve) => socket.addEventListener('close', () => resolve(), { once: true }));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.addEventListener('error', () => reject(new Error(`WebSocket to ${wsUrl} failed`)), { once: true });
-      socket.addEventListener('close', (event) => reject(new Error(`WebSocket closed: ${event.code} ${event.reason}`)), { once: true });
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'connection_init' })), { once: true });
-      socket.addEventListener('message', (event) => {
-        const message = JSON.parse(String(event.data)) as { type: string; id?: string; payload?: unknown };
-        if (message.type === 'connection_ack') {
-          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
-        } else if (message.type === 'ping') {
-          socket.send(JSON.stringify({ type: 'pong' }));
-        } else if (message.type === 'next' && message.id === '1') {
-          results.push(message.payload as GraphQLResult<T>);
-          if (results.length >= count) resolve();
-        } else if (message.type === 'error') {
-          reject(new Error(`subscription error: ${JSON.stringify(message.payload)}`));
-        } else if (message.type === 'complete') {
-          reject(new Error(`the subscription completed after ${results.length} results`));
-        }
-      });
+export class WsClient implements AsyncDisposable {
+  readonly socket: WebSocket;
+  readonly messages: WsMessage[] = [];
+  closeEvent: { code: number; reason: string } | undefined;
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  constructor(wsUrl: string, token: string | undefined) {
+    this.socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    this.closed = new Promise((resolve) => {
+      this.socket.addEventListener('close', (event) => {
+        this.closeEvent = { code: event.code, reason: event.reason };
+        resolve(this.closeEvent);
+      }, { once: true });
     });
-    socket.send(JSON.stringify({ id: '1', type: 'complete' }));
-  } finally {
-    if (socket.readyState !== WebSocket.CLOSED) socket.close(1000, 'done');
-    await closed;
+    this.socket.addEventListener('open', () => {
+      this.socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
+    }, { once: true });
+    this.socket.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as WsMessage;
+      if (message.type === 'ping') this.socket.send(JSON.stringify({ type: 'pong' }));
+      this.messages.push(message);
+    });
   }
-  return results;
-}
 
-/** A subscription over SSE (the kit's parser): the first `count` `next` events, then the request is aborted. */
-export async function sseSubscription<T>(url: string, query: string, count: number, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>[]> {
-  const results: GraphQLResult<T>[] = [];
-  for await (const event of sseEvents(url, query, variables)) {
-    if (event.event === 'complete') throw new Error(`the subscription completed after ${results.length} results`);
-    if (event.event !== 'next') continue;
-    results.push(JSON.parse(event.data) as GraphQLResult<T>);
-    if (results.length >= count) return results;
+  subscribe(id: string, query: string, variables: Record<string, unknown> = {}): void {
+    this.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
   }
-  throw new Error(`the SSE stream ended after ${results.length} results`);
-}
 
-/** The first `count` parts of an MJPEG stream (the kit's parser), each with its headers. */
-export async function mjpegParts(url: string, count: number): Promise<{ type: string; parts: MjpegPart[] }> {
-  const controller = new AbortController();
-  try {
-    const response = await fetch(url, { signal: controller.signal });
-    if (!response.ok || !response.body) throw new Error(`MJPEG request failed: ${response.status}`);
-    const parts: MjpegPart[] = [];
-    for await (const part of readMjpeg(response)) {
-      parts.push(part);
-      if (parts.length >= count) return { type: response.headers.get('content-type') ?? '', parts };
-    }
-    throw new Error(`the MJPEG stream ended after ${parts.length} parts`);
-  } finally {
-    controller.abort();
+  complete(id: string): void {
+    this.socket.send(JSON.stringify({ id, type: 'complete' }));
   }
-}
 
-export interface ServeProcess extends AsyncDisposable {
-  /** http://127.0.0.1:PORT */
-  readonly url: string;
-  /** ws://127.0.0.1:PORT/graphql */
-  readonly wsUrl: string;
-  /** The JSON log lines the server printed so far. */
-  readonly lines: Array<Record<string, unknown>>;
-  /** Sends `signal` and resolves with the exit status. */
-  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+  /** The `next` payloads of operation `id` so far. */
+  results<T>(id: string): GraphQLResult<T>[] {
+    return this.messages.filter((message) => message.type === 'next' && message.id === id).map((message) => message.payload as GraphQLResult<T>);
+  }
+
+  /** Whether the server sent `type` for `id` (`complete`, `error`). */
+  got(type: string, id: string): boolean {
+    return this.messages.some((message) => message.type === type && message.id === id);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.socket.readyState !== WebSocket.CLOSED) this.socket.close(1000, 'done');
+    await this.closed;
+  }
 }
 
 /**
- * Runs the `servercam` CLI under Deno, as `pnpm servercam:deno serve ARGS`
- * does, and resolves once its banner gives the URL it listens on.
+ * One subscription over graphql-ws: the first `count` results, then
+ * `complete` and close. Rejects when the server ends it first.
  */
-export async function serveWithDeno(args: readonly string[], timeoutMs = 30_000): Promise<ServeProcess> {
-  const cli = new URL('../../apps/server/src/cli.ts', import.meta.url);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ['run', '-A', cli.pathname, 'serve', ...args],
-    cwd: new URL('../../', import.meta.url).pathname,
-    env: { NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdin: 'null',
-    stdout: 'piped',
-    stderr: 'piped',
-  }).spawn();
-  const lines: Array<Record<string, unknown>> = [];
-  let stderr = '';
-  let stdoutText = '';
-  const readStdout = (async () => {
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      stdoutText += chunk;
-      const parts = stdoutText.split('\n');
-      stdoutText = parts.pop() ?? '';
-      for (const line of parts) {
-        try {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          lines.push({ text: line });
-        }
-      }
-    }
-  })();
-  const readStderr = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) stderr += chunk;
-  })();
-  let exited: Deno.CommandStatus | undefined;
-  const status = child.status.then(async (result) => {
-    exited = result;
-    await Promise.all([readStdout, readStderr]);
-    return result;
-  });
-  const stop = async (signal: Deno.Signal = 'SIGTERM'): Promise<Deno.CommandStatus> => {
-    if (!exited) {
-      try {
-        child.kill(signal);
-      } catch {
-        // Already gone.
-      }
-    }
-    return await status;
-  };
-  const end = Date.now() + timeoutMs;
+export async function wsSubscription<T>(wsUrl: string, token: string | undefined, query: string, count: number, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>[]> {
+  await using client = new WsClient(wsUrl, token);
+  const acked = (): boolean => client.messages.some((message) => message.type === 'connection_ack');
+  while (!acked()) {
+    if (client.closeEvent) throw new Error(`WebSocket closed: ${client.closeEvent.code} ${client.closeEvent.reason}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  client.subscribe('1', query, variables);
   for (;;) {
-    const banner = lines.find((line) => typeof line['msg'] === 'string' && line['msg'].includes('is listening') && typeof line['url'] === 'string');
-    if (banner) {
-      const url = banner['url'] as string;
-      return { url, wsUrl: `${url.replace(/^http/, 'ws')}/graphql`, lines, stop, [Symbol.asyncDispose]: async () => void (await stop('SIGKILL')) };
+    const results = client.results<T>('1');
+    if (results.length >= count) {
+      client.complete('1');
+      return results.slice(0, count);
     }
-    if (exited || Date.now() > end) {
-      await stop('SIGKILL');
-      throw new Error(`servercam under Deno ${exited ? `exited with ${exited.code}` : 'printed no banner'}:\n${stderr}\n${JSON.stringify(lines)}`);
+    const ended = client.messages.find((message) => (message.type === 'error' || message.type === 'complete') && message.id === '1');
+    if (ended) throw new Error(`the subscription ended (${ended.type} ${JSON.stringify(ended.payload ?? null)}) after ${results.length} results`);
+    if (client.closeEvent) throw new Error(`WebSocket closed: ${client.closeEvent.code} ${client.closeEvent.reason}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * A WebSocket upgrade request written by hand to `url`'s host and port, with
+ * `headers` as given (Host and Origin included): the status code of the answer.
+ */
+export async function rawUpgradeStatus(url: string, path: string, headers: Record<string, string>): Promise<number> {
+  const { hostname, port } = new URL(url);
+  const connection = await Deno.connect({ hostname, port: Number(port) });
+  try {
+    const lines = [
+      `GET ${path} HTTP/1.1`,
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Protocol: graphql-transport-ws',
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ];
+    await connection.write(new TextEncoder().encode(`${lines.join('\r\n')}\r\n\r\n`));
+    const buffer = new Uint8Array(1024);
+    let head = '';
+    while (!head.includes('\r\n')) {
+      const read = await connection.read(buffer);
+      if (read === null) break;
+      head += new TextDecoder().decode(buffer.subarray(0, read));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const status = /^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1];
+    if (!status) throw new Error(`no status line in ${JSON.stringify(head.slice(0, 200))}`);
+    return Number(status);
+  } finally {
+    connection.close();
   }
 }

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { installProcessGuard } from './process-guard.ts';
 import { configDefault } from './config-schema.ts';
 import { createServer } from './server.ts';
+import { runtimeAdapter } from './adapters/adapter.ts';
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 4500;
@@ -74,10 +75,13 @@ export async function serve(config: ServeConfig, role: 'serve' | 'capture' | 'ga
   if (role === 'capture') return (await import('./roles/capture-main.ts')).runCapture(config, logger);
   const host = config.host ?? configDefault('host', role)!;
   const port = config.port ?? configDefault('port', role)!;
+  // The runtime's own HTTP and WebSocket: node:http + ws under Node, Deno.serve + Deno.upgradeWebSocket under Deno.
+  const adapter = await runtimeAdapter();
+  logger.info({ adapter: adapter.name }, `runtime adapter: ${adapter.description}`);
   // Capture runs in a supervised child process unless told otherwise: a native crash never takes the API down.
   const server = role === 'gateway'
-    ? (await import('./roles/gateway.ts')).createGateway({ ...config, redisUrl: config.redis!, host, port, logger })
-    : createServer({ ...config, host, port, logger, isolation: config.isolation ?? configDefault('isolation', role) });
+    ? (await import('./roles/gateway.ts')).createGateway({ ...config, redisUrl: config.redis!, host, port, logger, adapter })
+    : createServer({ ...config, host, port, logger, adapter, isolation: config.isolation ?? configDefault('isolation', role) });
   handleSignals(server, logger);
   try {
     await server.listen();

@@ -1,6 +1,6 @@
 /**
- * `createServer`: the servercam app on a Node HTTP server, the API that the
- * CLI and the tests use.
+ * `createServer`: the servercam app on a runtime adapter (Node's HTTP server
+ * unless told otherwise), the API that the CLI and the tests use.
  *
  * @example
  * ```ts
@@ -13,7 +13,8 @@
  * @module
  */
 import { type AppOptions, type AppStats, ServercamApp } from './app.ts';
-import { type HttpStreamStats, listenNode, type NodeListener, type WebSocketStats } from './adapters/node.ts';
+import type { HttpStreamStats, Listener, ServerAdapter, WebSocketStats } from './adapters/adapter.ts';
+import { NODE_ADAPTER } from './adapters/node.ts';
 import { configDefault } from './config-schema.ts';
 import { checkExposure } from './security/index.ts';
 
@@ -30,6 +31,11 @@ export interface ServerOptions extends AppOptions {
   readonly keepAliveMs?: number | undefined;
   /** Listen beyond loopback with no token configured (refused otherwise). */
   readonly insecureNoAuth?: boolean | undefined;
+  /**
+   * What puts the app on a port: `node:http` by default; the CLI passes the
+   * runtime's own (`Deno.serve` under Deno: adapters/adapter.ts `runtimeAdapter`).
+   */
+  readonly adapter?: ServerAdapter | undefined;
 }
 
 export interface ListenInfo {
@@ -47,7 +53,7 @@ export interface ServerStats extends AppStats {
 export class Servercam implements AsyncDisposable {
   readonly app: ServercamApp;
   readonly #options: ServerOptions;
-  #listener: NodeListener | undefined;
+  #listener: Listener | undefined;
   #listening: Promise<ListenInfo> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -85,7 +91,7 @@ export class Servercam implements AsyncDisposable {
       // The Host allowlist: the bound address (every address, for a wildcard bind) besides loopback and allowedHosts.
       this.app.security.hosts.bind(host);
       // Listen first: a taken port fails fast, before any camera is opened.
-      this.#listener = await listenNode(this.app, { host, port, keepAliveMs: this.#options.keepAliveMs }, this.app.logger);
+      this.#listener = await (this.#options.adapter ?? NODE_ADAPTER).listen(this.app, { host, port, keepAliveMs: this.#options.keepAliveMs }, this.app.logger);
       await this.app.start();
       return this.address!;
     })();

@@ -172,6 +172,14 @@ export function writeRefusal(res: ServerResponse, refusal: EdgeRefusal): void {
   }
 }
 
+/** A refusal as a Response, for an adapter that answers with one (Deno's). */
+export function refusalResponse(refusal: EdgeRefusal): Response {
+  return new Response(bodyOf(refusal), {
+    status: refusal.status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...(refusal.close ? { Connection: 'close' } : {}), ...refusal.headers },
+  });
+}
+
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   403: 'Forbidden',

@@ -15,6 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServercamApp } from '../app.ts';
+import type { HttpStreamStats, Listener, ListenOptions, ServerAdapter, WebSocketStats } from './adapter.ts';
 import type { Logger } from '../logger.ts';
 import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
 import { tooManyConnectionsRaw } from '../security/limits.ts';
@@ -22,38 +23,11 @@ import { pathForLog, requestScope } from '../process-guard.ts';
 import { wsFrameWriter } from './ws-frame-writer.ts';
 import { APP_METHODS, BAD_TARGET, checkRequestHead, clientAddress, clientErrorListener, endSocket, isRefusal, methodRefusal, scopeOf, writeRefusal } from './edge.ts';
 
-export interface NodeListenOptions {
-  readonly host: string;
-  readonly port: number;
-  /** Interval of the WebSocket keep-alive pings (ms, default 12 000); a client that misses one is dropped. */
-  readonly keepAliveMs?: number | undefined;
-}
+export type NodeListenOptions = ListenOptions;
+export type { HttpStreamStats, WebSocketStats };
 
-export interface WebSocketStats {
-  readonly clients: number;
-  /** Bytes accepted for sending but not yet handed to the kernel, over all WebSocket clients. */
-  readonly bufferedBytes: number;
-}
-
-export interface HttpStreamStats {
-  /** Responses whose body is still being written (MJPEG, SSE). */
-  readonly streaming: number;
-  /** Bytes accepted for sending but not yet handed to the kernel, over those responses. */
-  readonly bufferedBytes: number;
-}
-
-export interface NodeListener {
+export interface NodeListener extends Listener {
   readonly server: Server;
-  readonly host: string;
-  readonly port: number;
-  webSocketStats(): WebSocketStats;
-  httpStreamStats(): HttpStreamStats;
-  /**
-   * Graceful: stops accepting, completes every subscription (clients get
-   * `complete`, streams end), closes WebSockets with 1001, then ends what is
-   * left. Bounded by `graceMs`.
-   */
-  close(graceMs?: number): Promise<void>;
 }
 
 function toRequest(req: IncomingMessage, res: ServerResponse, url: URL): Request {
@@ -330,6 +304,9 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
     close,
   };
 }
+
+/** The `node:http` adapter (the default of `createServer`, and the CLI's under Node). */
+export const NODE_ADAPTER: ServerAdapter = { name: 'node:http', description: 'node:http and ws (adapters/node.ts)', listen: listenNode };
 
 /** Polls `condition` every 20 ms until it holds or `ms` pass. */
 async function until(condition: () => boolean, ms: number): Promise<void> {
