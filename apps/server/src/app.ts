@@ -6,7 +6,7 @@
  *
  * Routes:
  * - `/graphql`: GraphQL over HTTP and SSE (Yoga); GraphiQL for a browser (routes/graphiql.ts); WebSocket via the adapter
- * - `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`
+ * - `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`, `/cameras/:id/stream.mp4` (H.264, fragmented MP4)
  * - `/healthz`
  * - `/events/:id/snapshot.jpg`, `/events/:id/clip.mp4` (or `.avi`): a motion event's files, with byte ranges
  * - anything else: the UI (routes/ui.ts)
@@ -43,6 +43,7 @@ import { type SubscriptionStats, Subscriptions } from './subscriptions.ts';
 import type { FrameWriter } from './transports/fast-frames.ts';
 import { type GraphqlWsBinding, type GraphqlWsFrameStats, graphqlWsBinding } from './transports/graphql-ws.ts';
 import { type MjpegStats, MjpegStreams } from './transports/mjpeg.ts';
+import { type Mp4Stats, Mp4Streams } from './transports/mp4.ts';
 import { type AuthTokens, type Principal, Security } from './security/index.ts';
 import { unauthenticatedResponse } from './security/auth.ts';
 import { rateLimitedResponse } from './security/failed-auth.ts';
@@ -123,10 +124,14 @@ export interface ClientInfo {
 export interface AppStats {
   readonly subscriptions: SubscriptionStats;
   readonly mjpeg: MjpegStats;
+  /** `stream.mp4` clients and the chunks muxed for them. */
+  readonly mp4: Mp4Stats;
   /** Serializations made by this app, per kind: once per frame and variant, not per subscriber. */
   readonly serializations: SerializationCounts;
   /** `frames` subscriptions over graphql-ws since start: the fast path, or the normal one for a socket without a frame writer. */
   readonly graphqlWsFrames: GraphqlWsFrameStats;
+  /** `video` subscriptions over graphql-ws since start, by path, like `graphqlWsFrames`. */
+  readonly graphqlWsVideo: GraphqlWsFrameStats;
 }
 
 /**
@@ -162,8 +167,8 @@ export interface GraphqlWsHooks<E> extends WsGuardHooks<E> {
   frameWriter?: ((extra: E) => FrameWriter | undefined) | undefined;
 }
 
-/** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
-export const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg)$/;
+/** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`, `/cameras/:id/stream.mp4`. */
+export const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg|stream\.mp4)$/;
 
 export class ServercamApp implements AsyncDisposable {
   readonly stream: FrameBus;
@@ -173,8 +178,9 @@ export class ServercamApp implements AsyncDisposable {
   readonly logger: Logger;
   readonly uiDir: string | undefined;
   readonly #mjpeg: MjpegStreams;
+  readonly #mp4: Mp4Streams;
   readonly #serializer = new FrameSerializer();
-  readonly #graphqlWsFrames = { fastPath: 0, normalPath: 0 };
+  readonly #graphqlWsCounts = { frames: { fastPath: 0, normalPath: 0 }, video: { fastPath: 0, normalPath: 0 } };
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
   readonly security: Security;
@@ -205,6 +211,7 @@ export class ServercamApp implements AsyncDisposable {
     this.cameras = new CameraDirectory(this.stream);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
     this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer);
+    this.#mp4 = new Mp4Streams(this.stream, this.cameras, this.subscriptions, this.logger.child({ component: 'mp4' }));
     this.#context = {
       stream: this.stream,
       cameras: this.cameras,
@@ -313,6 +320,7 @@ export class ServercamApp implements AsyncDisposable {
       if (camera[2] === 'snapshot.jpg') {
         return snapshotResponse(request, this.stream, this.cameras, id, this.#context.snapshotWaitMs);
       }
+      if (camera[2] === 'stream.mp4') return this.#mp4.respond(request, id);
       return this.#mjpeg.respond(request, id);
     }
     if (pathname.startsWith('/cameras/')) return errorResponse(404, `Not found: ${pathname}`);
@@ -406,7 +414,7 @@ export class ServercamApp implements AsyncDisposable {
    * supply its frame writer when the runtime has one.
    */
   graphqlWs<E extends Record<PropertyKey, unknown>>(hooks: GraphqlWsHooks<E>): GraphqlWsBinding<E> {
-    const binding = graphqlWsBinding<E>(this.yoga, hooks.frameWriter, this.#graphqlWsFrames);
+    const binding = graphqlWsBinding<E>(this.yoga, hooks.frameWriter, this.#graphqlWsCounts);
     return {
       ...binding,
       options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits, hooks),
@@ -428,7 +436,7 @@ export class ServercamApp implements AsyncDisposable {
   }
 
   stats(): AppStats {
-    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), serializations: this.#serializer.counts(), graphqlWsFrames: { ...this.#graphqlWsFrames } };
+    return { subscriptions: this.subscriptions.stats(), mjpeg: this.#mjpeg.stats(), mp4: this.#mp4.stats(), serializations: this.#serializer.counts(), graphqlWsFrames: { ...this.#graphqlWsCounts.frames }, graphqlWsVideo: { ...this.#graphqlWsCounts.video } };
   }
 
   /** Completes every subscription and ends every stream response; the cameras keep running. */

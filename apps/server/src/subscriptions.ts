@@ -9,23 +9,32 @@ import type { CameraInfo, Frame, FrameRequest, StreamSettings } from '@servercam
 import type { FrameBus } from './bus/bus.ts';
 import type { CameraDirectory } from './cameras.ts';
 import { KeyedLatestIterator } from './keyed-latest.ts';
+import type { VideoRequest } from './video/chunk.ts';
+import { type VideoFeed, videoFeed } from './video/feed.ts';
 
 export interface SubscriptionStats {
   /** Live subscriptions by kind. */
   readonly frames: number;
   readonly streamSettings: number;
   readonly cameraStatus: number;
+  readonly video: number;
   /** Frames skipped for slow subscribers since start (a newer frame replaced an unread one). */
   readonly framesDropped: number;
+  /** Video chunks skipped for slow subscribers since start (each skip runs to the next keyframe). */
+  readonly videoChunksDropped: number;
 }
 
 /**
- * A subscriber's frames: a conflating iterator, plus `drop()` for a transport
- * that skips a frame itself (its socket was full), so that skips are counted.
+ * A subscriber's items (frames, or video chunks), plus `drop()` for a
+ * transport that skips the last one itself (its socket was full), so that
+ * skips are counted (and video resumes at a keyframe: video/feed.ts).
  */
-export interface FrameFeed extends AsyncIterableIterator<Frame> {
+export interface Feed<T> extends AsyncIterableIterator<T> {
   drop(): void;
 }
+
+/** A subscriber's frames: a conflating iterator (a slow reader gets the newest frame). */
+export type FrameFeed = Feed<Frame>;
 
 /**
  * How a transport takes the frames of a `frames` subscription that it runs
@@ -36,11 +45,12 @@ export interface FrameFeed extends AsyncIterableIterator<Frame> {
  * subscribers, instead of per subscriber (transports/fast-frames.ts).
  */
 export interface FrameFeedHandoff {
-  take(feed: FrameFeed): void;
+  /** A `frames` or a `video` feed (their items are the operation's root values). */
+  take(feed: Feed<object>): void;
 }
 
 interface Live {
-  readonly kind: 'frames' | 'streamSettings' | 'cameraStatus';
+  readonly kind: 'frames' | 'streamSettings' | 'cameraStatus' | 'video';
   close(): void;
   dropped(): number;
 }
@@ -51,6 +61,7 @@ export class Subscriptions {
   readonly #live = new Set<Live>();
   readonly #extra = new Set<() => void>();
   #framesDropped = 0;
+  #videoDropped = 0;
   #closed = false;
 
   constructor(stream: FrameBus, cameras: CameraDirectory) {
@@ -108,6 +119,31 @@ export class Subscriptions {
     return feed;
   }
 
+  /**
+   * H.264 chunks of a camera (or of the active camera), from the current GOP's
+   * keyframe on (the core's video). Throws TypeError/RangeError for a bad
+   * request. `handoff`: as for {@link frames}.
+   */
+  video(request: VideoRequest, handoff?: FrameFeedHandoff): VideoFeed {
+    const controller = new AbortController();
+    const inner = this.#stream.video({ ...request, signal: controller.signal });
+    const release = (): void => {
+      if (this.#live.delete(live)) this.#videoDropped += feed.dropped();
+    };
+    const live: Live = {
+      kind: 'video',
+      close: () => {
+        controller.abort();
+        void feed.return?.();
+      },
+      dropped: () => feed.dropped(),
+    };
+    const feed = videoFeed(inner, release);
+    this.#track(live);
+    handoff?.take(feed);
+    return feed;
+  }
+
   /** The shared settings on every change; a slow reader gets the newest. */
   settings(): AsyncIterableIterator<StreamSettings> {
     const iterator: KeyedLatestIterator<StreamSettings> = new KeyedLatestIterator(() => 'settings', () => {
@@ -143,13 +179,15 @@ export class Subscriptions {
   }
 
   stats(): SubscriptionStats {
-    const counts = { frames: 0, streamSettings: 0, cameraStatus: 0 };
+    const counts = { frames: 0, streamSettings: 0, cameraStatus: 0, video: 0 };
     let dropped = this.#framesDropped;
+    let videoDropped = this.#videoDropped;
     for (const live of this.#live) {
       counts[live.kind]++;
-      dropped += live.dropped();
+      if (live.kind === 'video') videoDropped += live.dropped();
+      else dropped += live.dropped();
     }
-    return { ...counts, framesDropped: dropped };
+    return { ...counts, framesDropped: dropped, videoChunksDropped: videoDropped };
   }
 
   /** Completes every subscription and ends every held response; later ones end at once. */

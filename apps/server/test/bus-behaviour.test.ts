@@ -3,13 +3,18 @@
  * (`servercam serve`) and the Redis bus (a gateway fed by a capture node
  * through a real redis-server). Real sockets throughout.
  */
+import { Buffer } from 'node:buffer';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameBus } from '../src/bus/bus.ts';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { createGateway } from '../src/roles/gateway.ts';
 import { createServer, type Servercam, silentLogger } from '../src/index.ts';
 import { closeAll, httpRequest, mjpegParts, next, openMjpeg, sseEvents, until, wsClient, wsRequest, wsSubscribe } from './helpers/clients.ts';
-import { fromBase64, jpegSize } from './helpers/media.ts';
+import { fromBase64, jpegSize, tempDir } from './helpers/media.ts';
+import { annexB, probe } from './helpers/h264.ts';
+import type { VideoChunk } from '../src/video/chunk.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 const CAMERAS = [
@@ -135,6 +140,39 @@ describe.each(buses)('server behaviour over the %s', (_name, make) => {
     await parts.return(undefined);
     expect(Number(second.headers['x-frame-seq'])).toBeGreaterThan(Number(first.headers['x-frame-seq']));
     expect(jpegSize(second.data)).toEqual({ width: 320, height: 240 });
+  });
+
+  it('video(): a reader starts at a keyframe with its avcC, in seq order, and subscribeVideo gets the same chunks', async () => {
+    const controller = new AbortController();
+    const chunks = setup.bus.video({ cameraId: 'front', signal: controller.signal });
+    const heard: VideoChunk[] = [];
+    const off = setup.bus.subscribeVideo({ cameraId: 'front' }, (chunk) => void heard.push(chunk));
+    try {
+      const read = [await next(chunks, 15_000, 'a chunk'), await next(chunks), await next(chunks)];
+      expect(read[0]).toMatchObject({ cameraId: 'front', keyframe: true, width: 320, height: 240, description: expect.any(Uint8Array) });
+      expect(read.map((chunk) => chunk.seq)).toEqual([read[0]!.seq, read[0]!.seq + 1, read[0]!.seq + 2]);
+      await until(() => heard.some((chunk) => chunk.seq === read[2]!.seq), 'the listener to hear the same chunks');
+      expect(heard[0]!.keyframe).toBe(true);
+    } finally {
+      off();
+      controller.abort();
+      await chunks.return?.();
+    }
+  });
+
+  it('streams H.264 over graphql-ws from a keyframe, and its chunks decode with ffprobe into as many frames', async () => {
+    const query = 'subscription { video(cameraId: "front") { seq keyframe codec description width height data capturedAt cameraId } }';
+    const video = wsSubscribe<{ video: { keyframe: boolean; description: string | null; data: string; seq: number } }>(wsClient(setup.wsUrl), query);
+    const chunks: VideoChunk[] = [];
+    while (chunks.length < 30) {
+      const chunk = (await next(video, 15_000, 'a video chunk')).data!.video;
+      chunks.push({ ...chunk, cameraId: 'front', capturedAt: 0, codec: '', width: 320, height: 240, variant: 'full', data: Buffer.from(chunk.data, 'base64'), description: chunk.description === null ? undefined : Buffer.from(chunk.description, 'base64') });
+    }
+    await video.return?.();
+    expect(chunks[0]).toMatchObject({ keyframe: true, description: expect.any(Uint8Array) });
+    const path = join(tempDir, `bus-${setup.bus.health?.().kind ?? 'in-process'}.h264`);
+    writeFileSync(path, annexB(chunks));
+    expect(probe(path, 'h264')).toMatchObject({ codec: 'h264', width: 320, frames: 30, errors: '' });
   });
 
   it('a status or settings listener that throws stops neither the other listeners nor the bus', async () => {

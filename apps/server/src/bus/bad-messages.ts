@@ -8,7 +8,7 @@
 import type { Logger } from '../logger.ts';
 
 /** What a message was meant to be, from the channel it came on. `internal`: a good message whose handling failed. */
-export type BusMessageKind = 'state' | 'frame' | 'reply' | 'demand' | 'command' | 'internal';
+export type BusMessageKind = 'state' | 'frame' | 'video' | 'reply' | 'demand' | 'command' | 'internal';
 
 export interface BadMessageStats {
   readonly total: number;

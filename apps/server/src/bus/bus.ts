@@ -20,6 +20,7 @@ import type {
   StreamSettings,
   StreamSettingsPatch,
 } from '@servercam/core';
+import type { VideoChunk, VideoRequest } from '../video/chunk.ts';
 import type { BadMessageStats } from './bad-messages.ts';
 
 export interface FrameBus extends AsyncDisposable {
@@ -42,6 +43,16 @@ export interface FrameBus extends AsyncDisposable {
   frames(options?: FramesOptions): LatestValueIterator<Frame>;
   /** Calls `listener` with each frame (conflated while a returned promise is pending); returns the unsubscribe. */
   subscribe(request: FrameRequest, listener: (frame: Frame) => void | Promise<void>): () => void;
+  /**
+   * H.264 chunks of a camera's variant (one encode per variant, shared): a new
+   * reader starts at the current GOP's keyframe, a slow one skips to the next
+   * keyframe (counted in `dropped`). It throws the core's typed error when the
+   * video fails (the encoder missing or crashing). Ends when `signal` aborts.
+   * @throws {TypeError | RangeError} for a bad request.
+   */
+  video(options?: VideoRequest & { signal?: AbortSignal | undefined }): AsyncIterableIterator<VideoChunk> & { readonly dropped: number };
+  /** Calls `listener` with each chunk of a variant (from the current GOP's keyframe); returns the unsubscribe. */
+  subscribeVideo(request: VideoRequest, listener: (chunk: VideoChunk) => void): () => void;
   /** `settings`, `status`, `value` or `motion`; returns the unsubscribe. */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void;
   /** Starts (idempotent); opens `cameraIds` ahead of use where the bus owns the cameras. */

@@ -1,7 +1,7 @@
 /**
- * The capture node's side of the Redis bus: it publishes the frames that some
- * gateway consumes (and only those: the union of the gateways' current
- * demand, each demand lapsing after its TTL), the cameras' status and the
+ * The capture node's side of the Redis bus: it publishes the frames and the
+ * H.264 chunks (bus/capture-video.ts) that some gateway consumes (and only
+ * those: the union of the gateways' current demand, each demand lapsing after its TTL), the cameras' status and the
  * shared settings (on change, and once a second as its heartbeat), and applies
  * the gateways' settings commands.
  * @module
@@ -11,6 +11,7 @@ import { type Frame, FULL_VARIANT, InvalidSettings, isServercamError, normalizeV
 import type { CameraDirectory } from '../cameras.ts';
 import type { Logger } from '../logger.ts';
 import { BadMessages } from './bad-messages.ts';
+import { VideoPublisher } from './capture-video.ts';
 import type { BusHealth, FrameBus } from './bus.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
 import {
@@ -44,10 +45,15 @@ export interface CaptureNodeStats {
   readonly framesDropped: number;
   /** Camera variants being published now. */
   readonly variants: readonly string[];
+  /** H.264: chunks published and dropped (each drop runs to the next keyframe), and the variants published now. */
+  readonly videoChunksPublished: number;
+  readonly videoChunksDropped: number;
+  readonly videoVariants: readonly string[];
 }
 
 interface Demand {
   readonly cameras: Readonly<Record<string, readonly VariantSpec[]>>;
+  readonly video: Readonly<Record<string, readonly VariantSpec[]>>;
   readonly expiresAt: number;
 }
 
@@ -65,6 +71,7 @@ export class CaptureNode implements AsyncDisposable {
   readonly #offs: Array<() => void> = [];
   readonly #heartbeat: NodeJS.Timeout;
   readonly #bad: BadMessages;
+  readonly #video: VideoPublisher;
   #stateTimer: NodeJS.Timeout | undefined;
   #published = 0;
   #dropped = 0;
@@ -78,6 +85,11 @@ export class CaptureNode implements AsyncDisposable {
     this.#maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
     this.#redis = connectRedis(options.redisUrl, `servercam-capture-${this.id.slice(0, 8)}`, this.#logger);
+    this.#video = new VideoPublisher(stream, {
+      ready: () => !this.#closed && this.#redis.pub.status === 'ready' && (this.#redis.pub.stream?.writableLength ?? 0) <= this.#maxBuffered,
+      publish: (channel, message) => this.#redis.pub.publish(channel, message),
+      channel: (cameraId, variant) => this.#channels.video(cameraId, variant),
+    });
     this.#redis.pub.on('ready', () => this.#publishState());
     this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     void this.#redis.sub.subscribe(this.#channels.demand, this.#channels.command).catch(() => {});
@@ -95,7 +107,15 @@ export class CaptureNode implements AsyncDisposable {
   }
 
   stats(): CaptureNodeStats {
-    return { framesPublished: this.#published, framesDropped: this.#dropped, variants: [...this.#held.keys()].map((key) => key.replace('\n', ':')) };
+    const video = this.#video.stats();
+    return {
+      framesPublished: this.#published,
+      framesDropped: this.#dropped,
+      variants: [...this.#held.keys()].map((key) => key.replace('\n', ':')),
+      videoChunksPublished: video.chunksPublished,
+      videoChunksDropped: video.chunksDropped,
+      videoVariants: this.#video.variants(),
+    };
   }
 
   /** Waits (at most `timeoutMs`) for the connection; resolves either way. */
@@ -120,9 +140,11 @@ export class CaptureNode implements AsyncDisposable {
     const decoded = decodeDemand(message);
     if (!decoded.ok) return this.#bad.count('demand', decoded.reason);
     const demand = decoded.value;
-    if (Object.keys(demand.cameras).length === 0) this.#demands.delete(demand.gateway);
-    else this.#demands.set(demand.gateway, { cameras: demand.cameras, expiresAt: Date.now() + Math.min(Math.max(demand.ttlMs, 1000), 60_000) });
-    this.#syncHeld();
+    const video = demand.video ?? {};
+    const fresh = this.#freshVideo(this.#demands.get(demand.gateway)?.video ?? {}, video);
+    if (Object.keys(demand.cameras).length === 0 && Object.keys(video).length === 0) this.#demands.delete(demand.gateway);
+    else this.#demands.set(demand.gateway, { cameras: demand.cameras, video, expiresAt: Date.now() + Math.min(Math.max(demand.ttlMs, 1000), 60_000) });
+    this.#syncHeld(fresh);
   }
 
   #onCommand(message: Buffer): void {
@@ -158,22 +180,38 @@ export class CaptureNode implements AsyncDisposable {
     if (changed) this.#syncHeld();
   }
 
-  /** Holds one consumer per demanded camera variant, so the core encodes exactly those. */
-  #syncHeld(): void {
-    const wanted = new Map<string, { cameraId: string; spec: VariantSpec }>();
-    for (const demand of this.#demands.values()) {
-      for (const [cameraId, specs] of Object.entries(demand.cameras)) {
-        if (!this.#cameras.has(cameraId) || !Array.isArray(specs)) continue;
-        for (const raw of specs) {
-          try {
-            const spec = normalizeVariant(raw);
-            wanted.set(`${cameraId}\n${variantKey(spec)}`, { cameraId, spec });
-          } catch {
-            // A nonsense variant from a gateway: ignored.
-          }
+  /** The demanded variants of `byCamera` (cameras of this node, sane variants), by `cameraId\nvariantKey`. */
+  #variants(byCamera: Readonly<Record<string, readonly VariantSpec[]>>, into = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>()): Map<string, { cameraId: string; variant: string; spec: VariantSpec }> {
+    for (const [cameraId, specs] of Object.entries(byCamera)) {
+      if (!this.#cameras.has(cameraId) || !Array.isArray(specs)) continue;
+      for (const raw of specs) {
+        try {
+          const spec = normalizeVariant(raw);
+          const variant = variantKey(spec);
+          into.set(`${cameraId}\n${variant}`, { cameraId, variant, spec });
+        } catch {
+          // A nonsense variant from a gateway: ignored.
         }
       }
     }
+    return into;
+  }
+
+  /** The video variants a gateway demands now and did not before (their current GOP is published again for it). */
+  #freshVideo(before: Readonly<Record<string, readonly VariantSpec[]>>, now: Readonly<Record<string, readonly VariantSpec[]>>): Set<string> {
+    const had = this.#variants(before);
+    return new Set([...this.#variants(now).keys()].filter((key) => !had.has(key)));
+  }
+
+  /** Holds one consumer per demanded camera variant, so the core encodes exactly those; likewise for H.264. */
+  #syncHeld(freshVideo: ReadonlySet<string> = new Set()): void {
+    const wanted = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>();
+    const wantedVideo = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>();
+    for (const demand of this.#demands.values()) {
+      this.#variants(demand.cameras, wanted);
+      this.#variants(demand.video, wantedVideo);
+    }
+    this.#video.sync(wantedVideo, freshVideo);
     for (const [key, unsubscribe] of this.#held) {
       if (wanted.has(key)) continue;
       unsubscribe();
@@ -232,6 +270,7 @@ export class CaptureNode implements AsyncDisposable {
     for (const off of this.#offs) off();
     for (const unsubscribe of this.#held.values()) unsubscribe();
     this.#held.clear();
+    this.#video.close();
     await this.#redis.close();
   }
 

@@ -13,6 +13,8 @@
  *   refreshed before its TTL lapses. Each received frame becomes one `Frame`
  *   object shared by every local consumer of its variant, so the transports
  *   serialize it once. The variant cap is the capture node's.
+ * - H.264 (`video`, `subscribeVideo`) is bus/redis-video.ts's: its variants
+ *   join the demand, its channels are subscribed the same way.
  * - `update` is sent to the capture node, which applies it and answers; the
  *   change reaches every gateway through the state message.
  * @module
@@ -41,6 +43,8 @@ import { type BusHealth, type FrameBus, BusUnavailable } from './bus.ts';
 import { CaptureLiveness } from './capture-liveness.ts';
 import { PendingCommands } from './redis-commands.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
+import { GatewayVideo } from './redis-video.ts';
+import type { VideoChunk, VideoRequest } from '../video/chunk.ts';
 import { type ChannelTarget, FrameChannels } from './redis-frame-channels.ts';
 import {
   type Channels,
@@ -85,6 +89,7 @@ export class RedisFrameBus implements FrameBus {
   readonly #bad: BadMessages;
   readonly #commands: PendingCommands;
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #video: GatewayVideo;
   #settings: StreamSettings | undefined;
   #node: string | undefined;
   readonly #liveness: CaptureLiveness;
@@ -113,6 +118,19 @@ export class RedisFrameBus implements FrameBus {
       { maxVariants: Number.POSITIVE_INFINITY },
     );
     this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
+    this.#video = new GatewayVideo(
+      {
+        hasCamera: (id) => this.#cameras.has(id),
+        activeCameraId: () => this.activeCameraId,
+        channelsChanged: (added, removed) => {
+          if (removed.length > 0) void this.#redis.sub.unsubscribe(...removed).catch(() => {});
+          if (added.length > 0) void this.#redis.sub.subscribe(...added).catch(() => {});
+          this.#publishDemand(false);
+        },
+      },
+      this.#channels,
+      this.#bad,
+    );
     this.#redis = connectRedis(options.redisUrl, `servercam-gateway-${this.id.slice(0, 8)}`, this.#logger);
     this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     void this.#redis.sub.subscribe(this.#channels.state, this.#channels.reply(this.id)).catch(() => {});
@@ -175,6 +193,14 @@ export class RedisFrameBus implements FrameBus {
     return this.#consumers.subscribe(request, listener);
   }
 
+  video(options?: VideoRequest & { signal?: AbortSignal | undefined }): AsyncIterableIterator<VideoChunk> & { readonly dropped: number } {
+    return this.#video.video(options);
+  }
+
+  subscribeVideo(request: VideoRequest, listener: (chunk: VideoChunk) => void): () => void {
+    return this.#video.subscribeVideo(request, listener);
+  }
+
   /** A listener that throws stops neither the others nor the gateway (the core's emitter). */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
     return this.#consumers.on(event, listener);
@@ -210,6 +236,7 @@ export class RedisFrameBus implements FrameBus {
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#consumers.close();
+    this.#video.close();
     this.#commands.rejectAll(new BusUnavailable('This gateway is shutting down'));
     // Withdraw the demand at once rather than letting it lapse.
     const empty: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras: {} };
@@ -251,7 +278,8 @@ export class RedisFrameBus implements FrameBus {
     if (this.#closed) return;
     const cameras: Record<string, VariantSpec[]> = {};
     for (const [cameraId, variants] of demand) cameras[cameraId] = variants.map(({ key: _key, ...spec }) => spec);
-    const message: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras };
+    const video = this.#video.demand();
+    const message: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras, ...(Object.keys(video).length > 0 ? { video } : {}) };
     const text = encodeJson(message);
     if (!always && text === this.#demandSent) return;
     if (this.#redis.pub.status !== 'ready') return;
@@ -263,6 +291,14 @@ export class RedisFrameBus implements FrameBus {
 
   #onMessage(channel: string, message: Buffer): void {
     if (this.#closed) return;
+    if (this.#video.isVideoChannel(channel)) {
+      try {
+        this.#video.onMessage(channel, message);
+      } catch (error) {
+        this.#bad.count('internal', `video: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return;
+    }
     const expected = this.#frameChannels.target(channel);
     const kind: BusMessageKind | undefined = expected ? 'frame' : channel === this.#channels.state ? 'state' : channel === this.#channels.reply(this.id) ? 'reply' : undefined;
     if (kind === undefined) return; // a frame channel just left: not bad, only late
@@ -321,6 +357,7 @@ export class RedisFrameBus implements FrameBus {
         if (this.#node !== undefined) this.#logger.info({ node: state.node }, 'a new capture node is publishing');
         this.#node = state.node;
         this.#frameChannels.forgetFrames();
+        this.#video.forgetChunks();
         this.#demandSent = '';
       }
     }

@@ -4,10 +4,11 @@
  * prefix (default `servercam`), so several deployments can share one Redis.
  *
  * - `P:frame:<cameraId>:<variant>`: frames, **binary** (see {@link encodeFrame}).
+ * - `P:video:<cameraId>:<variant>`: H.264 access units, **binary** (redis-video-protocol.ts).
  * - `P:state`: the capture node's cameras and settings (JSON), on every change
  *   and once a second as its heartbeat; the last one is also kept in the key `P:state`.
- * - `P:demand`: each gateway's variants per camera (JSON), on change and every
- *   `ttlMs / 3`; the capture node forgets a gateway's demand after `ttlMs`.
+ * - `P:demand`: each gateway's variants per camera (JSON), JPEG and H.264, on
+ *   change and every `ttlMs / 3`; the capture node forgets a gateway's demand after `ttlMs`.
  * - `P:command`: settings changes from gateways (JSON); the answer goes to `P:reply:<gatewayId>`.
  *
  * Delivery is Redis pub/sub's: at most once, newest frame. A lost frame is
@@ -30,6 +31,7 @@ export interface Channels {
   readonly command: string;
   reply(gatewayId: string): string;
   frame(cameraId: string, variant: string): string;
+  video(cameraId: string, variant: string): string;
 }
 
 export function channels(prefix: string = DEFAULT_PREFIX): Channels {
@@ -39,6 +41,7 @@ export function channels(prefix: string = DEFAULT_PREFIX): Channels {
     command: `${prefix}:command`,
     reply: (gatewayId) => `${prefix}:reply:${gatewayId}`,
     frame: (cameraId, variant) => `${prefix}:frame:${cameraId}:${variant}`,
+    video: (cameraId, variant) => `${prefix}:video:${cameraId}:${variant}`,
   };
 }
 
@@ -58,6 +61,8 @@ export interface DemandMessage {
   readonly gateway: string;
   readonly ttlMs: number;
   readonly cameras: Readonly<Record<string, readonly VariantSpec[]>>;
+  /** The H.264 variants it consumes, per camera id (absent: none). */
+  readonly video?: Readonly<Record<string, readonly VariantSpec[]>> | undefined;
 }
 
 export interface UpdateCommand {
@@ -80,7 +85,7 @@ export function encodeJson(message: StateMessage | DemandMessage | UpdateCommand
 }
 
 /** A JSON message of at most `maxBytes`, parsed; never throws. */
-function parseJson(data: Buffer, maxBytes: number): Checked<unknown> {
+export function parseJson(data: Buffer, maxBytes: number): Checked<unknown> {
   if (data.byteLength > maxBytes) return { ok: false, reason: `too large (${data.byteLength} bytes, at most ${maxBytes})` };
   try {
     return { ok: true, value: JSON.parse(data.toString('utf8')) as unknown };

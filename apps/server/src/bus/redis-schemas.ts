@@ -27,6 +27,12 @@ export const BUS_LIMITS = {
   messageLength: 4096,
   /** Pixels per side of a frame. */
   frameSide: 16_384,
+  /** Bytes of a video message's JSON header. */
+  videoHeaderBytes: 1024,
+  /** Bytes of a whole video message (header, `avcC` and access unit). */
+  videoBytes: 16 * 1024 * 1024,
+  /** Bytes of an `avcC` record. */
+  descriptionBytes: 64 * 1024,
 } as const;
 
 /** A camera id, as the config allows it. */
@@ -81,14 +87,18 @@ const VariantSchema = v.object({
   maxFps: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_FPS))),
 });
 
+const VariantsPerCamera = v.pipe(
+  v.record(cameraId, v.pipe(v.array(VariantSchema), v.maxLength(BUS_LIMITS.variantsPerCamera))),
+  v.maxEntries(BUS_LIMITS.cameras),
+);
+
 export const DemandSchema = v.object({
   type: v.literal('demand'),
   gateway: peerId,
   ttlMs: v.pipe(v.number(), v.finite(), v.minValue(0)),
-  cameras: v.pipe(
-    v.record(cameraId, v.pipe(v.array(VariantSchema), v.maxLength(BUS_LIMITS.variantsPerCamera))),
-    v.maxEntries(BUS_LIMITS.cameras),
-  ),
+  cameras: VariantsPerCamera,
+  /** The H.264 variants per camera (absent from gateways that serve no video). */
+  video: v.optional(VariantsPerCamera),
 });
 
 export const CommandSchema = v.object({
@@ -124,6 +134,30 @@ export const FrameHeaderSchema = v.object({
   variant: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   fps: rate,
 });
+
+/** The header of a video message (redis-video-protocol.ts): an access unit, or the variant's failure. */
+export const VideoHeaderSchema = v.variant('kind', [
+  v.object({
+    kind: v.literal('chunk'),
+    cameraId,
+    seq: count,
+    capturedAt: epochMs,
+    keyframe: v.boolean(),
+    codec: v.pipe(v.string(), v.regex(/^avc1\.[0-9A-Fa-f]{6}$/)),
+    width: v.pipe(side, v.minValue(1)),
+    height: v.pipe(side, v.minValue(1)),
+    variant: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    /** Bytes of `avcC` between the header and the access unit (0: none). */
+    descriptionBytes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(BUS_LIMITS.descriptionBytes)),
+  }),
+  v.object({
+    kind: v.literal('error'),
+    cameraId,
+    variant: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    code: v.pipe(v.string(), v.regex(CODE)),
+    message,
+  }),
+]);
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 

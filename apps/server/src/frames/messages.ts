@@ -1,5 +1,6 @@
 /**
- * A `frames` subscription's messages, made once per frame and selection: the
+ * A `frames` (or `video`) subscription's messages, made once per frame (or
+ * chunk) and selection: the
  * operation's selection set is executed over the frame once (graphql's own
  * `execute`, so aliases, fragments, `@include`/`@skip` and `__typename` come
  * out exactly as on the normal path, and unselected fields do not appear), the
@@ -12,7 +13,6 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
-import type { Frame } from '@servercam/core';
 import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema } from 'graphql';
 
 /** What a subscriber selected: the same key means the same payload for the same frame. */
@@ -31,7 +31,8 @@ export type FrameWireFormat = 'graphql-ws' | 'sse';
 
 type Message = Uint8Array | Promise<Uint8Array>;
 
-const messages = new WeakMap<Frame, Map<string, Message>>();
+/** Per frame or video chunk (the operation's root value). */
+const messages = new WeakMap<object, Map<string, Message>>();
 const counts = { executions: 0 };
 
 /** The selection key of an operation: the same query text, operation and variables select the same payload. */
@@ -58,8 +59,8 @@ function frame(format: FrameWireFormat, json: string): Uint8Array {
   return Buffer.from(format === 'sse' ? `event: next\ndata: ${json}\n\n` : `{"type":"next","payload":${json},"id":`, 'utf8');
 }
 
-/** The frame's message for `selection` in `format`, made on first use and shared afterwards. */
-export function frameMessage(source: Frame, selection: FrameSelection, format: FrameWireFormat): Message {
+/** The frame's (or video chunk's) message for `selection` in `format`, made on first use and shared afterwards. */
+export function frameMessage(source: object, selection: FrameSelection, format: FrameWireFormat): Message {
   let byKey = messages.get(source);
   if (!byKey) {
     byKey = new Map();

@@ -5,14 +5,17 @@
  * - the GraphQL `Frame` object, with its base64 `data`, shared by every
  *   subscriber over graphql-ws and SSE;
  * - the MJPEG part (boundary, part headers, JPEG bytes), one buffer written as
- *   is to every MJPEG socket.
+ *   is to every MJPEG socket;
+ * - the GraphQL `VideoChunk` of an H.264 access unit, with its base64 `data`
+ *   and `description`, shared by every `video` subscriber.
  *
  * Each app has its own {@link FrameSerializer}, so its counts are its own.
  * @module
  */
 import { Buffer } from 'node:buffer';
 import type { Frame } from '@servercam/core';
-import type { Frame as GraphQLFrame } from '@servercam/schema';
+import type { Frame as GraphQLFrame, VideoChunk as GraphQLVideoChunk } from '@servercam/schema';
+import type { VideoChunk } from '../video/chunk.ts';
 
 /** The multipart boundary of the MJPEG streams. */
 export const MJPEG_BOUNDARY = 'servercam-frame';
@@ -21,14 +24,19 @@ export const MJPEG_BOUNDARY = 'servercam-frame';
 export interface SerializationCounts {
   readonly graphqlFrames: number;
   readonly mjpegParts: number;
+  readonly graphqlVideoChunks: number;
 }
 
 /** Every serializer's counts together (the process's). */
-const processCounts = { graphqlFrames: 0, mjpegParts: 0 };
+const processCounts = { graphqlFrames: 0, mjpegParts: 0, graphqlVideoChunks: 0 };
 
 /** An epoch-milliseconds time as an ISO 8601 string (the `DateTime` scalar's form). */
 export function isoTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /**
@@ -38,7 +46,8 @@ export function isoTime(epochMs: number): string {
 export class FrameSerializer {
   readonly #graphqlFrames = new WeakMap<Frame, GraphQLFrame>();
   readonly #mjpegParts = new WeakMap<Frame, Uint8Array>();
-  readonly #counts = { graphqlFrames: 0, mjpegParts: 0 };
+  readonly #graphqlVideoChunks = new WeakMap<VideoChunk, GraphQLVideoChunk>();
+  readonly #counts = { graphqlFrames: 0, mjpegParts: 0, graphqlVideoChunks: 0 };
 
   /** The GraphQL form of a frame; base64 is computed once per frame, whatever the number of subscribers. */
   toGraphQLFrame(frame: Frame): GraphQLFrame {
@@ -81,6 +90,28 @@ export class FrameSerializer {
       this.#mjpegParts.set(frame, part);
     }
     return part;
+  }
+
+  /** The GraphQL form of a video chunk; base64 is computed once per chunk, whatever the number of subscribers. */
+  toGraphQLVideoChunk(chunk: VideoChunk): GraphQLVideoChunk {
+    let serialized = this.#graphqlVideoChunks.get(chunk);
+    if (!serialized) {
+      this.#counts.graphqlVideoChunks++;
+      processCounts.graphqlVideoChunks++;
+      serialized = Object.freeze({
+        cameraId: chunk.cameraId,
+        seq: chunk.seq,
+        capturedAt: isoTime(chunk.capturedAt),
+        keyframe: chunk.keyframe,
+        codec: chunk.codec,
+        description: chunk.description ? base64(chunk.description) : null,
+        width: chunk.width,
+        height: chunk.height,
+        data: base64(chunk.data),
+      });
+      this.#graphqlVideoChunks.set(chunk, serialized);
+    }
+    return serialized;
   }
 
   /** How many serializations this serializer (its app) has made, by kind. */

@@ -24,3 +24,8 @@ export function unknownCamera(cameraId: string, known: readonly string[], argume
 export function captureUnavailable(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'CAPTURE_UNAVAILABLE' } });
 }
+
+/** The video of a subscription failed (the encoder missing or crashing): the core's `code`, its (redacted) message. */
+export function videoFailed(failure: { readonly code: string; readonly message: string }): GraphQLError {
+  return new GraphQLError(failure.message, { extensions: { code: failure.code } });
+}

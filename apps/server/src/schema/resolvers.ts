@@ -14,6 +14,8 @@ import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
 import { BusUnavailable } from '../bus/bus.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
+import { type VideoItem, VideoFailure } from '../video/feed.ts';
+import { videoFailed } from './errors.ts';
 
 function requireCamera(context: ResolverContext, cameraId: string, argument = 'cameraId'): string {
   if (!context.cameras.has(cameraId)) throw unknownCamera(cameraId, context.cameras.ids, argument);
@@ -85,6 +87,27 @@ export const resolvers: Resolvers<ResolverContext> = {
         }
       },
       resolve: (frame: Frame, _args: unknown, context: ResolverContext) => context.serializer.toGraphQLFrame(frame),
+    },
+    video: {
+      subscribe: (_parent, { cameraId, maxFps, maxWidth }, context) => {
+        if (cameraId != null) requireCamera(context, cameraId);
+        try {
+          return context.subscriptions.video({
+            cameraId: cameraId ?? undefined,
+            maxFps: maxFps ?? undefined,
+            maxWidth: maxWidth ?? undefined,
+          }, context.frameFeed);
+        } catch (error) {
+          if (error instanceof RangeError) {
+            throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
+          }
+          throw error;
+        }
+      },
+      resolve: (item: VideoItem, _args: unknown, context: ResolverContext) => {
+        if (item instanceof VideoFailure) throw videoFailed(item);
+        return context.serializer.toGraphQLVideoChunk(item);
+      },
     },
     streamSettings: {
       subscribe: (_parent, _args, context) => context.subscriptions.settings(),

@@ -1,8 +1,9 @@
 /**
- * The fast path of `frames` subscriptions: the operation is parsed, validated
- * and subscribed through Yoga's envelop like any other (plugins, arguments,
- * errors), but its frames are then read straight from the subscriber's feed
- * and written as bytes made once per frame and selection (frames/messages.ts).
+ * The fast path of `frames` and `video` subscriptions: the operation is
+ * parsed, validated and subscribed through Yoga's envelop like any other
+ * (plugins, arguments, errors), but its frames (or H.264 chunks) are then read
+ * straight from the subscriber's feed and written as bytes made once per frame
+ * and selection (frames/messages.ts).
  * No per-subscriber `execute` or `JSON.stringify`.
  *
  * graphql-ws: each `next` is sent as one WebSocket text message in two
@@ -13,26 +14,37 @@
  * runtime's sockets.
  *
  * Slow clients: a frame is dropped for a socket that still holds unsent bytes
- * (the kernel's buffer is full), never queued.
+ * (the kernel's buffer is full), never queued; a `video` feed then skips to
+ * the next keyframe (video/feed.ts).
  * @module
  */
 import { Buffer } from 'node:buffer';
 import { type DocumentNode, Kind, type OperationDefinitionNode } from 'graphql';
 import { frameMessage, type FrameSelection } from '../frames/messages.ts';
 import type { FrameFeedContext } from '../schema/context.ts';
-import type { FrameFeed } from '../subscriptions.ts';
+import type { Feed } from '../subscriptions.ts';
+
+/** The subscriptions the fast path serves. */
+export type FastField = 'frames' | 'video';
 
 /** Whether `operation` is a subscription to `frames` alone (the fast path serves it). */
 export function isFramesSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
+  return fastSubscriptionField(document, operationName) === 'frames';
+}
+
+/** The field of a subscription to `frames` or `video` alone (the fast path serves it); undefined for any other operation. */
+export function fastSubscriptionField(document: DocumentNode, operationName: string | null | undefined): FastField | undefined {
   let operation: OperationDefinitionNode | undefined;
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     if (operationName ? definition.name?.value === operationName : operation === undefined) operation = definition;
-    else if (!operationName) return false; // several operations and no name: the normal path reports it
+    else if (!operationName) return undefined; // several operations and no name: the normal path reports it
   }
-  if (!operation || operation.operation !== 'subscription') return false;
+  if (!operation || operation.operation !== 'subscription') return undefined;
   const [field, ...others] = operation.selectionSet.selections;
-  return others.length === 0 && field?.kind === Kind.FIELD && field.name.value === 'frames' && (field.directives?.length ?? 0) === 0;
+  if (others.length !== 0 || field?.kind !== Kind.FIELD || (field.directives?.length ?? 0) !== 0) return undefined;
+  const name = field.name.value;
+  return name === 'frames' || name === 'video' ? name : undefined;
 }
 
 /**
@@ -40,8 +52,8 @@ export function isFramesSubscription(document: DocumentNode, operationName: stri
  * (the operation's GraphQL context), if any: the handoff travels as the
  * context's typed `frameFeed` field.
  */
-export async function subscribeTakingFeed<R>(context: unknown, subscribe: () => R | Promise<R>): Promise<{ result: R; feed: FrameFeed | undefined }> {
-  let feed: FrameFeed | undefined;
+export async function subscribeTakingFeed<R>(context: unknown, subscribe: () => R | Promise<R>): Promise<{ result: R; feed: Feed<object> | undefined }> {
+  let feed: Feed<object> | undefined;
   if (typeof context !== 'object' || context === null) return { result: await subscribe(), feed };
   const target = context as FrameFeedContext;
   target.frameFeed = {
@@ -78,7 +90,7 @@ export interface FrameWriter {
  * stops the frames.
  */
 export function pumpFramesToWebSocket(
-  feed: FrameFeed,
+  feed: Feed<object>,
   socket: FrameWriter,
   id: string,
   selection: FrameSelection,

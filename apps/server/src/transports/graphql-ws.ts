@@ -4,7 +4,7 @@
  * Runtime-neutral: each adapter hands these options to its graphql-ws binding
  * (Node: `graphql-ws/use/ws`).
  *
- * `frames` subscriptions take the fast path (fast-frames.ts): subscribed
+ * `frames` and `video` subscriptions take the fast path (fast-frames.ts): subscribed
  * through envelop like the rest, then written as bytes shared by every
  * subscriber of the same frame and selection, with frames dropped for a socket
  * whose buffer is full. Everything else (queries, mutations, other
@@ -18,8 +18,8 @@ import type { ServerOptions } from 'graphql-ws';
 import type { FrameSelection } from '../frames/messages.ts';
 import { selectionKey } from '../frames/messages.ts';
 import type { ServercamYoga } from '../schema/yoga.ts';
-import type { FrameFeed } from '../subscriptions.ts';
-import { type FrameWriter, isFramesSubscription, pumpFramesToWebSocket, subscribeTakingFeed } from './fast-frames.ts';
+import type { Feed } from '../subscriptions.ts';
+import { fastSubscriptionField, type FastField, type FrameWriter, pumpFramesToWebSocket, subscribeTakingFeed } from './fast-frames.ts';
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): ReturnType<NonNullable<ServerOptions['execute']>>;
@@ -32,7 +32,7 @@ export interface GraphqlWsBinding<E extends Record<PropertyKey, unknown>> {
   activeOperations(): number;
 }
 
-/** `frames` subscriptions over graphql-ws since start, by path. */
+/** `frames` (or `video`) subscriptions over graphql-ws since start, by path. */
 export interface GraphqlWsFrameStats {
   /** Served by the fast path, through the adapter's frame writer. */
   readonly fastPath: number;
@@ -40,22 +40,22 @@ export interface GraphqlWsFrameStats {
   readonly normalPath: number;
 }
 
-/** A `frames` subscription on the fast path, between `onSubscribe` and `onOperation`. */
+/** A `frames` or `video` subscription on the fast path, between `onSubscribe` and `onOperation`. */
 interface FastFrames {
   readonly selection: FrameSelection;
   readonly writer: FrameWriter;
-  feed?: FrameFeed | undefined;
+  feed?: Feed<object> | undefined;
 }
 
 /**
  * `frameWriter`: the adapter's capability for a connection (`extra`), if its
- * runtime has one; without it `frames` takes the normal path, counted in
- * `counts.normalPath`.
+ * runtime has one; without it `frames` and `video` take the normal path,
+ * counted in `counts[field].normalPath`.
  */
 export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(
   yoga: ServercamYoga,
   frameWriter: ((extra: E) => FrameWriter | undefined) | undefined,
-  counts: { fastPath: number; normalPath: number },
+  counts: Record<FastField, { fastPath: number; normalPath: number }>,
 ): GraphqlWsBinding<E> {
   const connections = new Set<{ readonly subscriptions: Record<string, unknown> }>();
   const fast = new WeakMap<object, FastFrames>();
@@ -115,9 +115,9 @@ export function graphqlWsBinding<E extends Record<PropertyKey, unknown>>(
         contextValue: await contextFactory(),
         rootValue: root,
       };
-      const writer = isFramesSubscription(document, payload.operationName) ? frameWriter?.(ctx.extra) : undefined;
-      if (writer) counts.fastPath++;
-      else if (isFramesSubscription(document, payload.operationName)) counts.normalPath++;
+      const field = fastSubscriptionField(document, payload.operationName);
+      const writer = field ? frameWriter?.(ctx.extra) : undefined;
+      if (field) counts[field][writer ? 'fastPath' : 'normalPath']++;
       if (writer) {
         fast.set(args, {
           writer,

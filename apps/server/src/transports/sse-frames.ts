@@ -1,5 +1,5 @@
 /**
- * The fast path of `frames` over Yoga's SSE (distinct connections): a Yoga
+ * The fast path of `frames` and `video` over Yoga's SSE (distinct connections): a Yoga
  * plugin. The operation is parsed, validated and subscribed by Yoga as usual;
  * then, instead of Yoga's SSE processor (one `execute` and one
  * `JSON.stringify` per subscriber and frame), the response streams the frame's
@@ -14,8 +14,8 @@
  */
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { frameMessage, type FrameSelection, selectionKey } from '../frames/messages.ts';
-import type { FrameFeed } from '../subscriptions.ts';
-import { isFramesSubscription, subscribeTakingFeed } from './fast-frames.ts';
+import type { Feed } from '../subscriptions.ts';
+import { fastSubscriptionField, subscribeTakingFeed } from './fast-frames.ts';
 
 const PING_MS = 12_000;
 const encoder = new TextEncoder();
@@ -24,11 +24,11 @@ const COMPLETE = encoder.encode('event: complete\ndata:\n\n');
 
 /** A subscription result the plugin streams itself; still a plain async iterable of results for anyone else. */
 class SseFrames implements AsyncIterable<unknown> {
-  readonly feed: FrameFeed;
+  readonly feed: Feed<object>;
   readonly selection: FrameSelection;
   readonly stream: AsyncIterable<unknown>;
 
-  constructor(feed: FrameFeed, selection: FrameSelection, stream: AsyncIterable<unknown>) {
+  constructor(feed: Feed<object>, selection: FrameSelection, stream: AsyncIterable<unknown>) {
     this.feed = feed;
     this.selection = selection;
     this.stream = stream;
@@ -93,15 +93,15 @@ function acceptsEventStream(request: Request | undefined): boolean {
   return request?.headers.get('accept')?.includes('text/event-stream') ?? false;
 }
 
-/** Streams `frames` subscriptions over SSE with bytes shared by every subscriber. */
+/** Streams `frames` and `video` subscriptions over SSE with bytes shared by every subscriber. */
 export function useSseFrames(): Plugin {
   // By request: plugins after this one (error masking) wrap the result in a stream of their own.
   const fast = new WeakMap<Request, SseFrames>();
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const request = (args.contextValue as { request?: Request }).request;
-      if (!acceptsEventStream(request) || !isFramesSubscription(args.document, args.operationName)) return undefined;
-      let feed: FrameFeed | undefined;
+      if (!acceptsEventStream(request) || fastSubscriptionField(args.document, args.operationName) === undefined) return undefined;
+      let feed: Feed<object> | undefined;
       setSubscribeFn(async (subscribeArgs) => {
         const taken = await subscribeTakingFeed(subscribeArgs.contextValue, () => subscribeFn(subscribeArgs));
         feed = taken.feed;

@@ -1,0 +1,160 @@
+/**
+ * `GET /cameras/:id/stream.mp4`: the camera's H.264 as live fragmented MP4,
+ * for a `<video>` element, VLC or ffplay. The response starts with the init
+ * segment, then fragments from the current GOP's keyframe on (video/fmp4.ts,
+ * mediabunny). `?maxWidth=` and `?maxFps=` choose the variant, as for MJPEG.
+ *
+ * Each client has its own muxer (its timestamps start at its first keyframe);
+ * the encode is the core's, one per variant for every consumer. A client whose
+ * socket is full is not read from: the body holds at most `HIGH_WATER_BYTES`,
+ * and meanwhile the core skips its chunks up to the next keyframe (counted).
+ *
+ * The stream ends when the camera's video fails (the encoder missing or
+ * crashing: the body ends, logged by the caller's status), when the picture
+ * changes size or codec (one MP4 track cannot; a player reconnects), and on
+ * shutdown.
+ * @module
+ */
+import type { FrameBus } from '../bus/bus.ts';
+import type { CameraDirectory } from '../cameras.ts';
+import type { Logger } from '../logger.ts';
+import { errorResponse, parseVariantParams } from '../routes/http.ts';
+import type { Subscriptions } from '../subscriptions.ts';
+import type { VideoChunk } from '../video/chunk.ts';
+import { Fmp4Stream } from '../video/fmp4.ts';
+
+/** Bytes a client's body may hold before its chunks are skipped (about a GOP at the default rates). */
+const HIGH_WATER_BYTES = 512 * 1024;
+
+type State = 'running' | 'cancelled' | 'shutdown';
+
+export interface Mp4Stats {
+  readonly clients: number;
+  /** Chunks muxed into some client's MP4. */
+  readonly chunksSent: number;
+  /** Chunks skipped for slow clients (each skip runs to the next keyframe). */
+  readonly chunksDropped: number;
+  /** MP4 bytes written to clients. */
+  readonly bytesSent: number;
+}
+
+export class Mp4Streams {
+  readonly #stream: FrameBus;
+  readonly #cameras: CameraDirectory;
+  readonly #subscriptions: Subscriptions;
+  readonly #logger: Logger;
+  #clients = 0;
+  #sent = 0;
+  #dropped = 0;
+  #bytes = 0;
+
+  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions, logger: Logger) {
+    this.#stream = stream;
+    this.#cameras = cameras;
+    this.#subscriptions = subscriptions;
+    this.#logger = logger;
+  }
+
+  stats(): Mp4Stats {
+    return { clients: this.#clients, chunksSent: this.#sent, chunksDropped: this.#dropped, bytesSent: this.#bytes };
+  }
+
+  respond(request: Request, cameraId: string): Response {
+    if (!this.#cameras.has(cameraId)) return errorResponse(404, `Unknown camera "${cameraId}"`);
+    const variant = parseVariantParams(new URL(request.url).searchParams);
+    if ('error' in variant) return errorResponse(400, variant.error);
+    const headers = {
+      'Content-Type': 'video/mp4',
+      'Cache-Control': 'no-store, no-cache, must-revalidate',
+      Pragma: 'no-cache',
+      'X-Accel-Buffering': 'no',
+    };
+    if (request.method === 'HEAD') return new Response(null, { headers });
+
+    const controller = new AbortController();
+    let chunks: AsyncIterableIterator<VideoChunk> & { readonly dropped: number };
+    try {
+      chunks = this.#stream.video({ cameraId, ...variant, signal: controller.signal });
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof TypeError) return errorResponse(400, error.message);
+      throw error;
+    }
+    let state: State = 'running';
+    let wake: (() => void) | undefined;
+    /** The client went (`cancelled`) or the server shuts down (`shutdown`). */
+    const stop = (why: Exclude<State, 'running'>): void => {
+      if (state !== 'running') return;
+      state = why;
+      controller.abort();
+      wake?.();
+    };
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (body) => {
+          this.#clients++;
+          const release = this.#subscriptions.hold(() => stop('shutdown'));
+          const mp4 = new Fmp4Stream((bytes) => {
+            if (state === 'cancelled') return;
+            this.#bytes += bytes.byteLength;
+            body.enqueue(bytes);
+          });
+          const waitForRead = (): Promise<void> => new Promise<void>((resume) => (wake = resume));
+          void this.#pump(chunks, mp4, body, () => state, waitForRead)
+            .then(async () => {
+              if (state === 'cancelled') return mp4.cancel();
+              // The last fragment, then the end of the body.
+              await mp4.finish();
+              body.close();
+            })
+            .catch((error: unknown) => {
+              this.#logger.warn({ camera: cameraId, err: error }, `stream.mp4 of camera "${cameraId}" failed`);
+              void mp4.cancel().catch(() => {});
+              if (state !== 'cancelled') body.error(error);
+            })
+            .finally(() => {
+              this.#dropped += chunks.dropped;
+              this.#clients--;
+              release();
+            });
+        },
+        pull: () => wake?.(),
+        cancel: () => stop('cancelled'),
+      },
+      new ByteLengthQueuingStrategy({ highWaterMark: HIGH_WATER_BYTES }),
+    );
+    return new Response(body, { headers });
+  }
+
+  /**
+   * Muxes chunks while the client reads, until the video ends or fails, the
+   * picture changes size or codec, or `state()` is no longer `running`.
+   */
+  async #pump(
+    chunks: AsyncIterableIterator<VideoChunk>,
+    mp4: Fmp4Stream,
+    body: ReadableStreamDefaultController<Uint8Array>,
+    state: () => State,
+    waitForRead: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      for (;;) {
+        // A full body: wait for the client to read; the core skips our chunks to a keyframe meanwhile.
+        while ((body.desiredSize ?? 0) <= 0 && state() === 'running') await waitForRead();
+        if (state() !== 'running') return;
+        let result: IteratorResult<VideoChunk>;
+        try {
+          result = await chunks.next();
+        } catch {
+          // The camera's video failed (its status and the logs say why): the file ends here.
+          return;
+        }
+        if (result.done || state() !== 'running') return;
+        const added = await mp4.add(result.value);
+        if (added === 'reconfigured') return;
+        if (added === 'added') this.#sent++;
+      }
+    } finally {
+      await chunks.return?.();
+    }
+  }
+}

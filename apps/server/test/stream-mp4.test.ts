@@ -1,0 +1,112 @@
+/**
+ * `GET /cameras/:id/stream.mp4` on a real socket, on the core's real H.264:
+ * ffprobe reads what a client received, Debian's Chromium plays it in a
+ * `<video>` element, and it answers like MJPEG to bad requests.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHROMIUM_FLAGS, chromiumBinary } from '@servercam/testing';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, type Running, startServer, until } from './helpers/clients.ts';
+import { probe } from './helpers/h264.ts';
+import { tempDir } from './helpers/media.ts';
+
+let running: Running;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  running = await startServer({ cameras: [{ id: 'cam', label: 'Cam', source: 'synthetic:320x240' }], fps: 15 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await closeAll();
+});
+
+/** The bytes of `path` received until `enough` says so (then the request is aborted). */
+async function receive(path: string, enough: (body: Buffer) => boolean): Promise<{ response: Response; body: Buffer }> {
+  const controller = new AbortController();
+  const response = await fetch(`${running.url}${path}`, { signal: controller.signal });
+  let body = Buffer.alloc(0);
+  const reader = response.body!.getReader();
+  try {
+    while (!enough(body)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      body = Buffer.concat([body, value]);
+    }
+  } finally {
+    controller.abort();
+    await reader.cancel().catch(() => {});
+  }
+  return { response, body };
+}
+
+/** The top-level MP4 boxes of `body`, by type, in order. */
+function boxes(body: Buffer): string[] {
+  const types: string[] = [];
+  for (let at = 0; at + 8 <= body.byteLength;) {
+    const size = body.readUInt32BE(at);
+    types.push(body.toString('latin1', at + 4, at + 8));
+    if (size < 8) break;
+    at += size;
+  }
+  return types;
+}
+
+describe('stream.mp4', () => {
+  it('is fragmented MP4 that ffprobe reads as H.264 with frames', async () => {
+    // Three fragments (moof) after the init segment: two whole GOPs at least.
+    const { response, body } = await receive('/cameras/cam/stream.mp4', (received) => boxes(received).filter((type) => type === 'moof').length >= 3);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    const path = join(tempDir, 'stream.mp4');
+    writeFileSync(path, body);
+    expect(boxes(body).slice(0, 3)).toEqual(['ftyp', 'moov', 'moof']);
+    const probed = probe(path);
+    expect(probed.codec).toBe('h264');
+    expect(probed.width).toBe(320);
+    expect(probed.frames).toBeGreaterThan(0);
+  });
+
+  it('plays in a Chromium <video>: currentTime advances', async () => {
+    browser = await chromium.launch({ executablePath: (await chromiumBinary()).path, args: [...CHROMIUM_FLAGS, '--autoplay-policy=no-user-gesture-required'], headless: true });
+    const page = await browser.newPage();
+    await page.goto(`${running.url}/healthz`);
+    await page.evaluate((src) => {
+      const video = document.createElement('video');
+      video.muted = true;
+      video.autoplay = true;
+      video.src = src;
+      video.id = 'live';
+      document.body.append(video);
+    }, '/cameras/cam/stream.mp4');
+    const state = (): Promise<{ time: number; error: number | null; width: number }> =>
+      page.evaluate(() => {
+        const video = document.querySelector<HTMLVideoElement>('#live')!;
+        return { time: video.currentTime, error: video.error?.code ?? null, width: video.videoWidth };
+      });
+    let first = 0;
+    await until(async () => {
+      const now = await state();
+      expect(now.error).toBeNull();
+      first = now.time;
+      return now.time > 0;
+    }, 'the video to start playing', 30_000);
+    await until(async () => (await state()).time > first, 'currentTime to advance', 30_000);
+    expect((await state()).width).toBe(320);
+  });
+
+  it('answers 404 for an unknown camera and 400 for a bad maxWidth, like MJPEG', async () => {
+    expect((await fetch(`${running.url}/cameras/nope/stream.mp4`)).status).toBe(404);
+    expect((await fetch(`${running.url}/cameras/cam/stream.mp4?maxWidth=abc`)).status).toBe(400);
+    const head = await fetch(`${running.url}/cameras/cam/stream.mp4`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('video/mp4');
+  });
+
+  it('a client that leaves is released', async () => {
+    await receive('/cameras/cam/stream.mp4', (received) => received.byteLength > 0);
+    await until(() => running.server.app.stats().mp4.clients === 0, 'the client to be released');
+  });
+});
