@@ -27,6 +27,15 @@ export interface ChunkInfo {
   readonly height: number;
 }
 
+/** A picture (JPEG or H.264) as it is drawn. */
+export interface PicturePaint {
+  readonly frame: ChunkInfo;
+  /** Wall-clock time from capture (`capturedAt`) to drawing, in ms. */
+  readonly latencyMs: number;
+  /** When it was drawn (epoch ms). */
+  readonly paintedAt: number;
+}
+
 export function chunkInfo(chunk: PlayableChunk): ChunkInfo {
   return { cameraId: chunk.cameraId, seq: chunk.seq, capturedAt: chunk.capturedAt, width: chunk.width, height: chunk.height };
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import { base64ToBytes } from '../frames/base64.ts';
-import { chunkInfo, sameConfig, type ChunkInfo, type PlayableChunk, type StreamConfig } from './chunk.ts';
+import { chunkInfo, sameConfig, type ChunkInfo, type PicturePaint, type PlayableChunk, type StreamConfig } from './chunk.ts';
 
 /** What the player needs of a decoded frame (a `VideoFrame` in a browser). */
 export interface DecodedFrame {
@@ -45,13 +45,7 @@ export interface Decoder<C> {
   close(): void;
 }
 
-export interface PlayerPaint {
-  readonly frame: ChunkInfo;
-  /** Wall-clock time from capture (`capturedAt`) to drawing, in ms. */
-  readonly latencyMs: number;
-  /** When it was drawn (epoch ms). */
-  readonly paintedAt: number;
-}
+export type PlayerPaint = PicturePaint;
 
 export interface PlayerCounts {
   received: number;
