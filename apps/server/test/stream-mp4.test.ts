@@ -3,6 +3,7 @@
  * ffprobe reads what a client received, Debian's Chromium plays it in a
  * `<video>` element, and it answers like MJPEG to bad requests.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM_FLAGS, chromiumBinary } from '@servercam/testing';
@@ -103,6 +104,19 @@ describe('stream.mp4', () => {
     const head = await fetch(`${running.url}/cameras/cam/stream.mp4`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toBe('video/mp4');
+  });
+
+  it('needs a viewer token when auth is on, like MJPEG: 401 without, video with', async () => {
+    const viewer = randomBytes(24).toString('hex');
+    const guarded = await startServer({ auth: { viewerToken: viewer, operatorToken: randomBytes(24).toString('hex') }, cameras: [{ id: 'cam', source: 'synthetic:160x120' }] });
+    expect((await fetch(`${guarded.url}/cameras/cam/stream.mp4`)).status).toBe(401);
+    expect((await fetch(`${guarded.url}/cameras/cam/stream.mp4`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    const controller = new AbortController();
+    const response = await fetch(`${guarded.url}/cameras/cam/stream.mp4`, { headers: { authorization: `Bearer ${viewer}` }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    controller.abort();
+    await response.body?.cancel().catch(() => {});
   });
 
   it('a client that leaves is released', async () => {

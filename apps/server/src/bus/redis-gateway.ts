@@ -118,19 +118,8 @@ export class RedisFrameBus implements FrameBus {
       { maxVariants: Number.POSITIVE_INFINITY },
     );
     this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
-    this.#video = new GatewayVideo(
-      {
-        hasCamera: (id) => this.#cameras.has(id),
-        activeCameraId: () => this.activeCameraId,
-        channelsChanged: (added, removed) => {
-          if (removed.length > 0) void this.#redis.sub.unsubscribe(...removed).catch(() => {});
-          if (added.length > 0) void this.#redis.sub.subscribe(...added).catch(() => {});
-          this.#publishDemand(false);
-        },
-      },
-      this.#channels,
-      this.#bad,
-    );
+    const host = { hasCamera: (id: string) => this.#cameras.has(id), activeCameraId: () => this.activeCameraId, sub: () => this.#redis.sub };
+    this.#video = new GatewayVideo({ ...host, demandChanged: () => this.#publishDemand(false) }, this.#channels, this.#bad);
     this.#redis = connectRedis(options.redisUrl, `servercam-gateway-${this.id.slice(0, 8)}`, this.#logger);
     this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     void this.#redis.sub.subscribe(this.#channels.state, this.#channels.reply(this.id)).catch(() => {});

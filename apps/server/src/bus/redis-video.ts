@@ -15,6 +15,7 @@
  * @module
  */
 import { normalizeVariant, type VariantSpec, variantKey } from '@servercam/core';
+import type { Redis } from 'ioredis';
 import type { VideoChunk, VideoRequest } from '../video/chunk.ts';
 import { type VideoFanout, videoFanout } from '../video/fanout.ts';
 import type { BadMessages } from './bad-messages.ts';
@@ -35,8 +36,10 @@ export class RemoteVideoError extends Error {
 export interface GatewayVideoHost {
   hasCamera(cameraId: string): boolean;
   activeCameraId(): string;
-  /** The consumed variants changed: subscribe to `added`, leave `removed`, and send the demand. */
-  channelsChanged(added: readonly string[], removed: readonly string[]): void;
+  /** The gateway's subscriber connection, where video channels are subscribed to and left. */
+  sub(): Pick<Redis, 'subscribe' | 'unsubscribe'>;
+  /** The consumed variants changed: the gateway sends its demand. */
+  demandChanged(): void;
 }
 
 interface Variant {
@@ -133,11 +136,6 @@ export class GatewayVideo {
     return demand;
   }
 
-  /** The channels to be subscribed to (after a reconnection). */
-  channels(): string[] {
-    return [...this.#variants.keys()];
-  }
-
   /** A message on a video channel (one just left: late, not bad). */
   onMessage(channel: string, message: Buffer): void {
     const variant = this.#variants.get(channel);
@@ -192,7 +190,8 @@ export class GatewayVideo {
     if (!variant) {
       variant = { cameraId, spec, fanout: videoFanout(), consumers: 0, lastSeq: undefined, waitingForKeyframe: true };
       this.#variants.set(channel, variant);
-      this.#host.channelsChanged([channel], []);
+      void this.#host.sub().subscribe(channel).catch(() => {});
+      this.#host.demandChanged();
     }
     variant.consumers++;
     return { channel, variant };
@@ -203,6 +202,8 @@ export class GatewayVideo {
     if (!variant || --variant.consumers > 0) return;
     this.#variants.delete(channel);
     variant.fanout.close();
-    if (!this.#closed) this.#host.channelsChanged([], [channel]);
+    if (this.#closed) return;
+    void this.#host.sub().unsubscribe(channel).catch(() => {});
+    this.#host.demandChanged();
   }
 }
