@@ -211,6 +211,19 @@ describe('H264Player', () => {
     expect(t.player.counts).toMatchObject({ decoded: 3, painted: 1, dropped: 2 });
   });
 
+  it('holds the chunks that arrive while a configuration is checked, and a second check holds those after its keyframe', async () => {
+    const t = setup({ maxDecodeQueue: 10 });
+    t.player.push(chunk(1, true));
+    t.player.push(chunk(2));
+    t.player.push(chunk(3, true, { codec: 'avc1.42e01f' }));
+    t.player.push(chunk(4));
+    await t.settle();
+    await t.settle();
+    expect(t.checked.map((config) => config.codec)).toEqual(['avc1.64001f', 'avc1.42e01f']);
+    expect(t.decoder.configs.map((config) => config.codec)).toEqual(['avc1.64001f', 'avc1.42e01f']);
+    expect(t.decoder.decoded.map((c) => c.timestamp)).toEqual([micros(1), micros(2), micros(3), micros(4)]);
+  });
+
   it('reports a codec the browser cannot decode and decodes nothing', async () => {
     const t = setup({ supported: false });
     t.player.push(chunk(1, true));

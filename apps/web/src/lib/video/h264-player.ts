@@ -113,12 +113,7 @@ export class H264Player<F extends DecodedFrame, C> {
   push(chunk: PlayableChunk): void {
     if (this.#closed) return;
     this.counts.received++;
-    if (this.#waiting) {
-      if (this.#waiting.length < MAX_WAITING) this.#waiting.push(chunk);
-      else this.#skip(chunk);
-      return;
-    }
-    this.#accept(chunk);
+    this.#offer(chunk);
   }
 
   /** Stops playing: closes the decoder and every frame held. */
@@ -133,6 +128,13 @@ export class H264Player<F extends DecodedFrame, C> {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** Holds the chunk while a support check is pending, else takes it. */
+  #offer(chunk: PlayableChunk): void {
+    if (!this.#waiting) this.#accept(chunk);
+    else if (this.#waiting.length < MAX_WAITING) this.#waiting.push(chunk);
+    else this.#skip(chunk);
   }
 
   #accept(chunk: PlayableChunk): void {
@@ -179,7 +181,8 @@ export class H264Player<F extends DecodedFrame, C> {
       this.#waiting = null;
       this.#supported.set(key, supported);
       if (!supported) this.#options.onUnsupported?.(config.codec);
-      for (const held of waiting) this.#accept(held);
+      // A held keyframe may start another check: the chunks after it wait for that one.
+      for (const held of waiting) this.#offer(held);
     });
   }
 
