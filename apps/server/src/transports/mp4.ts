@@ -21,7 +21,23 @@ import type { Logger } from '../logger.ts';
 import { errorResponse, parseVariantParams } from '../routes/http.ts';
 import type { Subscriptions } from '../subscriptions.ts';
 import type { VideoChunk } from '../video/chunk.ts';
+import { VideoFailure } from '../video/feed.ts';
 import { Fmp4Stream } from '../video/fmp4.ts';
+
+/** How long a request waits for its first chunk before the response starts anyway (a paused camera sends none). */
+const FIRST_CHUNK_WAIT_MS = 3000;
+
+/** `promise`'s outcome if it settles within `ms`, else undefined (and the timer is gone either way). */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown } | undefined> {
+  let expire: () => void = () => {};
+  const timeout = new Promise<undefined>((resolve) => (expire = () => resolve(undefined)));
+  const timer = setTimeout(expire, ms);
+  try {
+    return await Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error: error ?? new Error('failed') })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Bytes a client's body may hold before its chunks are skipped (about a GOP at the default rates). */
 const HIGH_WATER_BYTES = 512 * 1024;
@@ -59,7 +75,12 @@ export class Mp4Streams {
     return { clients: this.#clients, chunksSent: this.#sent, chunksDropped: this.#dropped, bytesSent: this.#bytes };
   }
 
-  respond(request: Request, cameraId: string): Response {
+  /**
+   * The MP4 response. It waits (at most {@link FIRST_CHUNK_WAIT_MS}) for the
+   * first chunk: when the camera's video fails at once (no encoder), the answer
+   * is 503 with the core's `code`, which a player shows, rather than an empty file.
+   */
+  async respond(request: Request, cameraId: string): Promise<Response> {
     if (!this.#cameras.has(cameraId)) return errorResponse(404, `Unknown camera "${cameraId}"`);
     const variant = parseVariantParams(new URL(request.url).searchParams);
     if ('error' in variant) return errorResponse(400, variant.error);
@@ -78,6 +99,14 @@ export class Mp4Streams {
     } catch (error) {
       if (error instanceof RangeError || error instanceof TypeError) return errorResponse(400, error.message);
       throw error;
+    }
+    const pending = chunks.next();
+    const early = await settledWithin(pending, FIRST_CHUNK_WAIT_MS);
+    if (early?.error !== undefined) {
+      controller.abort();
+      await chunks.return?.();
+      const failure = VideoFailure.of(early.error);
+      return Response.json({ error: failure.message, code: failure.code }, { status: 503, headers: { 'Cache-Control': 'no-store', 'Retry-After': '5' } });
     }
     let state: State = 'running';
     let wake: (() => void) | undefined;
@@ -99,7 +128,7 @@ export class Mp4Streams {
             body.enqueue(bytes);
           });
           const waitForRead = (): Promise<void> => new Promise<void>((resume) => (wake = resume));
-          void this.#pump(chunks, mp4, body, () => state, waitForRead)
+          void this.#pump(pending, chunks, mp4, body, () => state, waitForRead)
             .then(async () => {
               if (state === 'cancelled') return mp4.cancel();
               // The last fragment, then the end of the body.
@@ -130,6 +159,7 @@ export class Mp4Streams {
    * picture changes size or codec, or `state()` is no longer `running`.
    */
   async #pump(
+    first: Promise<IteratorResult<VideoChunk>> | undefined,
     chunks: AsyncIterableIterator<VideoChunk>,
     mp4: Fmp4Stream,
     body: ReadableStreamDefaultController<Uint8Array>,
@@ -143,7 +173,8 @@ export class Mp4Streams {
         if (state() !== 'running') return;
         let result: IteratorResult<VideoChunk>;
         try {
-          result = await chunks.next();
+          result = await (first ?? chunks.next());
+          first = undefined;
         } catch {
           // The camera's video failed (its status and the logs say why): the file ends here.
           return;
