@@ -11,6 +11,8 @@ export const ErrorCode = {
   BackendUnavailable: 'BACKEND_UNAVAILABLE',
   InvalidSettings: 'INVALID_SETTINGS',
   MediaToolUnavailable: 'MEDIA_TOOL_UNAVAILABLE',
+  VideoEncoderUnavailable: 'VIDEO_ENCODER_UNAVAILABLE',
+  VideoEncoderFailed: 'VIDEO_ENCODER_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -64,6 +66,16 @@ export class MediaToolUnavailable extends ServercamError {
   readonly code = ErrorCode.MediaToolUnavailable;
 }
 
+/** No H.264 encoder could be started (ffmpeg with libx264 is missing); the message says what to install. */
+export class VideoEncoderUnavailable extends ServercamError {
+  readonly code = ErrorCode.VideoEncoderUnavailable;
+}
+
+/** The H.264 encoder of a video variant stopped (crashed, killed, or gave output that cannot be read). */
+export class VideoEncoderFailed extends ServercamError {
+  readonly code = ErrorCode.VideoEncoderFailed;
+}
+
 /** Settings were rejected; nothing was changed. `field` names the offending setting. */
 export class InvalidSettings extends ServercamError {
   readonly code = ErrorCode.InvalidSettings;
@@ -113,6 +125,8 @@ const classes = {
   [ErrorCode.CannotReadCamera]: CannotReadCamera,
   [ErrorCode.BackendUnavailable]: BackendUnavailable,
   [ErrorCode.MediaToolUnavailable]: MediaToolUnavailable,
+  [ErrorCode.VideoEncoderUnavailable]: VideoEncoderUnavailable,
+  [ErrorCode.VideoEncoderFailed]: VideoEncoderFailed,
 } as const;
 
 /** Rebuilds a typed error from its {@link ServercamError.toJSON} form. */

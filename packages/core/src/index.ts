@@ -48,6 +48,8 @@ export {
   isServercamError,
   MediaToolUnavailable,
   ServercamError,
+  VideoEncoderFailed,
+  VideoEncoderUnavailable,
 } from './errors.ts';
 export type { SerializedError } from './errors.ts';
 export type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
@@ -56,3 +58,33 @@ export { DEFAULT_SUPERVISION } from './host/process-host.ts';
 export { conflating, LatestValueIterator } from './conflate.ts';
 export type { MediaTool, MediaToolSource, ResolvedMediaTool, ResolveMediaToolOptions } from './media-tools.ts';
 export { describeMediaTool, MEDIA_TOOL_ENV, requireMediaTool, resolveMediaTool } from './media-tools.ts';
+export type { VideoChunk, VideoOptions, VideoRequest } from './video.ts';
+export {
+  DEFAULT_MAX_VIDEO_VARIANTS,
+  DEFAULT_VIDEO_GOP_BYTES,
+  isVideoVariant,
+  VIDEO_CODEC,
+  VIDEO_KEYFRAME_INTERVAL_MS,
+  videoVariantKey,
+} from './video.ts';
+export { GopFanout } from './gop-fanout.ts';
+export type { GopChunk, GopFanoutOptions, GopSink, GopSubscription } from './gop-fanout.ts';
+export { VideoIterator } from './video-iterator.ts';
+export {
+  accessUnits,
+  avccToAnnexB,
+  firstMbInSlice,
+  isKeyframe,
+  NalType,
+  nalType,
+  splitAnnexB,
+  splitAvcc,
+  toAnnexB,
+  toAvcc,
+} from './h264/annexb.ts';
+export { buildAvcc, parseAvcc } from './h264/avcc.ts';
+export type { AvccRecord } from './h264/avcc.ts';
+export { codecString, parseSps } from './h264/sps.ts';
+export type { SpsInfo } from './h264/sps.ts';
+export { FlvError, FlvVideoReader } from './h264/flv.ts';
+export type { FlvVideoTag } from './h264/flv.ts';

@@ -23,6 +23,8 @@ export interface CaptureTuning {
 /** A variant as the worker encodes it. `key` is {@link variantKey} of the spec. */
 export interface VariantDemand extends VariantSpec {
   readonly key: string;
+  /** `h264` for a video variant (encoded by an encoder process, posted as `video`); absent for JPEG. */
+  readonly codec?: 'h264' | undefined;
 }
 
 export type MainToWorker =
@@ -57,6 +59,8 @@ export interface CameraStats {
   readonly analyzed: number;
   /** Time spent in motion detection, ms in all (wall time on the capture side). */
   readonly motionMs: number;
+  /** The running H.264 encoders by video variant key: their process id and the pictures they gave. */
+  readonly videoEncoders?: Readonly<Record<string, { readonly pid: number | undefined; readonly pictures: number }>> | undefined;
 }
 
 export type WorkerToMain =
@@ -99,6 +103,31 @@ export type WorkerToMain =
       snapshot: ArrayBuffer | undefined;
       snapshotWidth: number | undefined;
       snapshotHeight: number | undefined;
+    }
+  | {
+      type: 'video';
+      session: number;
+      cameraId: string;
+      /** The video variant key (`h264:w640`). */
+      variant: string;
+      seq: number;
+      capturedAt: number;
+      keyframe: boolean;
+      codec: string;
+      /** The avcC record, on every keyframe; transferred. */
+      description: ArrayBuffer | undefined;
+      width: number;
+      height: number;
+      /** One access unit, AVCC layout; transferred. */
+      data: ArrayBuffer;
+    }
+  | {
+      type: 'video.error';
+      session: number;
+      cameraId: string;
+      variant: string;
+      /** A serialized VideoEncoderUnavailable or VideoEncoderFailed. */
+      error: SerializedError;
     }
   | { type: 'reply'; session: number; request: number; errors?: SerializedError[]; stats?: CameraStats[] }
   | { type: 'pong'; id: number };

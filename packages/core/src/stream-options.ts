@@ -28,6 +28,16 @@ export interface ServerVideoStreamOptions extends StreamSettingsPatch {
    * (variants.ts), so no client can multiply the encodes.
    */
   readonly maxVariantsPerCamera?: number | undefined;
+  /**
+   * Distinct H.264 widths encoded per camera (default 2), a cap of its own:
+   * each is an encoder process. Past it a video consumer shares the nearest one.
+   */
+  readonly maxVideoVariantsPerCamera?: number | undefined;
+  /**
+   * The bound of each video variant's cached GOP, and of a video consumer's
+   * unread chunks, in bytes (default 8 MiB).
+   */
+  readonly videoGopBytes?: number | undefined;
 }
 
 export interface StreamEvents extends Record<string, unknown> {

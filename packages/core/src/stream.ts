@@ -7,7 +7,7 @@ import { type CameraInfo, validateCameras } from './camera.ts';
 import { cameraInfo, type CameraState, demandKeys, framesOf, motionEventOf, newCameraState } from './camera-state.ts';
 import type { LatestValueIterator } from './conflate.ts';
 import { ConsumerRegistry, type FrameRequest, type FramesOptions } from './consumers.ts';
-import { CannotReadCamera, ErrorCode, reviveError } from './errors.ts';
+import { CannotReadCamera, ErrorCode, reviveError, type ServercamError } from './errors.ts';
 import { type Frame, FULL_VARIANT } from './frame.ts';
 import {
   applySettings,
@@ -24,6 +24,9 @@ import { DEFAULT_TUNING, type ServerVideoStreamOptions, type StreamEvents } from
 import { WorkerThreadHost } from './host/worker-host.ts';
 import type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
 import { checkMaxVariants, DEFAULT_MAX_VARIANTS } from './variants.ts';
+import { checkGopBytes, DEFAULT_MAX_VIDEO_VARIANTS, DEFAULT_VIDEO_GOP_BYTES, type VideoChunk, type VideoOptions, type VideoRequest } from './video.ts';
+import { VideoConsumers } from './video-consumers.ts';
+import { videoChunkOf } from './video-chunk.ts';
 
 /**
  * Captures server-attached cameras in a worker thread and shares every frame
@@ -42,6 +45,7 @@ export class ServerVideoStream implements AsyncDisposable {
   readonly #cameraIds: ReadonlySet<string>;
   readonly #tuning: CaptureTuning;
   readonly #consumers: ConsumerRegistry<StreamEvents>;
+  readonly #video: VideoConsumers;
   #settings: StreamSettings;
   #host: CaptureHost | undefined;
   readonly #isolation: 'worker' | 'process';
@@ -63,6 +67,20 @@ export class ServerVideoStream implements AsyncDisposable {
         },
       },
       { maxVariants: checkMaxVariants(options.maxVariantsPerCamera ?? DEFAULT_MAX_VARIANTS) },
+    );
+    this.#video = new VideoConsumers(
+      {
+        hasCamera: (id) => this.#cameras.has(id),
+        activeCameraId: () => this.#settings.activeCameraId,
+        consumersChanged: (cameraId) => {
+          this.#syncDemand();
+          if (!this.#closed) this.#emitStatus(cameraId);
+        },
+      },
+      {
+        maxVariants: checkMaxVariants(options.maxVideoVariantsPerCamera ?? DEFAULT_MAX_VIDEO_VARIANTS),
+        maxGopBytes: checkGopBytes(options.videoGopBytes ?? DEFAULT_VIDEO_GOP_BYTES),
+      },
     );
     for (const config of options.cameras) this.#cameras.set(config.id, newCameraState(config));
     this.#cameraIds = new Set(this.#cameras.keys());
@@ -189,6 +207,28 @@ export class ServerVideoStream implements AsyncDisposable {
     return this.#consumers.subscribe(request, listener);
   }
 
+  /**
+   * H.264 video as an async iterator: one access unit per chunk, encoded once
+   * per video variant for every consumer. It starts at the variant's last
+   * keyframe (with its description); a reader that falls behind skips to the
+   * next keyframe (counted in `dropped`), never a backlog. Without `cameraId`
+   * it follows the active camera, starting again at the new camera's keyframe.
+   * Throws `VideoEncoderUnavailable` / `VideoEncoderFailed` when the encoder
+   * cannot run; JPEG consumers are not affected. Ends on `signal`, `return()` or `close()`.
+   */
+  video(options: VideoOptions = {}): AsyncIterableIterator<VideoChunk> & { readonly dropped: number } {
+    return this.#video.video(options);
+  }
+
+  /**
+   * Calls `listener` with each video chunk (from the variant's last keyframe);
+   * `onError` with the encoder's typed error, which ends the subscription.
+   * Returns the unsubscribe.
+   */
+  subscribeVideo(request: VideoRequest, listener: (chunk: VideoChunk) => void, onError?: (error: ServercamError) => void): () => void {
+    return this.#video.subscribe(request, listener, onError);
+  }
+
   /** Listens to `settings`, `status`, `value` or `motion`; returns the unsubscribe. A listener that throws stops nothing. */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
     return this.#consumers.on(event, listener);
@@ -216,6 +256,7 @@ export class ServerVideoStream implements AsyncDisposable {
   async #shutdown(): Promise<void> {
     this.#closed = true;
     this.#consumers.close();
+    this.#video.close();
     try {
       await this.#starting;
     } catch {
@@ -287,12 +328,22 @@ export class ServerVideoStream implements AsyncDisposable {
    * capture side must encode, sorted by key.
    */
   #plan(id: string): VariantDemand[] {
-    return this.#consumers.plan(id, { full: id === this.#settings.activeCameraId, sourceWidth: this.#cameras.get(id)!.width });
+    const sourceWidth = this.#cameras.get(id)!.width;
+    return [...this.#consumers.plan(id, { full: id === this.#settings.activeCameraId, sourceWidth }), ...this.#video.plan(id, sourceWidth)];
   }
 
   #onWorkerMessage(message: SessionMessage): void {
     const camera = this.#cameras.get(message.cameraId);
     if (!camera || this.#closed) return;
+    if (message.type === 'video') {
+      camera.lastSeq = Math.max(camera.lastSeq, message.seq);
+      this.#video.deliver(videoChunkOf(message));
+      return;
+    }
+    if (message.type === 'video.error') {
+      this.#video.fail(message.cameraId, message.variant, reviveError({ ...message.error, message: redactSecrets(message.error.message) }));
+      return;
+    }
     if (message.type === 'motion') {
       camera.motion = message.phase === 'start';
       this.#consumers.emit('motion', motionEventOf(message));
@@ -336,6 +387,7 @@ export class ServerVideoStream implements AsyncDisposable {
       camera.motion = false;
       camera.error = { code: ErrorCode.CannotReadCamera, message: lost.message, at: Date.now() };
       camera.fps = 0;
+      this.#video.resetCamera(id);
       this.#emitStatus(id);
     }
   }
@@ -356,6 +408,6 @@ export class ServerVideoStream implements AsyncDisposable {
   }
 
   #info(id: string): CameraInfo {
-    return cameraInfo(id, this.#cameras.get(id)!, this.#consumers.viewers(id));
+    return cameraInfo(id, this.#cameras.get(id)!, this.#consumers.viewers(id) + this.#video.viewers(id));
   }
 }

@@ -15,12 +15,24 @@ export interface EncodeOptions {
   readonly height: number;
 }
 
+/** Packed pixels, as ffmpeg's rawvideo names their layout. */
+export interface RawImage {
+  readonly data: Uint8Array;
+  readonly pixelFormat: 'rgb24' | 'bgr24';
+}
+
 /** One captured image, in whatever form the backend holds it. */
 export interface CapturedImage {
   readonly width: number;
   readonly height: number;
   /** Encodes to JPEG. May be called several times, once per distinct size. */
   encode(options: EncodeOptions): Promise<Uint8Array>;
+  /**
+   * The picture as packed 8-bit pixels (width × height × 3 bytes), scaled to
+   * `width`×`height`, in the backend's own channel order: the input of the
+   * video encoder. The bytes are the caller's until it lets go of them.
+   */
+  raw(width: number, height: number): Promise<RawImage>;
   /** A small grayscale copy (width × height bytes), for motion detection. */
   grayscale(width: number, height: number): Promise<Uint8Array>;
   /** Frees native memory early; the image is not used afterwards. */

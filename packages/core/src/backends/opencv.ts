@@ -9,7 +9,7 @@ import { BackendUnavailable, CannotOpenCamera, CannotReadCamera, ServercamError 
 import { withUserinfo } from '../credentials.ts';
 import { redactSecrets } from '../redact.ts';
 import type { SourceSpec } from '../source.ts';
-import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
+import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions, RawImage } from './backend.ts';
 import type { MotionAnalyzer } from '../capture/motion/analyzer.ts';
 import type { ResolvedMotionConfig } from '../motion.ts';
 import { probeNetworkSource } from './network-probe.ts';
@@ -44,6 +44,17 @@ class OpenCvImage implements CapturedImage, HasMat {
     small.release();
     gray.release();
     return data;
+  }
+
+  async raw(width: number, height: number): Promise<RawImage> {
+    const mat = this.mat;
+    if (width === mat.cols && height === mat.rows) return { data: mat.getData(), pixelFormat: 'bgr24' };
+    const sized = await mat.resizeAsync(height, width, 0, 0, this.#cv.INTER_AREA);
+    try {
+      return { data: sized.getData(), pixelFormat: 'bgr24' };
+    } finally {
+      sized.release();
+    }
   }
 
   get height(): number {

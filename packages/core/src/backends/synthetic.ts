@@ -23,6 +23,11 @@ export async function encodeRgbJpeg(
   return image.jpeg({ quality: options.quality, mozjpeg: false, chromaSubsampling: '4:2:0' }).toBuffer();
 }
 
+/** A packed RGB image scaled to `toWidth`×`toHeight`. */
+export async function resizeRgb(rgb: Uint8Array, width: number, height: number, toWidth: number, toHeight: number): Promise<Uint8Array> {
+  return sharp(rgb, { raw: { width, height, channels: 3 } }).resize(toWidth, toHeight, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+}
+
 /** A small grayscale copy of a packed RGB image. */
 export async function grayscaleRgb(rgb: Uint8Array, width: number, height: number, toWidth: number, toHeight: number): Promise<Uint8Array> {
   const { data, info } = await sharp(rgb, { raw: { width, height, channels: 3 } })
@@ -62,6 +67,7 @@ class SyntheticSource implements OpenedSource {
       height,
       encode: (options) => encodeRgbJpeg(rgb, width, height, options),
       grayscale: (w, h) => grayscaleRgb(rgb, width, height, w, h),
+      raw: async (w, h) => ({ data: w === width && h === height ? rgb : await resizeRgb(rgb, width, height, w, h), pixelFormat: 'rgb24' }),
       release: () => {},
     };
   }

@@ -17,6 +17,7 @@ import type { MotionAnalyzer } from './motion/analyzer.ts';
 import { PureMotionAnalyzer } from './motion/pure-analyzer.ts';
 import { MotionTracker, type TrackedEvent, type TrackerStep } from './motion/tracker.ts';
 import { resolveMotionConfig, type ResolvedMotionConfig } from '../motion.ts';
+import { VideoEncoders } from './video-encoders.ts';
 
 /** Motion snapshots are at most this wide. */
 const SNAPSHOT_WIDTH = 640;
@@ -89,6 +90,7 @@ export class CameraRunner {
   #analyzed = 0;
   #motionMs = 0;
   #lastAnalyzedAt = 0;
+  readonly #video: VideoEncoders;
 
   /** `seq` goes on from `lastSeq` (a restarted capture side keeps counting where the last one stopped). */
   constructor(config: CameraConfig, ctx: RunnerContext, lastSeq = 0) {
@@ -99,11 +101,13 @@ export class CameraRunner {
     this.#ctx = ctx;
     this.#motionConfig = config.motion ? resolveMotionConfig(config.motion) : undefined;
     this.#tracker = this.#motionConfig ? new MotionTracker(this.#motionConfig) : undefined;
+    this.#video = new VideoEncoders({ session: ctx.session, cameraId: config.id, post: (message, transfer) => ctx.post(message, transfer) });
   }
 
   /** Replaces the set of variants consumers want; an empty set stops capture. */
   setDemand(variants: VariantDemand[]): void {
     this.#demand = variants;
+    this.#video.setDemand(variants.filter((variant) => variant.codec === 'h264'));
     for (const key of this.#nextDue.keys()) if (!variants.some((v) => v.key === key)) this.#nextDue.delete(key);
     this.wake();
   }
@@ -123,6 +127,7 @@ export class CameraRunner {
       encodesByVariant: { ...this.#encodesByVariant },
       analyzed: this.#analyzed,
       motionMs: this.#motionMs,
+      videoEncoders: this.#video.stats(),
     };
   }
 
@@ -196,7 +201,7 @@ export class CameraRunner {
         this.#report('live');
         try {
           await Promise.all([
-            this.#encodeAndPost(image, capturedAt, settings.quality),
+            this.#encodeAndPost(image, capturedAt, settings.quality, settings.fps),
             this.#detectMotion(source, image, capturedAt, settings.quality),
           ]);
         } catch (error) {
@@ -208,6 +213,7 @@ export class CameraRunner {
     } finally {
       this.#endMotion();
       if (this.#source) this.#closeSource(this.#source);
+      await this.#video.close();
     }
   }
 
@@ -314,28 +320,35 @@ export class CameraRunner {
   }
 
   /** Encodes each due variant once per distinct size and posts the bytes, transferred. */
-  async #encodeAndPost(image: CapturedImage, capturedAt: number, quality: number): Promise<void> {
+  async #encodeAndPost(image: CapturedImage, capturedAt: number, quality: number, fps: number): Promise<void> {
     const groups = new Map<number, { width: number; height: number; keys: string[] }>();
+    const video: VariantDemand[] = [];
     for (const variant of this.#demand) {
       if (!this.#isDue(variant, capturedAt)) continue;
+      if (variant.codec === 'h264') {
+        video.push(variant);
+        continue;
+      }
       const size = scaledSize(image.width, image.height, variant.maxWidth);
       const group = groups.get(size.width);
       if (group) group.keys.push(variant.key);
       else groups.set(size.width, { ...size, keys: [variant.key] });
     }
-    const fps = this.#meter.rate();
-    await Promise.all(
-      [...groups.values()].map(async ({ width, height, keys }) => {
+    const measured = this.#meter.rate();
+    const seq = this.#seq;
+    await Promise.all([
+      video.length > 0 ? this.#video.feed(image, video, seq, capturedAt, quality, fps) : undefined,
+      ...[...groups.values()].map(async ({ width, height, keys }) => {
         const bytes = await image.encode({ quality, width, height });
         this.#encodes++;
         for (const key of keys) this.#encodesByVariant[key] = (this.#encodesByVariant[key] ?? 0) + 1;
         const data = transferableCopy(bytes);
         this.#ctx.post(
-          { type: 'frame', session: this.#ctx.session, cameraId: this.id, seq: this.#seq, capturedAt, width, height, variants: keys, data, fps },
+          { type: 'frame', session: this.#ctx.session, cameraId: this.id, seq, capturedAt, width, height, variants: keys, data, fps: measured },
           [data],
         );
       }),
-    );
+    ]);
   }
 
   #isDue(variant: VariantDemand, at: number): boolean {

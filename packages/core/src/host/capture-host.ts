@@ -7,7 +7,7 @@
 import type { MainToWorker, WorkerToMain } from '../protocol.ts';
 
 export type Reply = Extract<WorkerToMain, { type: 'reply' }>;
-export type SessionMessage = Extract<WorkerToMain, { type: 'frame' | 'status' | 'motion' }>;
+export type SessionMessage = Extract<WorkerToMain, { type: 'frame' | 'status' | 'motion' | 'video' | 'video.error' }>;
 type RequestMessage = Extract<MainToWorker, { request: number }>;
 /** A request before it gets its number (Omit distributed over the union). */
 export type UnnumberedRequest = RequestMessage extends infer M ? (M extends RequestMessage ? Omit<M, 'request'> : never) : never;
