@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHROMIUM_FLAGS, chromiumBinary } from '@servercam/testing';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { SCREENSHOTS } from './paths.ts';
 
 /**
@@ -20,8 +20,16 @@ export async function launch(extraArgs: readonly string[] = []): Promise<Browser
   return chromium.launch({ executablePath: binary.path, args: [...CHROMIUM_FLAGS, ...extraArgs], headless: true });
 }
 
+export interface ViewerOptions {
+  colorScheme?: 'light' | 'dark';
+  width?: number;
+  height?: number;
+  /** Runs before the page loads (init scripts, listeners). */
+  before?: (context: BrowserContext, page: Page) => Promise<void> | void;
+}
+
 /** A page in a new context (its own cookies and storage: another viewer). */
-export async function openViewer(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
+export async function openViewer(browser: Browser, url: string, options: ViewerOptions = {}): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 760 },
     colorScheme: options.colorScheme ?? 'dark',
@@ -29,6 +37,7 @@ export async function openViewer(browser: Browser, url: string, options: { color
   });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await options.before?.(context, page);
   await page.goto(url);
   return page;
 }
@@ -42,6 +51,8 @@ export interface StageData {
   painted: number;
   received: number;
   notice: string;
+  /** What the live view plays: `h264` or `jpeg`. */
+  format: string;
 }
 
 export async function stageData(page: Page): Promise<StageData> {
@@ -52,6 +63,7 @@ export async function stageData(page: Page): Promise<StageData> {
     painted: Number(data['painted'] ?? 0),
     received: Number(data['received'] ?? 0),
     notice: data['notice'] ?? '',
+    format: data['format'] ?? '',
   };
 }
 

@@ -18,10 +18,11 @@ function connected(): ConnectionState {
   return connection;
 }
 
-function setup(props: { camera?: Camera; connection?: ConnectionState; paused?: boolean }) {
+function setup(props: { camera?: Camera; connection?: ConnectionState; paused?: boolean; formatNotice?: string }) {
   render(LiveStage, {
     props: {
       source: silent,
+      formatNotice: props.formatNotice ?? null,
       connection: props.connection ?? connected(),
       camera: props.camera ?? camera,
       cameraById: () => props.camera ?? camera,
@@ -59,5 +60,17 @@ describe('LiveStage', () => {
     expect(screen.getByText('Synthetic')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Fullscreen' })).toBeTruthy();
     expect(screen.getByText('30.0 fps')).toBeTruthy();
+  });
+
+  it('names the format it plays: JPEG without a video source', () => {
+    const stage = setup({});
+    expect(screen.getByText('Format').nextElementSibling?.textContent).toBe('JPEG');
+    expect(screen.getByText(/kbit\/s$/).textContent).toBe('0 kbit/s');
+    expect(stage.dataset['format']).toBe('jpeg');
+  });
+
+  it('says why it plays JPEG when H.264 failed', () => {
+    setup({ formatNotice: 'No H.264 encoder (VIDEO_ENCODER_UNAVAILABLE)' });
+    expect(screen.getByRole('status').textContent).toBe('Playing JPEG: No H.264 encoder (VIDEO_ENCODER_UNAVAILABLE)');
   });
 });

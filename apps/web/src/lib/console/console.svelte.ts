@@ -14,8 +14,11 @@ import {
   StreamSettingsChangedDocument,
   StreamSettingsDocument,
   UpdateStreamDocument,
+  VideoDocument,
   type FrameFieldsFragment,
   type FramesSubscriptionVariables,
+  type VideoChunkFieldsFragment,
+  type VideoSubscriptionVariables,
 } from '@servercam/schema/client';
 import { ConnectionState } from '../graphql/connection.svelte.ts';
 import type { Document } from '../graphql/document.ts';
@@ -28,6 +31,7 @@ import { CameraList } from './cameras.svelte.ts';
 import { SettingsModel, type SettingsPatch } from './settings.svelte.ts';
 
 export type Frame = FrameFieldsFragment;
+export type VideoChunk = VideoChunkFieldsFragment;
 
 export interface ConsoleOptions {
   /** Origin of the server, e.g. `http://127.0.0.1:4000`: the page's own. */
@@ -124,6 +128,15 @@ export class ServercamConsole {
     if (!this.#live) throw new Error('ServercamConsole.start() was not called');
     return this.#live.subscribe(FramesDocument, variables, {
       next: (data) => onFrame(data.frames),
+      ...(onError ? { error: onError } : {}),
+    });
+  }
+
+  /** H.264 chunks of a camera (of the active one when `cameraId` is omitted), until unsubscribed. */
+  subscribeVideo(variables: VideoSubscriptionVariables, onChunk: (chunk: VideoChunk) => void, onError?: (error: OperationError) => void): Unsubscribe {
+    if (!this.#live) throw new Error('ServercamConsole.start() was not called');
+    return this.#live.subscribe(VideoDocument, variables, {
+      next: (data) => onChunk(data.video),
       ...(onError ? { error: onError } : {}),
     });
   }

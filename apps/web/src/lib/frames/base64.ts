@@ -14,3 +14,12 @@ export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
+
+/** How many bytes standard base64 `text` decodes to, without decoding it. */
+export function base64ByteLength(text: string): number {
+  let padding = 0;
+  if (text.endsWith('==')) padding = 2;
+  else if (text.endsWith('=')) padding = 1;
+  const length = text.length - padding;
+  return Math.floor((length * 3) / 4);
+}

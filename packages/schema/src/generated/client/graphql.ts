@@ -117,6 +117,17 @@ export type StreamSettingsChangedSubscriptionVariables = Exact<{ [key: string]: 
 
 export type StreamSettingsChangedSubscription = { streamSettings: { paused: boolean, fps: number, activeCameraId: string, quality: number } };
 
+export type VideoChunkFieldsFragment = { cameraId: string, seq: number, capturedAt: string, keyframe: boolean, codec: string, description: string | null, width: number, height: number, data: string };
+
+export type VideoSubscriptionVariables = Exact<{
+  cameraId?: string | number | null | undefined;
+  maxWidth?: number | null | undefined;
+  maxFps?: number | null | undefined;
+}>;
+
+
+export type VideoSubscription = { video: { cameraId: string, seq: number, capturedAt: string, keyframe: boolean, codec: string, description: string | null, width: number, height: number, data: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -196,6 +207,19 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   quality
 }
     `, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const VideoChunkFieldsFragmentDoc = new TypedDocumentString(`
+    fragment VideoChunkFields on VideoChunk {
+  cameraId
+  seq
+  capturedAt
+  keyframe
+  codec
+  description
+  width
+  height
+  data
+}
+    `, {"fragmentName":"VideoChunkFields"}) as unknown as TypedDocumentString<VideoChunkFieldsFragment, unknown>;
 export const CamerasDocument = new TypedDocumentString(`
     query Cameras {
   cameras {
@@ -409,3 +433,20 @@ export const StreamSettingsChangedDocument = new TypedDocumentString(`
   activeCameraId
   quality
 }`) as unknown as TypedDocumentString<StreamSettingsChangedSubscription, StreamSettingsChangedSubscriptionVariables>;
+export const VideoDocument = new TypedDocumentString(`
+    subscription Video($cameraId: ID, $maxWidth: Int, $maxFps: Float) {
+  video(cameraId: $cameraId, maxWidth: $maxWidth, maxFps: $maxFps) {
+    ...VideoChunkFields
+  }
+}
+    fragment VideoChunkFields on VideoChunk {
+  cameraId
+  seq
+  capturedAt
+  keyframe
+  codec
+  description
+  width
+  height
+  data
+}`) as unknown as TypedDocumentString<VideoSubscription, VideoSubscriptionVariables>;

@@ -1,0 +1,103 @@
+/**
+ * H.264 in the live view, in Debian's Chromium against a real `servercam
+ * serve`: WebCodecs plays the `video` subscription, costs fewer bytes than a
+ * JPEG viewer of the same camera at the same time, and "Force JPEG" switches
+ * this browser back to JPEG. The figures measured are printed and saved to
+ * artifacts/web-video-figures.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openViewer, pictureShot, stage, waitForNewFrame, waitForStage } from './helpers/browser.ts';
+import { SCREENSHOTS } from './helpers/paths.ts';
+import { serve, type RunningServer } from './helpers/server.ts';
+import { WireMeter, figure } from './helpers/video.ts';
+
+const FPS = 15;
+let server: RunningServer;
+let browser: Browser;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([serve({ fps: FPS, cameras: ['synth=synthetic:1280x720'] }), launch()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+afterEach(async () => {
+  for (const page of pages.splice(0)) await page.context().close();
+});
+
+/** A viewer of `/` and the bytes its WebSockets receive; with `forceJpeg`, its browser has chosen "Force JPEG" before. */
+async function viewer(options: { forceJpeg?: boolean } = {}): Promise<{ page: Page; wire: WireMeter }> {
+  const wire = new WireMeter();
+  const page = await openViewer(browser, server.url, {
+    before: async (context, page) => {
+      wire.attach(page);
+      if (options.forceJpeg) await context.addInitScript(() => localStorage.setItem('servercam.forceJpeg', 'true'));
+    },
+  });
+  pages.push(page);
+  return { page, wire };
+}
+
+describe('H.264 in the live view', () => {
+  it('plays through WebCodecs: the overlay says H.264 and the picture changes', async () => {
+    const { page } = await viewer();
+    await waitForStage(page, (data) => data.painted >= 2 && data.format === 'h264', 'H.264 pictures');
+    expect(await figure(page, 'Format')).toBe('H.264');
+    const first = await pictureShot(page, 'h264-1');
+    await waitForNewFrame(page);
+    await waitForNewFrame(page);
+    const second = await pictureShot(page, 'h264-2');
+    expect(second.equals(first)).toBe(false);
+    expect(await page.getByRole('status').filter({ hasText: 'Playing JPEG' }).count()).toBe(0);
+  });
+
+  it('receives fewer bytes per second than a JPEG viewer of the same camera at the same time', async () => {
+    const { page: h264, wire: h264Wire } = await viewer();
+    const { page: jpeg, wire: jpegWire } = await viewer({ forceJpeg: true });
+    const meters = [h264Wire, jpegWire] as const;
+    await waitForStage(h264, (data) => data.painted >= 10 && data.format === 'h264', 'a steady H.264 stream');
+    await waitForStage(jpeg, (data) => data.painted >= 10 && data.format === 'jpeg', 'a steady JPEG stream');
+    for (const meter of meters) meter.start();
+    await h264.waitForTimeout(5_000);
+    const [h264Rate, jpegRate] = meters.map((meter) => meter.bytesPerSecond());
+    const figures = {
+      fps: FPS,
+      size: '1280x720',
+      h264: { wireKbitPerSecond: ((h264Rate ?? 0) * 8) / 1000, overlay: await figure(h264, 'Data'), latency: await figure(h264, 'Latency') },
+      jpeg: { wireKbitPerSecond: ((jpegRate ?? 0) * 8) / 1000, overlay: await figure(jpeg, 'Data'), latency: await figure(jpeg, 'Latency') },
+      ratio: (h264Rate ?? 0) / (jpegRate ?? 1),
+    };
+    console.log(`[video] ${JSON.stringify(figures)}`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    writeFileSync(join(SCREENSHOTS, '..', 'web-video-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+
+    expect(await figure(jpeg, 'Format')).toBe('JPEG');
+    expect(h264Rate).toBeGreaterThan(0);
+    expect(h264Rate).toBeLessThan(jpegRate ?? 0);
+  });
+
+  it('"Force JPEG" switches this browser to JPEG, and is remembered after a reload', async () => {
+    const { page } = await viewer();
+    await waitForStage(page, (data) => data.painted >= 1 && data.format === 'h264', 'H.264 pictures');
+    const force = page.getByRole('checkbox', { name: 'Force JPEG' });
+    await force.check();
+    await waitForStage(page, (data) => data.format === 'jpeg', 'the switch to JPEG');
+    await waitForNewFrame(page);
+    expect(await figure(page, 'Format')).toBe('JPEG');
+
+    await page.reload();
+    await waitForStage(page, (data) => data.painted >= 1 && data.format === 'jpeg', 'JPEG pictures after the reload');
+    expect(await page.getByRole('checkbox', { name: 'Force JPEG' }).isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Force JPEG' }).uncheck();
+    await waitForStage(page, (data) => data.format === 'h264', 'H.264 again');
+    await waitForNewFrame(page);
+    expect(await stage(page).getAttribute('data-format')).toBe('h264');
+  });
+});

@@ -1,0 +1,307 @@
+/**
+ * Plays the chunks of the `video` subscription through a WebCodecs
+ * `VideoDecoder` onto a surface (a `<canvas>`), without falling behind or
+ * holding on to memory:
+ * - a keyframe whose codec, `avcC` or size differs from the decoder's
+ *   configures it (after `isConfigSupported` said yes, once per configuration);
+ * - a delta frame is decoded only when it follows the last chunk (same camera,
+ *   next `seq`) and the decoder keeps up; otherwise everything is dropped up to
+ *   the next keyframe, since a P-frame without its reference decodes to garbage;
+ * - a decode error closes the decoder; the next keyframe starts a new one;
+ * - a decoded frame is drawn at the next animation frame, one a newer frame
+ *   overtakes before then is closed undrawn, and every frame is closed.
+ * The WebCodecs classes come in through the options (see `webcodecs.ts`).
+ * @module
+ */
+import { base64ToBytes } from '../frames/base64.ts';
+import { chunkInfo, sameConfig, type ChunkInfo, type PicturePaint, type PlayableChunk, type StreamConfig } from './chunk.ts';
+
+/** What the player needs of a decoded frame (a `VideoFrame` in a browser). */
+export interface DecodedFrame {
+  /** The chunk's timestamp, in µs. */
+  readonly timestamp: number;
+  close(): void;
+}
+
+export interface DecoderConfig {
+  readonly codec: string;
+  readonly description: Uint8Array<ArrayBuffer>;
+  readonly optimizeForLatency: true;
+}
+
+export interface EncodedChunkInit {
+  readonly type: 'key' | 'delta';
+  /** Capture time in µs since the epoch. */
+  readonly timestamp: number;
+  readonly data: Uint8Array<ArrayBuffer>;
+}
+
+/** What the player needs of a decoder (a `VideoDecoder` in a browser). */
+export interface Decoder<C> {
+  readonly state: 'unconfigured' | 'configured' | 'closed';
+  readonly decodeQueueSize: number;
+  configure(config: DecoderConfig): void;
+  decode(chunk: C): void;
+  close(): void;
+}
+
+export type PlayerPaint = PicturePaint;
+
+export interface PlayerCounts {
+  received: number;
+  decoded: number;
+  painted: number;
+  /** Chunks skipped while waiting for a keyframe, and decoded frames a newer one overtook. */
+  dropped: number;
+  decodeErrors: number;
+}
+
+export interface H264PlayerOptions<F extends DecodedFrame, C> {
+  readonly createDecoder: (output: (frame: F) => void, error: (error: Error) => void) => Decoder<C>;
+  readonly createChunk: (init: EncodedChunkInit) => C;
+  readonly isConfigSupported: (config: DecoderConfig) => Promise<boolean>;
+  readonly surface: { draw(frame: F): void };
+  /** Schedules drawing; `requestAnimationFrame` in a browser. */
+  readonly requestFrame: (callback: () => void) => unknown;
+  /** Wall-clock now (epoch ms), for latency. */
+  readonly now?: (() => number) | undefined;
+  /** Deltas arriving while the decoder holds this many chunks wait for the next keyframe. */
+  readonly maxDecodeQueue?: number | undefined;
+  readonly onPaint?: ((paint: PlayerPaint) => void) | undefined;
+  readonly onDecodeError?: ((error: unknown, chunk: ChunkInfo | null) => void) | undefined;
+  /** This browser cannot decode the stream's codec: time to fall back to JPEG. */
+  readonly onUnsupported?: ((codec: string) => void) | undefined;
+}
+
+/** Chunks held while `isConfigSupported` answers, at most; more wait for the next keyframe. */
+const MAX_WAITING = 30;
+/** Chunk descriptions kept for frames still in the decoder, at most. */
+const MAX_IN_FLIGHT = 64;
+
+export class H264Player<F extends DecodedFrame, C> {
+  readonly counts: PlayerCounts = { received: 0, decoded: 0, painted: 0, dropped: 0, decodeErrors: 0 };
+  readonly #options: H264PlayerOptions<F, C>;
+  readonly #now: () => number;
+  readonly #maxQueue: number;
+  #decoder: Decoder<C> | null = null;
+  #config: StreamConfig | null = null;
+  #needKeyframe = true;
+  #last: { cameraId: string; seq: number } | null = null;
+  /** `isConfigSupported` answers, by codec and description. */
+  readonly #supported = new Map<string, boolean>();
+  /** Chunks that arrived while `isConfigSupported` was asked. */
+  #waiting: PlayableChunk[] | null = null;
+  /** The chunks in the decoder, by timestamp. */
+  readonly #inFlight = new Map<number, ChunkInfo>();
+  #lastTimestamp = 0;
+  #ready: { frame: F; info: ChunkInfo } | null = null;
+  #drawScheduled = false;
+  #closed = false;
+
+  constructor(options: H264PlayerOptions<F, C>) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#maxQueue = options.maxDecodeQueue ?? 3;
+  }
+
+  /** Whether deltas are being skipped until the next keyframe. */
+  get waitingForKeyframe(): boolean {
+    return this.#needKeyframe;
+  }
+
+  /** Offers the next chunk of the stream. */
+  push(chunk: PlayableChunk): void {
+    if (this.#closed) return;
+    this.counts.received++;
+    this.#offer(chunk);
+  }
+
+  /** Stops playing: closes the decoder and every frame held. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#waiting = null;
+    this.#closeDecoder();
+    this.#ready?.frame.close();
+    this.#ready = null;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Holds the chunk while a support check is pending, else takes it. */
+  #offer(chunk: PlayableChunk): void {
+    if (!this.#waiting) this.#accept(chunk);
+    else if (this.#waiting.length < MAX_WAITING) this.#waiting.push(chunk);
+    else this.#skip(chunk);
+  }
+
+  #accept(chunk: PlayableChunk): void {
+    const last = this.#last;
+    const follows = last !== null && last.cameraId === chunk.cameraId && chunk.seq === last.seq + 1;
+    this.#last = { cameraId: chunk.cameraId, seq: chunk.seq };
+    const decoder = this.#decoder;
+    if (!chunk.keyframe) {
+      const usable = decoder !== null && decoder.state === 'configured';
+      if (this.#needKeyframe || !follows || !usable || decoder.decodeQueueSize >= this.#maxQueue) this.#skip(chunk);
+      else this.#decode(decoder, chunk);
+      return;
+    }
+    const description = chunk.description ?? (this.#config?.codec === chunk.codec ? this.#config.description : null);
+    if (!description) {
+      this.#skip(chunk);
+      return;
+    }
+    const config: StreamConfig = { codec: chunk.codec, description, width: chunk.width, height: chunk.height };
+    if (decoder && decoder.state === 'configured' && sameConfig(this.#config, config)) {
+      this.#needKeyframe = false;
+      this.#decode(decoder, chunk);
+      return;
+    }
+    const key = `${config.codec}\n${config.description}`;
+    const supported = this.#supported.get(key);
+    if (supported === false) {
+      this.#skip(chunk);
+    } else if (supported === undefined) {
+      this.#check(key, config, chunk);
+    } else {
+      const configured = this.#configure(config, chunk);
+      if (configured) this.#decode(configured, chunk);
+    }
+  }
+
+  /** Asks whether the browser decodes `config`, holding the chunks that arrive meanwhile. */
+  #check(key: string, config: StreamConfig, chunk: PlayableChunk): void {
+    const waiting = [chunk];
+    this.#waiting = waiting;
+    const answer = this.#options.isConfigSupported(this.#decoderConfig(config)).catch(() => false);
+    void answer.then((supported) => {
+      if (this.#closed || this.#waiting !== waiting) return;
+      this.#waiting = null;
+      this.#supported.set(key, supported);
+      if (!supported) this.#options.onUnsupported?.(config.codec);
+      // A held keyframe may start another check: the chunks after it wait for that one.
+      for (const held of waiting) this.#offer(held);
+    });
+  }
+
+  #configure(config: StreamConfig, chunk: PlayableChunk): Decoder<C> | null {
+    let decoder = this.#decoder;
+    if (!decoder || decoder.state === 'closed') decoder = this.#decoder = this.#createDecoder();
+    try {
+      decoder.configure(this.#decoderConfig(config));
+    } catch (error) {
+      this.#fail(error, chunkInfo(chunk));
+      return null;
+    }
+    this.#config = config;
+    this.#needKeyframe = false;
+    return decoder;
+  }
+
+  #decoderConfig(config: StreamConfig): DecoderConfig {
+    return { codec: config.codec, description: base64ToBytes(config.description), optimizeForLatency: true };
+  }
+
+  #createDecoder(): Decoder<C> {
+    const decoder: Decoder<C> = this.#options.createDecoder(
+      (frame) => this.#output(decoder, frame),
+      (error) => {
+        if (this.#decoder === decoder) this.#fail(error, null);
+      },
+    );
+    return decoder;
+  }
+
+  #decode(decoder: Decoder<C>, chunk: PlayableChunk): void {
+    const info = chunkInfo(chunk);
+    const captured = Date.parse(chunk.capturedAt) * 1000;
+    // Timestamps only need to be distinct and increasing; capture times are, unless the clock jumps.
+    const timestamp = Number.isFinite(captured) && captured > this.#lastTimestamp ? captured : this.#lastTimestamp + 1;
+    this.#lastTimestamp = timestamp;
+    this.#inFlight.set(timestamp, info);
+    if (this.#inFlight.size > MAX_IN_FLIGHT) {
+      const oldest = this.#inFlight.keys().next();
+      if (!oldest.done) this.#inFlight.delete(oldest.value);
+    }
+    try {
+      decoder.decode(this.#options.createChunk({ type: chunk.keyframe ? 'key' : 'delta', timestamp, data: base64ToBytes(chunk.data) }));
+    } catch (error) {
+      this.#fail(error, info);
+    }
+  }
+
+  #skip(_chunk: PlayableChunk): void {
+    this.counts.dropped++;
+    this.#needKeyframe = true;
+  }
+
+  /** A decode failed: this decoder is done; the next keyframe starts another. */
+  #fail(error: unknown, info: ChunkInfo | null): void {
+    this.counts.decodeErrors++;
+    this.#needKeyframe = true;
+    if (error instanceof Error && error.name === 'NotSupportedError' && this.#config) {
+      this.#supported.set(`${this.#config.codec}\n${this.#config.description}`, false);
+      this.#options.onUnsupported?.(this.#config.codec);
+    }
+    this.#closeDecoder();
+    this.#options.onDecodeError?.(error, info);
+  }
+
+  #closeDecoder(): void {
+    const decoder = this.#decoder;
+    this.#decoder = null;
+    this.#config = null;
+    this.#inFlight.clear();
+    if (decoder && decoder.state !== 'closed') decoder.close();
+  }
+
+  #output(decoder: Decoder<C>, frame: F): void {
+    if (this.#closed || this.#decoder !== decoder) {
+      frame.close();
+      return;
+    }
+    this.counts.decoded++;
+    const info = this.#inFlight.get(frame.timestamp);
+    // Frames before this one that never came out will not: forget them.
+    for (const timestamp of this.#inFlight.keys()) {
+      if (timestamp > frame.timestamp) break;
+      this.#inFlight.delete(timestamp);
+    }
+    if (!info) {
+      frame.close();
+      this.counts.dropped++;
+      return;
+    }
+    if (this.#ready) {
+      this.#ready.frame.close();
+      this.counts.dropped++;
+    }
+    this.#ready = { frame, info };
+    this.#scheduleDraw();
+  }
+
+  #scheduleDraw(): void {
+    if (this.#drawScheduled) return;
+    this.#drawScheduled = true;
+    this.#options.requestFrame(() => {
+      this.#drawScheduled = false;
+      const ready = this.#ready;
+      this.#ready = null;
+      if (!ready || this.#closed) {
+        ready?.frame.close();
+        return;
+      }
+      try {
+        this.#options.surface.draw(ready.frame);
+      } finally {
+        ready.frame.close();
+      }
+      this.counts.painted++;
+      const paintedAt = this.#now();
+      const captured = Date.parse(ready.info.capturedAt);
+      this.#options.onPaint?.({ frame: ready.info, paintedAt, latencyMs: Number.isFinite(captured) ? paintedAt - captured : Number.NaN });
+    });
+  }
+}
