@@ -19,7 +19,7 @@
  */
 import type { GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
-import { type Authenticator, type AuthResult, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
+import { type Authenticator, type AuthResult, openPrincipal, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
 import type { WebSocketSlot } from './connections.ts';
 import { CLOSE_RATE_LIMITED, RATE_LIMITED_MESSAGE } from './failed-auth.ts';
 import { type Limits, tooManySubscriptions } from './limits.ts';
@@ -53,7 +53,7 @@ export function authorizeConnection(
   connectionParams: Readonly<Record<string, unknown>> | undefined,
   upgrade: UpgradeInfo,
 ): AuthResult {
-  if (!auth.enabled) return { kind: 'ok', principal: upgrade.principal ?? { role: 'operator', address: upgrade.address } };
+  if (!auth.enabled) return { kind: 'ok', principal: upgrade.principal ?? openPrincipal(upgrade.address) };
   // An address over its failed-auth budget is refused, even with the right token (failed-auth.ts).
   const retryAfterS = auth.failures.retryAfterS(upgrade.address);
   if (retryAfterS > 0) return { kind: 'limited', retryAfterS };
