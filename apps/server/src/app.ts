@@ -26,6 +26,8 @@ import {
 } from '@servercam/core';
 import { cameraRouteRefusal, eventRouteRefusal, eventVisibleTo } from './access/doors.ts';
 import { LiveAccess } from './access/live.ts';
+import type { Grant } from './access/principal.ts';
+import { inScope } from './access/scope.ts';
 import { AccessStore } from './access/store.ts';
 import type { FrameBus } from './bus/bus.ts';
 import { createInProcessBus } from './bus/in-process.ts';
@@ -168,6 +170,9 @@ export interface GraphqlWsHooks<E> extends WsGuardHooks<E> {
   /** The connection's frame writer (transports/fast-frames.ts), when the runtime has one. */
   frameWriter?: ((extra: E) => FrameWriter | undefined) | undefined;
 }
+
+/** A grant of nothing: the links page's cameras for a caller without credentials. */
+const NO_CAMERAS: Grant = { kind: 'open', id: 'none', cameras: new Set(), capabilities: new Set() };
 
 /** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
 export const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg)$/;
@@ -349,13 +354,14 @@ export class ServercamApp implements AsyncDisposable {
     if (pathname === '/healthz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
       if (limited) return limited;
-      const health = healthResponse(this.stream, this.cameras, this.#startedAt);
+      const health = healthResponse(this.stream, this.cameras, this.#startedAt, principal?.grant);
       if (principal) return health;
       // Without credentials: up or not, and nothing about the cameras.
       const { status } = (await health.json()) as { status: string };
       return Response.json({ status }, { headers: { 'Cache-Control': 'no-store' } });
     }
-    return uiResponse(request, this.uiDir, () => this.links(''));
+    // The links page lists only the cameras the caller may see (none without credentials when auth is on).
+    return uiResponse(request, this.uiDir, () => this.links('', principal?.grant ?? (this.security.auth.enabled ? NO_CAMERAS : undefined)));
   }
 
   async #graphql(request: Request, principal: Principal | undefined): Promise<Response> {
@@ -431,12 +437,12 @@ export class ServercamApp implements AsyncDisposable {
     };
   }
 
-  /** The URLs people use, under `base` (e.g. `http://127.0.0.1:4000`). */
-  links(base: string): UiLinks & { readonly ui: string } {
+  /** The URLs people use, under `base` (e.g. `http://127.0.0.1:4000`); with `grant`, of its cameras only. */
+  links(base: string, grant?: Grant): UiLinks & { readonly ui: string } {
     return {
       ui: `${base}/`,
       graphiql: `${base}${GRAPHQL_PATH}`,
-      cameras: this.cameras.list().map((camera) => ({
+      cameras: this.cameras.list().filter((camera) => grant === undefined || inScope(grant, camera.id)).map((camera) => ({
         id: camera.id,
         label: camera.label,
         mjpeg: `${base}/cameras/${encodeURIComponent(camera.id)}/stream.mjpeg`,
