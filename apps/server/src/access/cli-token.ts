@@ -105,7 +105,10 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
         expiresAt,
       });
     } catch (error) {
-      if (error instanceof InvalidAccessInput) throw new ConfigError(`--${error.field === 'capabilities' ? 'can' : error.field === 'cameras' ? 'camera' : error.field}`, error.message);
+      if (error instanceof InvalidAccessInput) {
+        const flag = `--${error.field === 'capabilities' ? 'can' : error.field === 'cameras' ? 'camera' : error.field}`;
+        throw new ConfigError(flag, `Invalid option ${flag}: ${error.message}`);
+      }
       throw error;
     }
     if (json) io.out(`${JSON.stringify({ token: created.token, secret: created.secret })}\n`);
