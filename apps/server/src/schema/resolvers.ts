@@ -85,9 +85,14 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
   Mutation: {
     updateStream: async (_parent, { input }, context) => {
       const patch = patchOf(input);
-      if (patch.activeCameraId !== undefined) requireCamera(context, patch.activeCameraId, 'input');
+      const grant = grantOf(context);
+      const ids = visibleIds(grant, context.cameras.ids);
+      if (patch.activeCameraId !== undefined && !ids.includes(patch.activeCameraId)) {
+        // The core's own refusal, with only the cameras the caller may see: an out-of-scope camera reads as a missing one.
+        throw badUserInput(`activeCameraId must be a configured camera (${ids.join(', ')}), got "${patch.activeCameraId}"`, 'input', 'activeCameraId');
+      }
       // Control of the shared stream needs the camera it shows (after the change) in scope.
-      if (!canControl(grantOf(context), patch.activeCameraId ?? context.stream.activeCameraId)) {
+      if (!canControl(grant, patch.activeCameraId ?? context.stream.activeCameraId)) {
         throw forbiddenField('updateStream while the active camera is one this token does not control', 'control');
       }
       try {
