@@ -234,3 +234,25 @@ describe('the shared settings', () => {
     }
   });
 });
+
+describe('an admin of some cameras', () => {
+  const make = (secret: string, cameras: string[], capabilities: string[]) =>
+    gql(url(), secret, 'mutation ($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { token { id cameras } secret } }', { input: { label: 'made by a scoped admin', cameras, capabilities } });
+
+  it('grants no more than it holds, and sees and revokes only tokens within its cameras', async () => {
+    const scoped = ((await make(world.secrets.admin!, ['a'], ['ADMIN', 'VIEW'])).data?.['createAccessToken'] as { secret: string }).secret;
+    expect((await make(scoped, ['*'], ['VIEW'])).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await make(scoped, ['a'], ['EVENTS'])).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await make(scoped, ['b'], ['VIEW'])).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await make(scoped, ['a'], ['VIEW'])).data?.['createAccessToken']).toMatchObject({ token: { cameras: ['a'] } });
+
+    const all = (await gql(url(), world.secrets.admin, '{ accessTokens { id cameras } }')).data?.['accessTokens'] as Array<{ id: string; cameras: string[] }>;
+    const seen = (await gql(url(), scoped, '{ accessTokens { id cameras } }')).data?.['accessTokens'] as Array<{ id: string; cameras: string[] }>;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((token) => token.cameras.every((camera) => camera === 'a'))).toBe(true);
+    const ofB = all.find((token) => token.cameras.includes('b'))!;
+    expect((await gql(url(), scoped, 'mutation ($id: ID!) { revokeAccessToken(id: $id) { id } }', { id: ofB.id })).data).toEqual({ revokeAccessToken: null });
+    // The token of camera b still works.
+    expect((await gql(url(), world.secrets.outOfScope, '{ cameras { id } }')).data).toEqual({ cameras: [{ id: 'b' }] });
+  });
+});

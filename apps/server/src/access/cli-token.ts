@@ -103,7 +103,7 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
         cameras: values.camera ?? ['*'],
         capabilities: (values.can ?? ['view']) as Capability[],
         expiresAt,
-      });
+      }, 'cli');
     } catch (error) {
       if (error instanceof InvalidAccessInput) {
         const flag = `--${error.field === 'capabilities' ? 'can' : error.field === 'cameras' ? 'camera' : error.field}`;
@@ -127,7 +127,7 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
     const [id, ...more] = rest;
     if (id === undefined || more.length > 0) throw new ConfigError('(arguments)', `servercam token revoke needs one token id\n\n${TOKEN_USAGE}`);
     using store = AccessStore.open(dataDir);
-    const token = store.revokeToken(id);
+    const token = store.revokeToken(id, 'cli');
     if (!token) throw new ConfigError('(id)', `No token "${id}" to revoke (see servercam token list)`);
     io.out(json ? `${JSON.stringify(token)}\n` : `revoked: ${describe(token)}\n`);
     return;

@@ -60,8 +60,8 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
     },
     stream: (_parent, _args, context) => settingsFor(context, context.stream.settings),
     viewer: (_parent, _args, context) => viewerOf(grantOf(context)),
-    accessTokens: (_parent, _args, context) => accessQueries.accessTokens(context.access),
-    shareLinks: (_parent, _args, context) => accessQueries.shareLinks(context.access),
+    accessTokens: (_parent, _args, context) => accessQueries.accessTokens(context.access, grantOf(context)),
+    shareLinks: (_parent, _args, context) => accessQueries.shareLinks(context.access, grantOf(context)),
     snapshot: async (_parent, { cameraId }, context) => {
       const id = cameraId == null ? context.stream.activeCameraId : requireCamera(context, cameraId);
       // The active camera out of the caller's scope: no frame to show.
@@ -104,9 +104,9 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
       }
     },
     createAccessToken: (_parent, args, context) => createAccessToken(context.access, args, grantOf(context), context.cameras),
-    revokeAccessToken: (_parent, { id }, context) => accessQueries.revokeAccessToken(context.access, id),
+    revokeAccessToken: (_parent, { id }, context) => accessQueries.revokeAccessToken(context.access, id, grantOf(context)),
     createShareLink: (_parent, args, context) => createShareLink(context.access, args, grantOf(context), context.cameras),
-    revokeShareLink: (_parent, { id }, context) => accessQueries.revokeShareLink(context.access, id),
+    revokeShareLink: (_parent, { id }, context) => accessQueries.revokeShareLink(context.access, id, grantOf(context)),
   },
   Subscription: {
     frames: {
