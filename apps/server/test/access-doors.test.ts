@@ -12,7 +12,11 @@
  * Answers: `401` (unauthenticated, or graphql-ws close 4401), `403`
  * (FORBIDDEN), an error code, or what the door gave (ids, values).
  */
+import { buildSchema, type GraphQLObjectType } from 'graphql';
+import { typeDefs } from '@servercam/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIELD_ACCESS } from '../src/access/scope.ts';
+import { resolvers } from '../src/schema/resolvers.ts';
 import { type AccessWorld, accessWorld, get, gql, type GraphQLAnswer, PRINCIPALS, sseOpen, wsConnect } from './helpers/access.ts';
 import { closeAll, mjpegParts, next, until } from './helpers/clients.ts';
 
@@ -254,5 +258,17 @@ describe('an admin of some cameras', () => {
     expect((await gql(url(), scoped, 'mutation ($id: ID!) { revokeAccessToken(id: $id) { id } }', { id: ofB.id })).data).toEqual({ revokeAccessToken: null });
     // The token of camera b still works.
     expect((await gql(url(), world.secrets.outOfScope, '{ cameras { id } }')).data).toEqual({ cameras: [{ id: 'b' }] });
+  });
+});
+
+describe('the field table', () => {
+  it('names every root field of the schema, and nothing else (a new field must say what it needs)', () => {
+    const schema = buildSchema(typeDefs);
+    for (const type of ['Query', 'Mutation', 'Subscription'] as const) {
+      const fields = Object.keys(schema.getType(type) ? (schema.getType(type) as GraphQLObjectType).getFields() : {}).sort();
+      expect(Object.keys(FIELD_ACCESS[type]).sort(), type).toEqual(fields);
+      // Each has a resolver of its own, so the guard wraps it (a default resolver would be unguarded).
+      expect(Object.keys(resolvers[type] as object).sort(), type).toEqual(fields);
+    }
   });
 });
