@@ -146,6 +146,10 @@ const MATRIX: ReadonlyArray<readonly [string, Door, readonly string[]]> = [
     const body = (await (await get(`${url()}/healthz`, secret)).json()) as { cameras?: Array<{ id: string }> };
     return body.cameras ? ids(body.cameras) : 'status only';
   }, ['status only', 'status only', 'status only', 'b', 'a', 'a', 'a', 'a,b', 'a']],
+  ['GET / (the links page) cameras', async (secret) => {
+    const page = await (await get(`${url()}/`, secret)).text();
+    return ['a', 'b'].filter((id) => page.includes(`/cameras/${id}/`)).join(',') || 'none';
+  }, ['none', 'none', 'none', 'b', 'a', 'a', 'a', 'a,b', 'a']],
 ];
 
 describe('the door matrix', () => {
