@@ -276,3 +276,42 @@ describe('the field table', () => {
     }
   });
 });
+
+describe('a share link', () => {
+  it('is refused once its camera, expiry, id or MAC is changed', async () => {
+    const link = world.secrets.link!;
+    const [prefix, id, camera, expires, mac] = link.split('.') as [string, string, string, string, string];
+    expect(`${prefix}.`).toBe('scl1.');
+    expect(camera).toBe('a');
+    const forged = [
+      [prefix, id, 'b', expires, mac],
+      [prefix, id, camera, String(Number(expires) + 86_400), mac],
+      [prefix, `${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}`, camera, expires, mac],
+      [prefix, id, camera, expires, `${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`],
+      ['scl2', id, camera, expires, mac],
+    ].map((parts) => parts.join('.'));
+    expect((await get(`${url()}/cameras/a/snapshot.jpg`, link)).status).toBe(200);
+    for (const token of forged) {
+      expect((await get(`${url()}/cameras/a/snapshot.jpg`, token)).status, token).toBe(401);
+      expect((await get(`${url()}/cameras/b/snapshot.jpg`, token)).status, token).toBe(401);
+    }
+  });
+
+  it('signs the UI in to a session of that camera only, whose cookie cannot be turned into another', async () => {
+    const signIn = await fetch(`${url()}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: world.secrets.link }) });
+    expect(await signIn.json()).toMatchObject({ role: 'viewer', capabilities: ['VIEW'], cameras: ['a'], shareLink: true });
+    const setCookie = signIn.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/HttpOnly; SameSite=Strict/);
+    const cookie = setCookie.split(';')[0]!;
+    const withCookie = (value: string, path: string): Promise<Response> => fetch(`${url()}${path}`, { headers: { cookie: value } });
+    expect((await withCookie(cookie, '/cameras/a/snapshot.jpg')).status).toBe(200);
+    expect((await withCookie(cookie, '/cameras/b/snapshot.jpg')).status).toBe(404);
+    const viewer = await fetch(`${url()}/graphql`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ cameras { id } }' }) });
+    expect(await viewer.json()).toEqual({ data: { cameras: [{ id: 'a' }] } });
+    // The cookie names the link (`v3.l.<id>…`): pointing it at a token, or at another id, breaks its MAC.
+    expect(cookie).toMatch(/^servercam_session=v3\.l\./);
+    for (const forged of [cookie.replace('=v3.l.', '=v3.t.'), cookie.replace(/=v3\.l\.[^.]+\./, '=v3.l.AAAAAAAAAAAAAAAA.')]) {
+      expect((await withCookie(forged, '/cameras/a/snapshot.jpg')).status).toBe(401);
+    }
+  });
+});
