@@ -102,6 +102,13 @@ function publishMotion(): void {
   }
 }
 
+/** A change of the shared settings by the admin (fps 10 and 11 in turn), for `streamSettings` subscribers. */
+let fps = 10;
+function bumpFps(): void {
+  fps = fps === 10 ? 11 : 10;
+  gql(world.running.url, world.secrets.admin, `mutation { updateStream(input: { fps: ${fps} }) { fps } }`).catch(() => {});
+}
+
 type Door = (secret: string | undefined) => Promise<string>;
 const url = (): string => world.running.url;
 const q = (query: string, pick: (data: Record<string, unknown>) => string): Door => async (secret) => answer(await gql(url(), secret, query), pick);
@@ -128,6 +135,8 @@ const MATRIX: ReadonlyArray<readonly [string, Door, readonly string[]]> = [
   ['graphql-ws motionEvents(a)', (secret) => wsFirst(secret, 'subscription { motionEvents(cameraId: "a") { event { id } } }', (d) => (d['motionEvents'] as { event: { id: string } }).event.id, publishMotion), ['401', '401', '401', 'BAD_USER_INPUT', '403', 'ev-a', '403', 'ev-a', '403']],
   // Changes of ev-a (camera a) then ev-b (camera b) are published: the first one each caller gets.
   ['graphql-ws motionEvents (all cameras)', (secret) => wsFirst(secret, 'subscription { motionEvents { event { id } } }', (d) => (d['motionEvents'] as { event: { id: string } }).event.id, publishMotion), ['401', '401', '401', 'ev-b', '403', 'ev-a', '403', 'ev-a', '403']],
+  // The admin changes the fps until the subscriber sees a change: what it shows of the active camera (a).
+  ['graphql-ws streamSettings', (secret) => wsFirst(secret, 'subscription { streamSettings { activeCameraId } }', (d) => JSON.stringify((d['streamSettings'] as { activeCameraId: string }).activeCameraId), bumpFps), ['401', '401', '401', '""', '"a"', '"a"', '"a"', '"a"', '403']],
   ['SSE frames(a)', (secret) => sseFirst(secret, 'subscription { frames(cameraId: "a", maxWidth: 96) { cameraId } }', (d) => (d['frames'] as { cameraId: string }).cameraId), ['401', '401', '401', 'BAD_USER_INPUT', 'a', '403', '403', 'a', 'a']],
   ['SSE cameraStatus', async (secret) => {
     const controller = new AbortController();
