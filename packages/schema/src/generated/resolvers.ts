@@ -321,6 +321,13 @@ export type Subscription = {
   motionEvents: MotionEventChange;
   /** The shared settings, on every change from any client. */
   streamSettings: StreamSettings;
+  /**
+   * H.264 video of a camera; without cameraId, of the active camera, following it as it changes.
+   * The first chunk is a keyframe (the current GOP's, so a new subscriber starts at once); a
+   * subscriber that falls behind skips to the next keyframe. Errors of the encoder end the
+   * subscription with a GraphQL error whose `extensions.code` says which (e.g. a missing ffmpeg).
+   */
+  video: VideoChunk;
 };
 
 
@@ -333,6 +340,40 @@ export type SubscriptionFramesArgs = {
 
 export type SubscriptionMotionEventsArgs = {
   cameraId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionVideoArgs = {
+  cameraId?: InputMaybe<Scalars['ID']['input']>;
+  maxFps?: InputMaybe<Scalars['Float']['input']>;
+  maxWidth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * One H.264 access unit (one frame) of a camera's video, for a WebCodecs `VideoDecoder`
+ * configured with `{ codec, description }`: decode each chunk as an `EncodedVideoChunk`
+ * of type `key` or `delta` (`keyframe`), in order.
+ */
+export type VideoChunk = {
+  __typename?: 'VideoChunk';
+  cameraId: Scalars['ID']['output'];
+  capturedAt: Scalars['DateTime']['output'];
+  /** The codec string for WebCodecs and MSE, from the SPS: `avc1.PPCCLL`. */
+  codec: Scalars['String']['output'];
+  /**
+   * Base64 of one access unit in AVCC layout: each NAL unit preceded by its length as 4 bytes,
+   * big-endian (not Annex-B start codes). Feed it to a WebCodecs `VideoDecoder` configured with
+   * `{ codec, description }`.
+   */
+  data: Scalars['String']['output'];
+  /** Base64 of the `avcC` (AVCDecoderConfigurationRecord): the decoder's `description`. Set on keyframes, null on the others. */
+  description: Maybe<Scalars['String']['output']>;
+  height: Scalars['Int']['output'];
+  /** Whether this access unit is an IDR frame: decoding may start here. */
+  keyframe: Scalars['Boolean']['output'];
+  /** One more per encoded frame of this camera's variant; a gap means chunks were skipped (up to a keyframe). */
+  seq: Scalars['Int']['output'];
+  width: Scalars['Int']['output'];
 };
 
 /** What the caller may do. */
@@ -452,6 +493,7 @@ export type ResolversTypes = ResolversObject<{
   StreamSettingsInput: StreamSettingsInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  VideoChunk: ResolverTypeWrapper<VideoChunk>;
   Viewer: ResolverTypeWrapper<Viewer>;
 }>;
 
@@ -483,6 +525,7 @@ export type ResolversParentTypes = ResolversObject<{
   StreamSettingsInput: StreamSettingsInput;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  VideoChunk: VideoChunk;
   Viewer: Viewer;
 }>;
 
@@ -625,6 +668,19 @@ export type SubscriptionResolvers<ContextType = any, ParentType extends Resolver
   frames?: SubscriptionResolver<ResolversTypes['Frame'], "frames", ParentType, ContextType, Partial<SubscriptionFramesArgs>>;
   motionEvents?: SubscriptionResolver<ResolversTypes['MotionEventChange'], "motionEvents", ParentType, ContextType, Partial<SubscriptionMotionEventsArgs>>;
   streamSettings?: SubscriptionResolver<ResolversTypes['StreamSettings'], "streamSettings", ParentType, ContextType>;
+  video?: SubscriptionResolver<ResolversTypes['VideoChunk'], "video", ParentType, ContextType, Partial<SubscriptionVideoArgs>>;
+}>;
+
+export type VideoChunkResolvers<ContextType = any, ParentType extends ResolversParentTypes['VideoChunk'] = ResolversParentTypes['VideoChunk']> = ResolversObject<{
+  cameraId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  capturedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  codec?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keyframe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ViewerResolvers<ContextType = any, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
@@ -653,6 +709,7 @@ export type Resolvers<ContextType = any> = ResolversObject<{
   ShareLink?: ShareLinkResolvers<ContextType>;
   StreamSettings?: StreamSettingsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  VideoChunk?: VideoChunkResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 }>;
 
