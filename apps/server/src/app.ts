@@ -338,7 +338,7 @@ export class ServercamApp implements AsyncDisposable {
       if (camera[2] === 'snapshot.jpg') {
         return snapshotResponse(request, this.stream, this.cameras, id, this.#context.snapshotWaitMs);
       }
-      if (camera[2] === 'stream.mp4') return this.live.guardResponse(principal, this.#mp4.respond(request, id));
+      if (camera[2] === 'stream.mp4') return this.live.guardResponse(principal, await this.#mp4.respond(request, id));
       return this.live.guardResponse(principal, this.#mjpeg.respond(request, id));
     }
     if (pathname.startsWith('/cameras/')) return errorResponse(404, `Not found: ${pathname}`);

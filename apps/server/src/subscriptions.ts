@@ -128,7 +128,8 @@ export class Subscriptions {
    * keyframe on (the core's video). Throws TypeError/RangeError for a bad
    * request. `handoff`: as for {@link frames}.
    */
-  video(request: VideoRequest, handoff?: FrameFeedHandoff): VideoFeed {
+  /** A `video` subscriber's chunks; `allow` as for {@link frames}. */
+  video(request: VideoRequest, handoff?: FrameFeedHandoff, allow?: (cameraId: string) => boolean): VideoFeed {
     const controller = new AbortController();
     const inner = this.#stream.video({ ...request, signal: controller.signal });
     const release = (): void => {
@@ -142,7 +143,7 @@ export class Subscriptions {
       },
       dropped: () => feed.dropped(),
     };
-    const feed = videoFeed(inner, release);
+    const feed = videoFeed(inner, release, allow);
     this.#track(live);
     handoff?.take(feed);
     return feed;

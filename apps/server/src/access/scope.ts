@@ -44,6 +44,7 @@ export const FIELD_ACCESS: Readonly<Record<'Query' | 'Mutation' | 'Subscription'
   },
   Subscription: {
     frames: 'view',
+    video: 'view',
     cameraStatus: 'any',
     streamSettings: 'member',
     motionEvents: 'events',

@@ -134,12 +134,14 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
     video: {
       subscribe: (_parent, { cameraId, maxFps, maxWidth }, context) => {
         if (cameraId != null) requireCamera(context, cameraId);
+        const grant = grantOf(context);
         try {
+          // Without cameraId the active camera's video, only while it is one the caller may see.
           return context.subscriptions.video({
             cameraId: cameraId ?? undefined,
             maxFps: maxFps ?? undefined,
             maxWidth: maxWidth ?? undefined,
-          }, context.frameFeed);
+          }, context.frameFeed, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
         } catch (error) {
           if (error instanceof RangeError) {
             throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');

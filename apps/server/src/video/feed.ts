@@ -41,8 +41,13 @@ export interface VideoFeed extends Feed<VideoItem> {
   dropped(): number;
 }
 
-/** Wraps `inner`; `onEnd` is called once when it ends (done, failed or returned). */
-export function videoFeed(inner: VideoIterator, onEnd: () => void): VideoFeed {
+/**
+ * Wraps `inner`; `onEnd` is called once when it ends (done, failed or returned).
+ * `allow`: the cameras whose chunks may be given (a caller's scope, for the
+ * active-camera form); chunks of any other camera are skipped, and after
+ * them the feed starts again at a keyframe.
+ */
+export function videoFeed(inner: VideoIterator, onEnd: () => void, allow?: (cameraId: string) => boolean): VideoFeed {
   let skipping = false;
   let skipped = 0;
   let ended = false;
@@ -71,6 +76,10 @@ export function videoFeed(inner: VideoIterator, onEnd: () => void): VideoFeed {
         if (result.done) {
           end();
           return result;
+        }
+        if (allow && !allow(result.value.cameraId)) {
+          skipping = true;
+          continue;
         }
         if (skipping) {
           if (!result.value.keyframe) {
