@@ -5,7 +5,7 @@
  * a NAN addon that Deno cannot load: a source that needs it fails with
  * `BackendUnavailable`, saying why.
  *
- * Run: `pnpm test:deno` (or `deno test -A runtime-tests/deno/`).
+ * Run: `pnpm test:deno` (scripts/test-deno.sh, which lists the permissions it grants).
  * @module
  */
 import assert from 'node:assert/strict';

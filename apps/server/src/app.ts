@@ -2,7 +2,7 @@
  * The servercam application, runtime-neutral: one web-standard
  * `fetch(Request): Promise<Response>` for every HTTP route, the graphql-ws
  * options for an adapter's WebSocket binding, and the lifecycle of the capture.
- * The Node adapter (adapters/node.ts) puts it on a socket.
+ * A runtime adapter (adapters/node.ts, adapters/deno.ts) puts it on a socket.
  *
  * Routes:
  * - `/graphql`: GraphQL over HTTP and SSE (Yoga); GraphiQL for a browser (routes/graphiql.ts); WebSocket via the adapter

@@ -257,7 +257,9 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
       const shutdown = server.shutdown();
       // What is left is cut: bodies end with an error, so Deno drops their connections.
       for (const entry of [...outgoing]) entry.abort();
-      await Promise.race([shutdown, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([shutdown, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
     })();
     return closing;
   };
