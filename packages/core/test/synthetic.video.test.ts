@@ -185,6 +185,19 @@ describe('H.264 video, synthetic camera', () => {
     expect(chunks[firstOfNew]!.description).toBeInstanceOf(Uint8Array);
   });
 
+  it('runs at most maxVideoVariantsPerCamera encoders, however many rates and widths are asked, and feeds every consumer', async () => {
+    const stream = await open({ maxVideoVariantsPerCamera: 2 });
+    const got = Array.from({ length: 6 }, () => [] as VideoChunk[]);
+    const requests = [{ maxFps: 5 }, { maxFps: 7 }, { maxFps: 9 }, { maxWidth: 320, maxFps: 3 }, { maxWidth: 320 }, { maxWidth: 160 }];
+    const stops = requests.map((request, i) => stream.subscribeVideo(request, (chunk) => void got[i]!.push(chunk)));
+    await until(() => got.every((chunks) => chunks.length >= 3), 'chunks for every consumer', 20_000);
+    const encoders = (await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? {};
+    stops.forEach((stop) => stop());
+    expect(Object.keys(encoders)).toHaveLength(2);
+    expect(new Set(got.flat().map((chunk) => chunk.variant)).size).toBeLessThanOrEqual(2);
+    expect(got.every((chunks) => chunks[0]!.keyframe)).toBe(true);
+  });
+
   it('runs no encoder for JPEG consumers, and stops the encoder when its last consumer leaves', async () => {
     const stream = await open();
     const frames = stream.frames({});
