@@ -178,3 +178,16 @@ Deno.test('close() ends every consumer and the stream refuses to start again', a
   await assert.rejects(s.start(), /closed/);
   assert.equal(s.value?.cameraId, 'wide', 'the last frame is still readable');
 });
+
+Deno.test('H.264 video: the encoder runs as a child process under Deno; chunks start at a keyframe with its description', async () => {
+  await using s = stream();
+  await s.start(['wide']);
+  const video = s.video({ maxWidth: 160 });
+  const chunks = await within(take(video, 10), '10 video chunks');
+  const first = chunks[0]!;
+  assert.equal(first.keyframe, true);
+  assert.ok(first.description instanceof Uint8Array && first.description[0] === 1, 'an avcC record');
+  assert.match(first.codec, /^avc1\.[0-9a-f]{6}$/);
+  assert.deepEqual({ width: first.width, height: first.height, variant: first.variant }, { width: 160, height: 120, variant: 'h264:w160' });
+  for (let i = 1; i < chunks.length; i++) assert.ok(chunks[i]!.seq > chunks[i - 1]!.seq);
+});

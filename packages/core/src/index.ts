@@ -90,3 +90,5 @@ export { codecString, parseSps } from './h264/sps.ts';
 export type { SpsInfo } from './h264/sps.ts';
 export { FlvError, FlvVideoReader } from './h264/flv.ts';
 export type { FlvVideoTag } from './h264/flv.ts';
+export { VideoConsumers } from './video-consumers.ts';
+export type { VideoConsumerHost, VideoConsumersOptions } from './video-consumers.ts';

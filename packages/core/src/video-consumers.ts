@@ -14,7 +14,7 @@ import { type VariantSpec, normalizeVariant } from './frame.ts';
 import { GopFanout, type GopSubscription } from './gop-fanout.ts';
 import type { VariantDemand } from './protocol.ts';
 import type { ServercamError } from './errors.ts';
-import { planVariants } from './variants.ts';
+import { type PlannedConsumer, planVariants, type VariantPlan } from './variants.ts';
 import { VideoIterator } from './video-iterator.ts';
 import { type VideoChunk, type VideoOptions, type VideoRequest, videoVariantKey } from './video.ts';
 
@@ -73,6 +73,33 @@ class ListenerSink {
   }
 }
 
+/**
+ * Caps the number of video variants, not only of widths: for JPEG, variants
+ * of one width share its encode (`maxFps` only thins), but each video variant
+ * is an encoder of its own. So at most `maxVariants` keys: first one per width
+ * (in the order consumers came), then other rates of those widths while places
+ * are left; a consumer of a key past the cap gets the first key of its width
+ * (at that key's rate, which may be higher than it asked).
+ */
+function capKeys<C extends PlannedConsumer>(plan: VariantPlan<C>, maxVariants: number): VariantPlan<C> {
+  if (plan.demand.length <= maxVariants) return plan;
+  const byKey = new Map(plan.demand.map((variant) => [variant.key, variant]));
+  const keys = [...plan.routes.keys()];
+  const firstOfWidth = new Map<number | undefined, string>();
+  for (const key of keys) {
+    const width = byKey.get(key)?.maxWidth;
+    if (!firstOfWidth.has(width)) firstOfWidth.set(width, key);
+  }
+  const kept = new Set(firstOfWidth.values());
+  for (const key of keys) if (kept.size < maxVariants) kept.add(key);
+  const routes = new Map<string, C[]>();
+  for (const [key, consumers] of plan.routes) {
+    const target = kept.has(key) ? key : firstOfWidth.get(byKey.get(key)?.maxWidth)!;
+    routes.set(target, [...(routes.get(target) ?? []), ...consumers]);
+  }
+  return { demand: plan.demand.filter((variant) => kept.has(variant.key)), routes };
+}
+
 const fanoutId = (cameraId: string, key: string): string => `${cameraId}\n${key}`;
 
 export class VideoConsumers {
@@ -121,7 +148,7 @@ export class VideoConsumers {
    * returns what the camera must encode.
    */
   plan(cameraId: string, sourceWidth: number | undefined): VariantDemand[] {
-    const plan = planVariants(this.#entriesOf(cameraId), { full: false, sourceWidth, maxVariants: this.#options.maxVariants });
+    const plan = capKeys(planVariants(this.#entriesOf(cameraId), { full: false, sourceWidth, maxVariants: this.#options.maxVariants }), this.#options.maxVariants);
     const demand: VariantDemand[] = [];
     const routed = new Set<Entry>();
     for (const variant of plan.demand) {

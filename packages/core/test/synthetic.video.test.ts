@@ -87,27 +87,35 @@ describe('H.264 video, synthetic camera', () => {
     const stream = await open();
     const video = stream.video({ maxWidth: 320 });
     const before = await take(video, 5);
-    await sleep(2600); // longer than a GOP (2 s): a keyframe arrives while it is not reading
+    // Stop reading until a keyframe has come while the reader was away.
+    let keyframeWhileStalled: VideoChunk | undefined;
+    const stop = stream.subscribeVideo({ maxWidth: 320 }, (chunk) => {
+      if (chunk.keyframe && chunk.seq > before.at(-1)!.seq + 1) keyframeWhileStalled ??= chunk;
+    });
+    await until(() => keyframeWhileStalled, 'a keyframe while the consumer is stalled');
+    stop();
     const after = await take(video, 30);
     await video.return?.();
     expect(video.dropped).toBeGreaterThan(0);
     expect(after[0]!.keyframe).toBe(true);
-    expect(after[0]!.seq - before.at(-1)!.seq).toBeGreaterThan(1);
+    expect(after[0]!.seq).toBeGreaterThanOrEqual(keyframeWhileStalled!.seq);
     expect(decodeErrors(writeH264(after))).toEqual({ status: 0, errors: '' });
   });
 
-  it('gives no chunk while paused, and goes on after', async () => {
+  it('encodes no frame while paused, and goes on after', async () => {
     const stream = await open();
     const chunks: VideoChunk[] = [];
     const stop = stream.subscribeVideo({}, (chunk) => void chunks.push(chunk));
     await until(() => chunks.length >= 5, 'chunks before the pause');
     stream.paused = true;
-    await sleep(500); // pictures already in the encoder come out
-    const atPause = chunks.length;
+    await until(() => stream.camera('cam')?.status === 'paused', 'the camera to pause');
+    // A fresh stream's seq counts captured frames: nothing after `captured` may come.
+    const captured = (await stream.stats()).find((s) => s.cameraId === 'cam')!.captured;
     await sleep(1000);
-    expect(chunks.length).toBe(atPause);
+    expect((await stream.stats()).find((s) => s.cameraId === 'cam')!.captured).toBe(captured);
+    expect(chunks.every((chunk) => chunk.seq <= captured)).toBe(true);
     stream.paused = false;
-    await until(() => chunks.length > atPause + 3, 'chunks after the pause');
+    await until(() => chunks.some((chunk) => chunk.seq > captured), 'chunks after the pause');
     stop();
   });
 
@@ -128,26 +136,66 @@ describe('H.264 video, synthetic camera', () => {
     expect(decodeErrors(writeH264(after))).toEqual({ status: 0, errors: '' });
   });
 
-  it('keeps the cached GOP within its byte bound', async () => {
+  it('keeps the cached GOP within its byte bound, and caches again from the next keyframe', async () => {
     const stream = await open();
-    const bound = 12_000;
+    const chunks: VideoChunk[] = [];
+    const stop = stream.subscribeVideo({}, (chunk) => void chunks.push(chunk));
+    await until(() => chunks.filter((c) => c.keyframe).length >= 2, 'two keyframes');
+    stop();
+    // A bound of two keyframes' bytes: a whole GOP of real pictures outgrows it.
+    const bound = chunks[0]!.data.byteLength * 2;
+    const gop = chunks.slice(0, chunks.findIndex((c, i) => i > 0 && c.keyframe));
+    expect(gop.reduce((sum, c) => sum + c.data.byteLength, 0)).toBeGreaterThan(bound);
     const fanout = new GopFanout<VideoChunk>({ maxBytes: bound });
     let most = 0;
-    let cachedKeyframes = 0;
-    const stop = stream.subscribeVideo({}, (chunk) => {
+    for (const chunk of chunks) {
       fanout.push(chunk);
       most = Math.max(most, fanout.cachedBytes);
-      if (chunk.keyframe && fanout.cachedChunks === 1) cachedKeyframes++;
-    });
-    const chunks: VideoChunk[] = [];
-    stream.subscribeVideo({}, (chunk) => void chunks.push(chunk));
-    await until(() => chunks.filter((c) => c.keyframe).length >= 2 && chunks.length > 60, 'two GOPs');
-    stop();
-    const gopBytes = chunks.slice(chunks.findIndex((c) => c.keyframe)).reduce((sum, c) => sum + c.data.byteLength, 0);
-    expect(gopBytes).toBeGreaterThan(bound); // the bound is really reached
+      if (chunk.keyframe) expect(fanout.cachedChunks).toBe(1);
+    }
     expect(most).toBeLessThanOrEqual(bound);
     expect(most).toBeGreaterThan(0);
-    expect(cachedKeyframes).toBeGreaterThan(0);
+  });
+
+  it('works the same with capture in a child process', async () => {
+    const stream = await open({ isolation: 'process' });
+    const video = stream.video({ maxWidth: 160 });
+    const chunks = await take(video, 20);
+    await video.return?.();
+    expect(chunks[0]).toMatchObject({ keyframe: true, width: 160, height: 120 });
+    expect(decodeErrors(writeH264(chunks))).toEqual({ status: 0, errors: '' });
+  });
+
+  it('starts a new encoder on a change of quality: its first picture is a keyframe with a description', async () => {
+    const stream = await open();
+    const chunks: VideoChunk[] = [];
+    const stop = stream.subscribeVideo({}, (chunk) => void chunks.push(chunk));
+    await until(() => chunks.length >= 5, 'chunks');
+    const encoders = async () => Object.values((await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? {});
+    const [before] = await encoders();
+    stream.quality = 40;
+    const [after] = await until(async () => {
+      const list = await encoders();
+      return list[0] && list[0].pid !== before?.pid && list[0].pictures > 0 ? list : undefined;
+    }, 'a new encoder');
+    stop();
+    expect(after!.pid).not.toBe(before!.pid);
+    const firstOfNew = chunks.findIndex((chunk, i) => i > 0 && chunk.keyframe && chunk.seq > chunks[4]!.seq);
+    expect(firstOfNew).toBeGreaterThan(0);
+    expect(chunks[firstOfNew]!.description).toBeInstanceOf(Uint8Array);
+  });
+
+  it('runs at most maxVideoVariantsPerCamera encoders, however many rates and widths are asked, and feeds every consumer', async () => {
+    const stream = await open({ maxVideoVariantsPerCamera: 2 });
+    const got = Array.from({ length: 6 }, () => [] as VideoChunk[]);
+    const requests = [{ maxFps: 5 }, { maxFps: 7 }, { maxFps: 9 }, { maxWidth: 320, maxFps: 3 }, { maxWidth: 320 }, { maxWidth: 160 }];
+    const stops = requests.map((request, i) => stream.subscribeVideo(request, (chunk) => void got[i]!.push(chunk)));
+    await until(() => got.every((chunks) => chunks.length >= 3), 'chunks for every consumer', 20_000);
+    const encoders = (await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? {};
+    stops.forEach((stop) => stop());
+    expect(Object.keys(encoders)).toHaveLength(2);
+    expect(new Set(got.flat().map((chunk) => chunk.variant)).size).toBeLessThanOrEqual(2);
+    expect(got.every((chunks) => chunks[0]!.keyframe)).toBe(true);
   });
 
   it('runs no encoder for JPEG consumers, and stops the encoder when its last consumer leaves', async () => {

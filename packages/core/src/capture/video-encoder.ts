@@ -102,7 +102,7 @@ export class H264Encoder {
       child.once('close', () => resolve());
       child.once('error', () => resolve());
     });
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    child.once('error', (error: Error & { code?: string }) => {
       // The spawn itself failed: no such file, not executable.
       this.#fail(new VideoEncoderUnavailable(
         `The H.264 encoder could not be started (${ffmpeg}: ${error.code ?? error.message}): install ffmpeg with libx264 ` +

@@ -13,7 +13,7 @@
  * @module
  */
 import type { CapturedImage, RawImage } from '../backends/backend.ts';
-import { MediaToolUnavailable, type ServercamError, VideoEncoderUnavailable } from '../errors.ts';
+import { MediaToolUnavailable, type ServercamError, VideoEncoderFailed, VideoEncoderUnavailable } from '../errors.ts';
 import { scaledSize } from '../frame.ts';
 import { resolveMediaTool } from '../media-tools.ts';
 import type { VariantDemand, WorkerToMain } from '../protocol.ts';
@@ -92,11 +92,21 @@ export class VideoEncoders {
         raw = image.raw(size.width, size.height);
         raws.set(size.width, raw);
       }
-      const { data, pixelFormat } = await raw;
+      let pixels: RawImage;
+      try {
+        pixels = await raw;
+      } catch (error) {
+        // Never the camera's error: JPEG consumers go on.
+        const message = error instanceof Error ? error.message : String(error);
+        const encoder = this.#encoders.get(variant.key);
+        if (encoder) this.#stop(variant.key, encoder);
+        this.#failed(variant.key, new VideoEncoderFailed(`The frame could not be prepared for the H.264 encoder: ${message}`, { cause: error }));
+        return;
+      }
       const rate = Math.min(fps > 0 ? fps : Number.POSITIVE_INFINITY, variant.maxFps ?? Number.POSITIVE_INFINITY);
-      const config: EncoderConfig = { ...size, pixelFormat, ...rateControl(quality, size.width, size.height, rate) };
+      const config: EncoderConfig = { ...size, pixelFormat: pixels.pixelFormat, ...rateControl(quality, size.width, size.height, rate) };
       const encoder = this.#encoderFor(variant.key, config);
-      encoder?.write(data, seq, capturedAt);
+      encoder?.write(pixels.data, seq, capturedAt);
     }));
   }
 
