@@ -8,7 +8,7 @@
 import { LatestValueIterator, type CameraInfo, type Frame, type FrameRequest, type StreamSettings } from '@servercam/core';
 import type { FrameBus } from './bus/bus.ts';
 import type { CameraDirectory } from './cameras.ts';
-import type { VideoRequest } from './video/chunk.ts';
+import type { VideoRequest } from '@servercam/core';
 import { type VideoFeed, videoFeed } from './video/feed.ts';
 
 export interface SubscriptionStats {

@@ -14,7 +14,7 @@ import { createServer, type Servercam, silentLogger } from '../src/index.ts';
 import { closeAll, httpRequest, mjpegParts, next, openMjpeg, sseEvents, until, wsClient, wsRequest, wsSubscribe } from './helpers/clients.ts';
 import { fromBase64, jpegSize, tempDir } from './helpers/media.ts';
 import { annexB, probe } from './helpers/h264.ts';
-import type { VideoChunk } from '../src/video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 const CAMERAS = [
@@ -150,7 +150,8 @@ describe.each(buses)('server behaviour over the %s', (_name, make) => {
     try {
       const read = [await next(chunks, 15_000, 'a chunk'), await next(chunks), await next(chunks)];
       expect(read[0]).toMatchObject({ cameraId: 'front', keyframe: true, width: 320, height: 240, description: expect.any(Uint8Array) });
-      expect(read.map((chunk) => chunk.seq)).toEqual([read[0]!.seq, read[0]!.seq + 1, read[0]!.seq + 2]);
+      expect(read[1]!.seq).toBeGreaterThan(read[0]!.seq);
+      expect(read[2]!.seq).toBeGreaterThan(read[1]!.seq);
       await until(() => heard.some((chunk) => chunk.seq === read[2]!.seq), 'the listener to hear the same chunks');
       expect(heard[0]!.keyframe).toBe(true);
     } finally {
