@@ -9,7 +9,7 @@ import type { CameraInfo, Frame, FrameRequest, StreamSettings } from '@servercam
 import type { FrameBus } from './bus/bus.ts';
 import type { CameraDirectory } from './cameras.ts';
 import { KeyedLatestIterator } from './keyed-latest.ts';
-import type { VideoRequest } from './video/chunk.ts';
+import type { VideoRequest } from '@servercam/core';
 import { type VideoFeed, videoFeed } from './video/feed.ts';
 
 export interface SubscriptionStats {

@@ -14,7 +14,7 @@ import { createServer, type Servercam, silentLogger } from '../src/index.ts';
 import { closeAll, httpRequest, mjpegParts, next, openMjpeg, sseEvents, until, wsClient, wsRequest, wsSubscribe } from './helpers/clients.ts';
 import { fromBase64, jpegSize, tempDir } from './helpers/media.ts';
 import { annexB, probe } from './helpers/h264.ts';
-import type { VideoChunk } from '../src/video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 const CAMERAS = [

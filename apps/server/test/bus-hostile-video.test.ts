@@ -16,7 +16,7 @@ import { closeAll, next, type Result, until, wsClient, wsSubscribe } from './hel
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 const REDIS_CLI = process.env['SERVERCAM_REDIS_CLI'] ?? '/usr/bin/redis-cli';
-const CHANNEL = 'servercam:video:a:full';
+const CHANNEL = 'servercam:video:a:h264:full';
 const VIDEO = 'subscription { video(cameraId: "a") { seq keyframe } }';
 type VideoResult = Result<{ video: { seq: number; keyframe: boolean } }>;
 
@@ -44,7 +44,7 @@ function scv(header: Record<string, unknown> | string, body: Buffer = Buffer.all
   return Buffer.concat([prefix, head, body]);
 }
 const header = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kind: 'chunk', cameraId: 'a', seq: 1, capturedAt: 1, keyframe: true, codec: 'avc1.42E01E', width: 160, height: 120, variant: 'full', descriptionBytes: 0, ...overrides,
+  kind: 'chunk', cameraId: 'a', stream: 'evil', n: 1, seq: 1, capturedAt: 1, keyframe: true, codec: 'avc1.42E01E', width: 160, height: 120, variant: 'h264:full', descriptionBytes: 0, ...overrides,
 });
 const UNIT = Buffer.from([0, 0, 0, 2, 0x65, 0x88]);
 
@@ -99,11 +99,11 @@ describeRedis('a hostile Redis on the video channels', () => {
   });
 
   it('an encoder error from the capture node ends the subscription with its code', async () => {
-    publish(encodeVideoError({ cameraId: 'a', variant: 'full', code: 'MEDIA_TOOL_UNAVAILABLE', message: 'ffmpeg is not installed' }));
+    publish(encodeVideoError({ cameraId: 'a', variant: 'h264:full', code: 'VIDEO_ENCODER_UNAVAILABLE', message: 'ffmpeg is not installed' }));
     for (;;) {
       const result = await next(video, 15_000, 'the error');
       if (!result.errors) continue;
-      expect(result.errors[0]).toMatchObject({ message: 'ffmpeg is not installed', extensions: { code: 'MEDIA_TOOL_UNAVAILABLE' } });
+      expect(result.errors[0]).toMatchObject({ message: 'ffmpeg is not installed', extensions: { code: 'VIDEO_ENCODER_UNAVAILABLE' } });
       break;
     }
     const end = await video.next();

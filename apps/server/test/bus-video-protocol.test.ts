@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeVideo, encodeVideoChunk, encodeVideoError } from '../src/bus/redis-video-protocol.ts';
-import type { VideoChunk } from '../src/video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import { chunksOf, makeH264 } from './helpers/h264.ts';
 
 const channel = { cameraId: 'cam', variant: 'full' };
@@ -26,16 +26,17 @@ function scv(header: Record<string, unknown> | string, body: Uint8Array = new Ui
 }
 
 const header = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kind: 'chunk', cameraId: 'cam', seq: 1, capturedAt: 1, keyframe: false, codec: 'avc1.42E01E', width: 160, height: 120, variant: 'full', descriptionBytes: 0, ...overrides,
+  kind: 'chunk', cameraId: 'cam', stream: 's', n: 1, seq: 1, capturedAt: 1, keyframe: false, codec: 'avc1.42E01E', width: 160, height: 120, variant: 'full', descriptionBytes: 0, ...overrides,
 });
 const UNIT = Uint8Array.of(0, 0, 0, 2, 0x41, 0x9a);
 
 describe('video chunks over Redis', () => {
   it('a keyframe and a delta frame cross byte for byte', () => {
     for (const chunk of [chunks[0]!, chunks[1]!]) {
-      const decoded = decodeVideo(encodeVideoChunk(chunk), channel);
+      const decoded = decodeVideo(encodeVideoChunk(chunk, { stream: 'reader-1', n: chunk.seq }), channel);
       expect(decoded.ok).toBe(true);
       if (!decoded.ok || decoded.value.kind !== 'chunk') throw new Error('not a chunk');
+      expect(decoded.value.position).toEqual({ stream: 'reader-1', n: chunk.seq });
       const { data, description, ...rest } = decoded.value.chunk;
       const { data: sentData, description: sentDescription, ...sent } = chunk;
       expect(rest).toEqual(sent);
@@ -54,6 +55,8 @@ describe('video chunks over Redis', () => {
     ['a null header', scv('null', UNIT)],
     ['a header that is not JSON', scv('{"kind":', UNIT)],
     ['an unknown kind', scv(header({ kind: 'frame' }), UNIT)],
+    ['a reader id that would name another channel', scv(header({ stream: 'x:state' }), UNIT)],
+    ['a negative message number', scv(header({ n: -1 }), UNIT)],
     ['a codec that is not avc1.PPCCLL', scv(header({ codec: 'avc1.42E01E"><script>' }), UNIT)],
     ['another camera than its channel\'s', scv(header({ cameraId: 'other' }), UNIT)],
     ['another variant than its channel\'s', scv(header({ variant: 'w320' }), UNIT)],
@@ -79,7 +82,7 @@ describe('video chunks over Redis', () => {
   });
 
   it('never throws on random bytes or on real messages with bytes changed, and what it accepts is well formed', () => {
-    const real = [encodeVideoChunk(chunks[0]!), encodeVideoChunk(chunks[1]!)];
+    const real = [encodeVideoChunk(chunks[0]!, { stream: 's', n: 0 }), encodeVideoChunk(chunks[1]!, { stream: 's', n: 1 })];
     const mutated = fc
       .tuple(fc.constantFrom(...real), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }))
       .map(([message, edits]) => {

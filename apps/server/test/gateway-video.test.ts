@@ -13,13 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeVideoChunk } from '../src/bus/redis-video-protocol.ts';
 import { createGateway } from '../src/roles/gateway.ts';
 import { type Servercam, silentLogger } from '../src/index.ts';
-import type { VideoChunk } from '../src/video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import { closeAll, next, type Result, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 import { annexB, chunksOf, makeH264, probe } from './helpers/h264.ts';
 import { tempDir } from './helpers/media.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
-const CHANNEL = 'servercam:video:a:full';
+const CHANNEL = 'servercam:video:a:h264:full';
 const VIDEO = 'subscription { video(cameraId: "a") { seq keyframe description data } }';
 type Wire = { seq: number; keyframe: boolean; description: string | null; data: string };
 
@@ -36,9 +36,9 @@ const state = (): string => JSON.stringify({
   cameras: [{ id: 'a', label: 'A', status: 'live', width: 160, height: 120, measuredFps: 30, consumers: 0, motion: false }],
 });
 
-/** Publishes `chunks[index]` as `seq` (the capture node's numbering). */
-function send(index: number, seq: number): Promise<number> {
-  return pub.publish(CHANNEL, encodeVideoChunk({ ...chunks[index]!, cameraId: 'a', seq }));
+/** Publishes `chunks[index]` as the capture node's message `n` of its reader `stream`. */
+function send(index: number, n: number, stream = 'reader-1'): Promise<number> {
+  return pub.publish(CHANNEL, encodeVideoChunk({ ...chunks[index]!, cameraId: 'a', seq: 1000 + n, variant: 'h264:full' }, { stream, n }));
 }
 
 function toChunk(wire: Wire): VideoChunk {
@@ -88,11 +88,20 @@ describeRedis('a gateway\'s video on a lossy bus', () => {
     for (let i = 0; i < 30; i++) if (i !== 6) await send(i, i);
     const received = await video.take(6 + 15);
     await video.end();
-    expect(received.map((chunk) => chunk.seq)).toEqual([0, 1, 2, 3, 4, 5, ...Array.from({ length: 15 }, (_, i) => 15 + i)]);
-    expect(received[6]).toMatchObject({ seq: 15, keyframe: true, description: expect.any(String) });
+    expect(received.map((chunk) => chunk.seq - 1000)).toEqual([0, 1, 2, 3, 4, 5, ...Array.from({ length: 15 }, (_, i) => 15 + i)]);
+    expect(received[6]).toMatchObject({ seq: 1015, keyframe: true, description: expect.any(String) });
     const path = join(tempDir, 'gateway-lossy.h264');
     writeFileSync(path, annexB(received.map(toChunk)));
     expect(probe(path, 'h264')).toMatchObject({ codec: 'h264', frames: received.length, errors: '' });
+  });
+
+  it('a new reader on the capture node, numbering afresh, is followed from its keyframe', async () => {
+    const video = await subscriber();
+    for (let i = 0; i < 5; i++) await send(i, 500 + i, 'reader-a');
+    for (let i = 15; i < 20; i++) await send(i, i - 15, 'reader-b');
+    const received = await video.take(10);
+    await video.end();
+    expect(received.map((chunk) => chunk.keyframe)).toEqual([true, false, false, false, false, true, false, false, false, false]);
   });
 
   it('a chunk published twice (a GOP replayed for another gateway) is given once', async () => {
@@ -101,6 +110,6 @@ describeRedis('a gateway\'s video on a lossy bus', () => {
     for (let i = 30; i < 40; i++) await send(i, 100 + i);
     const received = await video.take(10);
     await video.end();
-    expect(received.map((chunk) => chunk.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 130 + i));
+    expect(received.map((chunk) => chunk.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 1130 + i));
   });
 });

@@ -36,7 +36,7 @@ it('video over graphql-ws ends with the encoder\'s error code, while a JPEG subs
   const video = wsSubscribe(client, 'subscription { video(cameraId: "cam") { seq keyframe } }');
   const failed = (await next(video, 15_000, 'the video error')) as ErrorResult;
   expect(failed.data ?? null).toBeNull();
-  expect(failed.errors?.[0]?.extensions?.code).toBe('MEDIA_TOOL_UNAVAILABLE');
+  expect(failed.errors?.[0]?.extensions?.code).toBe('VIDEO_ENCODER_UNAVAILABLE');
   expect(failed.errors?.[0]?.message).toContain('SERVERCAM_FFMPEG');
   expect((await video.next()).done).toBe(true);
   // JPEG goes on after the failure.
@@ -52,11 +52,11 @@ it('video over SSE gets the same error, then completes', async () => {
     if (event.event === 'complete') break;
   }
   const next = events.find((event) => event.event === 'next');
-  expect((JSON.parse(next!.data) as ErrorResult).errors?.[0]?.extensions?.code).toBe('MEDIA_TOOL_UNAVAILABLE');
+  expect((JSON.parse(next!.data) as ErrorResult).errors?.[0]?.extensions?.code).toBe('VIDEO_ENCODER_UNAVAILABLE');
 });
 
 it('stream.mp4 answers 503 with the code', async () => {
   const response = await fetch(`${url}/cameras/cam/stream.mp4`);
   expect(response.status).toBe(503);
-  expect(await response.json()).toMatchObject({ code: 'MEDIA_TOOL_UNAVAILABLE' });
+  expect(await response.json()).toMatchObject({ code: 'VIDEO_ENCODER_UNAVAILABLE' });
 });

@@ -9,10 +9,10 @@ import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, next, type Result, type Running, sseEvents, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
+import { closeAll, collectFor, next, type Result, type Running, sseEvents, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 import { annexB, probe } from './helpers/h264.ts';
 import { tempDir } from './helpers/media.ts';
-import type { VideoChunk } from '../src/video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 
 interface WireChunk {
   cameraId: string;
@@ -86,8 +86,10 @@ describe('the video subscription', () => {
     expect(late[0]!.description).toEqual(expect.any(String));
     // It starts from the GOP being played, not the next one: at most the first viewer's latest chunk.
     expect(late[0]!.seq).toBeLessThanOrEqual(last!.seq);
-    expect(late.map((chunk) => chunk.seq)).toEqual([late[0]!.seq, late[0]!.seq + 1, late[0]!.seq + 2]);
-    expect(late.slice(1).every((chunk) => !chunk.keyframe && chunk.description === null)).toBe(true);
+    // In capture order (seq is the captured frame's: it may skip frames the encoder did not take), avcC on keyframes only.
+    expect(late[1]!.seq).toBeGreaterThan(late[0]!.seq);
+    expect(late[2]!.seq).toBeGreaterThan(late[1]!.seq);
+    expect(late.every((chunk) => (chunk.description !== null) === chunk.keyframe)).toBe(true);
   });
 
   it('over graphql-ws: the chunks, written to a .h264 file, decode with ffprobe into as many frames', async () => {
@@ -109,25 +111,20 @@ describe('the video subscription', () => {
     expect(probeChunks(chunks, 'sse')).toMatchObject({ codec: 'h264', frames: CHUNKS, errors: '' });
   });
 
-  it('each chunk is serialized once, whatever the number of subscribers, over both transports', async () => {
+  it('each chunk is serialized once, however many subscribers receive it', async () => {
+    const client = wsClient(running.wsUrl);
+    const streams = Array.from({ length: 6 }, () => wsSubscribe<VideoResult['data']>(client, VIDEO, { cameraId: 'cam' }));
+    await Promise.all(streams.map((stream) => next(stream)));
     const before = running.server.app.stats().serializations.graphqlVideoChunks;
-    const clients = [wsClient(running.wsUrl), wsClient(running.wsUrl), wsClient(running.wsUrl)];
-    const streams = clients.map((client) => wsSubscribe<VideoResult['data']>(client, VIDEO, { cameraId: 'cam' }));
-    const sse = sseEvents(running.url, VIDEO, { cameraId: 'cam' });
-    const seqs = new Set<number>();
-    for (let round = 0; round < 10; round++) {
-      for (const stream of streams) seqs.add(((await next(stream)) as VideoResult).data!.video.seq);
-    }
-    for await (const event of sse) {
-      if (event.event !== 'next') continue;
-      seqs.add((JSON.parse(event.data) as VideoResult).data!.video.seq);
-      break;
-    }
-    await Promise.all(streams.map((stream) => stream.return?.()));
+    const received = await Promise.all(streams.map((stream) => collectFor(stream, 2000)));
     const made = running.server.app.stats().serializations.graphqlVideoChunks - before;
-    // Four subscribers saw these chunks: one serialization each, plus the few sent to none of them meanwhile.
-    expect(made).toBeLessThan(seqs.size * 2);
-    expect(running.server.app.stats().graphqlWsVideo.fastPath).toBeGreaterThanOrEqual(3);
+    const delivered = received.reduce((sum, results) => sum + results.length, 0);
+    const distinct = new Set(received.flatMap((results) => results.map((result) => (result as VideoResult).data!.video.seq))).size;
+    expect(distinct).toBeGreaterThan(3);
+    expect(delivered).toBeGreaterThan(distinct * 3);
+    // Serializations follow chunks, not deliveries.
+    expect(made).toBeLessThan(delivered / 2);
+    expect(running.server.app.stats().graphqlWsVideo.fastPath).toBeGreaterThanOrEqual(6);
   });
 
   it('a bad maxWidth is BAD_USER_INPUT naming it, and an unknown camera too', async () => {

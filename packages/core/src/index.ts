@@ -70,6 +70,8 @@ export {
 export { GopFanout } from './gop-fanout.ts';
 export type { GopChunk, GopFanoutOptions, GopSink, GopSubscription } from './gop-fanout.ts';
 export { VideoIterator } from './video-iterator.ts';
+export { VideoConsumers } from './video-consumers.ts';
+export type { VideoConsumerHost, VideoConsumersOptions } from './video-consumers.ts';
 export {
   accessUnits,
   avccToAnnexB,

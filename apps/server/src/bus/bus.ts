@@ -20,7 +20,7 @@ import type {
   StreamSettings,
   StreamSettingsPatch,
 } from '@servercam/core';
-import type { VideoChunk, VideoRequest } from '../video/chunk.ts';
+import type { VideoChunk, VideoRequest } from '@servercam/core';
 import type { BadMessageStats } from './bad-messages.ts';
 
 export interface FrameBus extends AsyncDisposable {

@@ -7,7 +7,17 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { type Frame, FULL_VARIANT, InvalidSettings, isServercamError, normalizeVariant, redactSecrets, type VariantSpec, variantKey } from '@servercam/core';
+import {
+  type Frame,
+  FULL_VARIANT,
+  InvalidSettings,
+  isServercamError,
+  normalizeVariant,
+  redactSecrets,
+  type VariantSpec,
+  variantKey,
+  videoVariantKey,
+} from '@servercam/core';
 import type { CameraDirectory } from '../cameras.ts';
 import type { Logger } from '../logger.ts';
 import { BadMessages } from './bad-messages.ts';
@@ -181,13 +191,17 @@ export class CaptureNode implements AsyncDisposable {
   }
 
   /** The demanded variants of `byCamera` (cameras of this node, sane variants), by `cameraId\nvariantKey`. */
-  #variants(byCamera: Readonly<Record<string, readonly VariantSpec[]>>, into = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>()): Map<string, { cameraId: string; variant: string; spec: VariantSpec }> {
+  #variants(
+    byCamera: Readonly<Record<string, readonly VariantSpec[]>>,
+    into = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>(),
+    keyOf: (spec: VariantSpec) => string = variantKey,
+  ): Map<string, { cameraId: string; variant: string; spec: VariantSpec }> {
     for (const [cameraId, specs] of Object.entries(byCamera)) {
       if (!this.#cameras.has(cameraId) || !Array.isArray(specs)) continue;
       for (const raw of specs) {
         try {
           const spec = normalizeVariant(raw);
-          const variant = variantKey(spec);
+          const variant = keyOf(spec);
           into.set(`${cameraId}\n${variant}`, { cameraId, variant, spec });
         } catch {
           // A nonsense variant from a gateway: ignored.
@@ -199,8 +213,8 @@ export class CaptureNode implements AsyncDisposable {
 
   /** The video variants a gateway demands now and did not before (their current GOP is published again for it). */
   #freshVideo(before: Readonly<Record<string, readonly VariantSpec[]>>, now: Readonly<Record<string, readonly VariantSpec[]>>): Set<string> {
-    const had = this.#variants(before);
-    return new Set([...this.#variants(now).keys()].filter((key) => !had.has(key)));
+    const had = this.#variants(before, undefined, videoVariantKey);
+    return new Set([...this.#variants(now, undefined, videoVariantKey).keys()].filter((key) => !had.has(key)));
   }
 
   /** Holds one consumer per demanded camera variant, so the core encodes exactly those; likewise for H.264. */
@@ -209,7 +223,7 @@ export class CaptureNode implements AsyncDisposable {
     const wantedVideo = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>();
     for (const demand of this.#demands.values()) {
       this.#variants(demand.cameras, wanted);
-      this.#variants(demand.video, wantedVideo);
+      this.#variants(demand.video, wantedVideo, videoVariantKey);
     }
     this.#video.sync(wantedVideo, freshVideo);
     for (const [key, unsubscribe] of this.#held) {

@@ -14,8 +14,9 @@
  *   read again after `retryMs` while it is demanded.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { isServercamError, redactSecrets, type VariantSpec } from '@servercam/core';
-import type { VideoChunk } from '../video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import type { FrameBus } from './bus.ts';
 import { encodeVideoChunk, encodeVideoError } from './redis-video-protocol.ts';
 
@@ -37,6 +38,9 @@ const MAX_GOP_BYTES = 8 * 1024 * 1024;
 
 class Held {
   readonly controller = new AbortController();
+  /** This reader's id and the number of its next chunk (published or skipped): gateways see gaps and repeats by them. */
+  readonly stream = randomUUID().slice(0, 18);
+  n = 0;
   /** The current GOP as published (its messages), for gateways that start watching. */
   gop: Buffer[] = [];
   gopBytes = 0;
@@ -124,6 +128,7 @@ export class VideoPublisher {
   }
 
   #publish(held: Held, channel: string, chunk: VideoChunk, variant: string): void {
+    const n = held.n++;
     if (chunk.keyframe) {
       held.skipping = false;
       held.gop = [];
@@ -137,7 +142,7 @@ export class VideoPublisher {
       this.#dropped++;
       return;
     }
-    const message = encodeVideoChunk(chunk, variant);
+    const message = encodeVideoChunk(chunk, { stream: held.stream, n }, variant);
     if (held.gopBytes + message.byteLength <= MAX_GOP_BYTES) {
       held.gop.push(message);
       held.gopBytes += message.byteLength;

@@ -24,7 +24,9 @@ import {
   applySettings,
   type CameraInfo,
   type CameraStats,
+  type ConsumerHost,
   ConsumerRegistry,
+  DEFAULT_VIDEO_GOP_BYTES,
   type Frame,
   type FrameRequest,
   type FramesOptions,
@@ -36,6 +38,9 @@ import {
   type StreamSettingsPatch,
   type VariantDemand,
   type VariantSpec,
+  type VideoChunk,
+  type VideoOptions,
+  type VideoRequest,
 } from '@servercam/core';
 import type { Logger } from '../logger.ts';
 import { BadMessages, type BusMessageKind } from './bad-messages.ts';
@@ -44,7 +49,6 @@ import { CaptureLiveness } from './capture-liveness.ts';
 import { PendingCommands } from './redis-commands.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
 import { GatewayVideo } from './redis-video.ts';
-import type { VideoChunk, VideoRequest } from '../video/chunk.ts';
 import { type ChannelTarget, FrameChannels } from './redis-frame-channels.ts';
 import {
   type Channels,
@@ -71,6 +75,8 @@ export interface RedisGatewayOptions {
   readonly commandTimeoutMs?: number | undefined;
   /** The least time between two warnings about bad messages of one kind (ms, default 60 000). */
   readonly badMessageLogIntervalMs?: number | undefined;
+  /** The bound of each H.264 variant's cached GOP, and of a consumer's unread chunks (bytes, default the core's 8 MiB). */
+  readonly videoGopBytes?: number | undefined;
 }
 
 const NO_SETTINGS: StreamSettings = Object.freeze({ paused: false, fps: 0, quality: 80, activeCameraId: '' });
@@ -106,20 +112,9 @@ export class RedisFrameBus implements FrameBus {
     this.#liveness = new CaptureLiveness(this.#captureTimeoutMs);
     this.#commands = new PendingCommands(this.id, options.commandTimeoutMs ?? 3000);
     // No variant cap here: the capture node's core caps what it encodes, for every gateway at once.
-    this.#consumers = new ConsumerRegistry<StreamEvents>(
-      {
-        hasCamera: (id) => this.#cameras.has(id),
-        activeCameraId: () => this.activeCameraId,
-        consumersChanged: (cameraId) => {
-          this.#syncDemand();
-          this.#emitStatus(cameraId);
-        },
-      },
-      { maxVariants: Number.POSITIVE_INFINITY },
-    );
+    this.#consumers = new ConsumerRegistry<StreamEvents>(this.#consumerHost(), { maxVariants: Number.POSITIVE_INFINITY });
     this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
-    const host = { hasCamera: (id: string) => this.#cameras.has(id), activeCameraId: () => this.activeCameraId, sub: () => this.#redis.sub };
-    this.#video = new GatewayVideo({ ...host, demandChanged: () => this.#publishDemand(false) }, this.#channels, this.#bad);
+    this.#video = new GatewayVideo(this.#consumerHost(), this.#channels, this.#bad, options.videoGopBytes ?? DEFAULT_VIDEO_GOP_BYTES);
     this.#redis = connectRedis(options.redisUrl, `servercam-gateway-${this.id.slice(0, 8)}`, this.#logger);
     this.#redis.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     void this.#redis.sub.subscribe(this.#channels.state, this.#channels.reply(this.id)).catch(() => {});
@@ -182,7 +177,7 @@ export class RedisFrameBus implements FrameBus {
     return this.#consumers.subscribe(request, listener);
   }
 
-  video(options?: VideoRequest & { signal?: AbortSignal | undefined }): AsyncIterableIterator<VideoChunk> & { readonly dropped: number } {
+  video(options?: VideoOptions): AsyncIterableIterator<VideoChunk> & { readonly dropped: number } {
     return this.#video.video(options);
   }
 
@@ -240,6 +235,15 @@ export class RedisFrameBus implements FrameBus {
 
   // ---- internals ------------------------------------------------------------------------
 
+  /** What the consumer registries (JPEG and H.264) ask of this gateway. */
+  #consumerHost(): ConsumerHost {
+    const consumersChanged = (cameraId: string): void => {
+      this.#syncDemand();
+      this.#emitStatus(cameraId);
+    };
+    return { hasCamera: (id) => this.#cameras.has(id), activeCameraId: () => this.activeCameraId, consumersChanged };
+  }
+
   /** The variants this gateway needs per camera: its consumers', plus the active camera's full size (the core's plan). */
   #demand(): Map<string, VariantDemand[]> {
     const demand = new Map<string, VariantDemand[]>();
@@ -258,6 +262,9 @@ export class RedisFrameBus implements FrameBus {
     const { added, removed } = this.#frameChannels.sync(demand);
     // A camera whose full size is no longer received keeps no stale picture.
     for (const cameraId of this.#latest.keys()) if (!this.#frameChannels.has(cameraId, FULL_VARIANT)) this.#latest.delete(cameraId);
+    const video = this.#video.sync(this.#cameras);
+    removed.push(...video.removed);
+    added.push(...video.added);
     if (removed.length > 0) void this.#redis.sub.unsubscribe(...removed).catch(() => {});
     if (added.length > 0) void this.#redis.sub.subscribe(...added).catch(() => {});
     this.#publishDemand(false, demand);
@@ -267,7 +274,7 @@ export class RedisFrameBus implements FrameBus {
     if (this.#closed) return;
     const cameras: Record<string, VariantSpec[]> = {};
     for (const [cameraId, variants] of demand) cameras[cameraId] = variants.map(({ key: _key, ...spec }) => spec);
-    const video = this.#video.demand();
+    const video = this.#video.demand(this.#cameras);
     const message: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras, ...(Object.keys(video).length > 0 ? { video } : {}) };
     const text = encodeJson(message);
     if (!always && text === this.#demandSent) return;
@@ -346,7 +353,7 @@ export class RedisFrameBus implements FrameBus {
         if (this.#node !== undefined) this.#logger.info({ node: state.node }, 'a new capture node is publishing');
         this.#node = state.node;
         this.#frameChannels.forgetFrames();
-        this.#video.forgetChunks();
+        this.#video.forgetChunks(this.#cameras.keys());
         this.#demandSent = '';
       }
     }
@@ -390,6 +397,6 @@ export class RedisFrameBus implements FrameBus {
   }
 
   #info(id: string): CameraInfo {
-    return this.#liveness.view(this.#cameras.get(id)!, this.#consumers.viewers(id));
+    return this.#liveness.view(this.#cameras.get(id)!, this.#consumers.viewers(id) + this.#video.viewers(id));
   }
 }

@@ -140,6 +140,9 @@ export const VideoHeaderSchema = v.variant('kind', [
   v.object({
     kind: v.literal('chunk'),
     cameraId,
+    /** The capture node's reader of this variant (new after each restart of it), and its message number: gaps and repeats show here. */
+    stream: peerId,
+    n: count,
     seq: count,
     capturedAt: epochMs,
     keyframe: v.boolean(),

@@ -5,8 +5,10 @@
  *
  * `"SCV"` (3 bytes) · version 1 (u8) · header length (u16 BE) · header (JSON, UTF-8) · `avcC` (`descriptionBytes`) · the access unit.
  *
- * The header is either `kind: "chunk"` (`cameraId`, `seq`, `capturedAt`,
- * `keyframe`, `codec`, `width`, `height`, `variant`, `descriptionBytes`) or
+ * The header is either `kind: "chunk"` (`cameraId`, `stream` and `n`: the
+ * capture node's reader of the variant and the message's number in it, so a
+ * gateway sees a lost or repeated message; `seq`, `capturedAt`, `keyframe`,
+ * `codec`, `width`, `height`, `variant`, `descriptionBytes`) or
  * `kind: "error"` (`cameraId`, `variant`, `code`, `message`): the variant's
  * video failed (the encoder missing or crashing), and its consumers get that
  * error. Checked on arrival like every bus message (redis-schemas.ts): its
@@ -16,7 +18,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { redactSecrets } from '@servercam/core';
-import type { VideoChunk } from '../video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import { parseJson } from './redis-protocol.ts';
 import { BUS_LIMITS, type Checked, check, VideoHeaderSchema } from './redis-schemas.ts';
 
@@ -31,7 +33,13 @@ export interface VideoError {
   readonly message: string;
 }
 
-export type VideoMessage = { readonly kind: 'chunk'; readonly chunk: VideoChunk } | ({ readonly kind: 'error' } & VideoError);
+/** Where a chunk stands in its channel: the capture node's reader (`stream`) and its number there (`n`, one more per chunk). */
+export interface ChunkPosition {
+  readonly stream: string;
+  readonly n: number;
+}
+
+export type VideoMessage = { readonly kind: 'chunk'; readonly chunk: VideoChunk; readonly position: ChunkPosition } | ({ readonly kind: 'error' } & VideoError);
 
 function frame(header: object, ...bodies: Uint8Array[]): Buffer {
   const head = Buffer.from(JSON.stringify(header), 'utf8');
@@ -48,13 +56,15 @@ function frame(header: object, ...bodies: Uint8Array[]): Buffer {
   return out;
 }
 
-/** A chunk as published for the gateways' `variant` (the key they subscribed to; the chunk says its real size). */
-export function encodeVideoChunk(chunk: VideoChunk, variant: string = chunk.variant): Buffer {
+/** A chunk as published for the gateways' `variant` (the key they subscribed to; the chunk says its real size), at `position`. */
+export function encodeVideoChunk(chunk: VideoChunk, position: ChunkPosition, variant: string = chunk.variant): Buffer {
   const description = chunk.description ?? new Uint8Array(0);
   return frame(
     {
       kind: 'chunk',
       cameraId: chunk.cameraId,
+      stream: position.stream,
+      n: position.n,
       seq: chunk.seq,
       capturedAt: chunk.capturedAt,
       keyframe: chunk.keyframe,
@@ -133,5 +143,5 @@ export function decodeVideo(data: Buffer, expected: { readonly cameraId: string;
     data: unit,
     variant: header.variant,
   });
-  return { ok: true, value: { kind: 'chunk', chunk } };
+  return { ok: true, value: { kind: 'chunk', chunk, position: { stream: header.stream, n: header.n } } };
 }

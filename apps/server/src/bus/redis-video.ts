@@ -3,70 +3,115 @@
  * `subscribeVideo` of its {@link FrameBus}, fed by the capture node's video
  * channels (bus/redis-video-protocol.ts).
  *
- * - Each camera variant some local consumer reads is one channel subscription
- *   and one entry of the gateway's demand (`video` in the demand message), and
- *   one GOP fan-out (the core's, video/fanout.ts): a new consumer starts from
- *   the current GOP's keyframe, a slow one skips to the next keyframe.
- * - Never a broken GOP downstream: after a gap in `seq` (a message lost on the
- *   bus), chunks are passed over until the next keyframe; chunks already had
- *   (the capture node replays its GOP for a new gateway) are passed over too.
- * - An `error` message ends the variant's consumers with a {@link RemoteVideoError}
- *   carrying the capture node's code.
+ * - The consumers, their variants (a consumer without a camera id follows the
+ *   active camera), and the GOP fan-out of each variant are the core's
+ *   `VideoConsumers`, as in `ServerVideoStream`: a new consumer starts from the
+ *   variant's current GOP, a slow one skips to the next keyframe. Each planned
+ *   variant is one channel subscription and one entry of the gateway's demand
+ *   (`video` in the demand message); the variant cap is the capture node's.
+ * - Never a broken GOP downstream: after a gap in the messages' numbers (one
+ *   lost on the bus, or skipped by the capture node), chunks are passed over
+ *   until the next keyframe; chunks already had (the capture node replays its
+ *   GOP for a new gateway) are passed over too. (Not by `seq`: that is the
+ *   captured frame's, with gaps wherever the encoder took fewer frames.)
+ * - An `error` message ends the variant's consumers with the core's typed
+ *   error of that code.
  * @module
  */
-import { normalizeVariant, type VariantSpec, variantKey } from '@servercam/core';
-import type { Redis } from 'ioredis';
-import type { VideoChunk, VideoRequest } from '../video/chunk.ts';
-import { type VideoFanout, videoFanout } from '../video/fanout.ts';
+import {
+  BackendUnavailable,
+  CannotOpenCamera,
+  CannotReadCamera,
+  ErrorCode,
+  MediaToolUnavailable,
+  type ServercamError,
+  type VariantDemand,
+  type VariantSpec,
+  type VideoChunk,
+  VideoConsumers,
+  type VideoConsumerHost,
+  VideoEncoderFailed,
+  VideoEncoderUnavailable,
+  type VideoOptions,
+  type VideoRequest,
+} from '@servercam/core';
 import type { BadMessages } from './bad-messages.ts';
+import { FrameChannels } from './redis-frame-channels.ts';
 import type { Channels } from './redis-protocol.ts';
 import { decodeVideo } from './redis-video-protocol.ts';
 
-/** The capture node's video of a variant failed; `code` is the capture node's (the core's). */
-export class RemoteVideoError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'RemoteVideoError';
-    this.code = code;
+/** The core's typed error of a capture node's code (an unknown one: the encoder failed, its code in the message). */
+function reviveVideoError(code: string, message: string, cameraId: string): ServercamError {
+  const options = { cameraId };
+  switch (code) {
+    case ErrorCode.VideoEncoderUnavailable: return new VideoEncoderUnavailable(message, options);
+    case ErrorCode.MediaToolUnavailable: return new MediaToolUnavailable(message, options);
+    case ErrorCode.CannotOpenCamera: return new CannotOpenCamera(message, options);
+    case ErrorCode.CannotReadCamera: return new CannotReadCamera(message, options);
+    case ErrorCode.BackendUnavailable: return new BackendUnavailable(message, options);
+    case ErrorCode.VideoEncoderFailed: return new VideoEncoderFailed(message, options);
+    default: return new VideoEncoderFailed(`${code}: ${message}`, options);
   }
 }
 
-/** What the video side asks of its gateway. */
-export interface GatewayVideoHost {
-  hasCamera(cameraId: string): boolean;
-  activeCameraId(): string;
-  /** The gateway's subscriber connection, where video channels are subscribed to and left. */
-  sub(): Pick<Redis, 'subscribe' | 'unsubscribe'>;
-  /** The consumed variants changed: the gateway sends its demand. */
-  demandChanged(): void;
-}
-
-interface Variant {
-  readonly cameraId: string;
-  readonly spec: VariantSpec;
-  readonly fanout: VideoFanout;
-  consumers: number;
-  lastSeq: number | undefined;
-  /** After a gap: chunks are passed over until a keyframe. */
+/** Per channel: the capture node's reader, the number of the last chunk given, and whether a keyframe is awaited. */
+interface Continuity {
+  stream: string | undefined;
+  lastN: number | undefined;
   waitingForKeyframe: boolean;
 }
 
 export class GatewayVideo {
-  readonly #host: GatewayVideoHost;
-  readonly #channels: Channels;
+  readonly #consumers: VideoConsumers;
+  readonly #channels: FrameChannels;
   readonly #bad: BadMessages;
-  /** Channel → its variant. */
-  readonly #variants = new Map<string, Variant>();
+  readonly #continuity = new Map<string, Continuity>();
   /** `P:video:`, the start of every video channel. */
   readonly #prefix: string;
-  #closed = false;
 
-  constructor(host: GatewayVideoHost, channels: Channels, bad: BadMessages) {
-    this.#host = host;
-    this.#channels = channels;
+  constructor(host: VideoConsumerHost, channels: Channels, bad: BadMessages, maxGopBytes: number) {
+    // No variant cap here: the capture node's core caps what it encodes, for every gateway at once.
+    this.#consumers = new VideoConsumers(host, { maxVariants: Number.POSITIVE_INFINITY, maxGopBytes });
+    this.#channels = new FrameChannels({ ...channels, frame: channels.video });
     this.#bad = bad;
     this.#prefix = channels.video('', '').slice(0, -1);
+  }
+
+  /** H.264 chunks; see `FrameBus.video`. @throws {TypeError | RangeError} for a bad request. */
+  video(options: VideoOptions = {}): AsyncIterableIterator<VideoChunk> & { readonly dropped: number } {
+    return this.#consumers.video(options);
+  }
+
+  subscribeVideo(request: VideoRequest, listener: (chunk: VideoChunk) => void, onError?: (error: ServercamError) => void): () => void {
+    return this.#consumers.subscribe(request, listener, onError);
+  }
+
+  viewers(cameraId: string): number {
+    return this.#consumers.viewers(cameraId);
+  }
+
+  /** Plans every camera's video variants (which routes the consumers to them): the variants per camera. */
+  #plan(cameras: ReadonlyMap<string, { readonly width?: number | undefined }>): Map<string, VariantDemand[]> {
+    const demand = new Map<string, VariantDemand[]>();
+    for (const [cameraId, camera] of cameras) {
+      const variants = this.#consumers.plan(cameraId, camera.width);
+      if (variants.length > 0) demand.set(cameraId, variants);
+    }
+    return demand;
+  }
+
+  /** Plans, and makes the planned variants' channels the subscribed ones: returns those to subscribe to and to leave. */
+  sync(cameras: ReadonlyMap<string, { readonly width?: number | undefined }>): { added: string[]; removed: string[] } {
+    const changed = this.#channels.sync(this.#plan(cameras));
+    for (const channel of changed.removed) this.#continuity.delete(channel);
+    return changed;
+  }
+
+  /** The `video` of the demand message: the planned variants per camera. */
+  demand(cameras: ReadonlyMap<string, { readonly width?: number | undefined }>): Record<string, VariantSpec[]> {
+    const video: Record<string, VariantSpec[]> = {};
+    for (const [cameraId, variants] of this.#plan(cameras)) video[cameraId] = variants.map(({ maxWidth, maxFps }) => ({ maxWidth, maxFps }));
+    return video;
   }
 
   /** Whether `channel` is a video channel (ours or not). */
@@ -74,136 +119,51 @@ export class GatewayVideo {
     return channel.startsWith(this.#prefix);
   }
 
-  /** H.264 chunks of a camera variant; see `FrameBus.video`. @throws {TypeError | RangeError} for a bad request. */
-  video(options: VideoRequest & { signal?: AbortSignal | undefined } = {}): AsyncIterableIterator<VideoChunk> & { readonly dropped: number } {
-    const { channel, variant } = this.#acquire(options);
-    const inner = variant.fanout.iterator();
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      this.#release(channel);
-    };
-    const onAbort = (): void => {
-      void iterator.return();
-    };
-    const iterator = {
-      get dropped() {
-        return inner.dropped;
-      },
-      next: async (): Promise<IteratorResult<VideoChunk>> => {
-        try {
-          const result = await inner.next();
-          if (result.done) release();
-          return result;
-        } catch (error) {
-          release();
-          throw error;
-        }
-      },
-      return: async (): Promise<IteratorResult<VideoChunk>> => {
-        release();
-        await inner.return?.();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    if (options.signal?.aborted) void iterator.return();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-    return iterator;
-  }
-
-  /** Calls `listener` with each chunk of a camera variant; returns the unsubscribe. */
-  subscribeVideo(request: VideoRequest, listener: (chunk: VideoChunk) => void): () => void {
-    const { channel, variant } = this.#acquire(request);
-    const off = variant.fanout.subscribe(listener);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      off();
-      this.#release(channel);
-    };
-  }
-
-  /** The H.264 variants consumed here, per camera: the `video` of the demand message. */
-  demand(): Record<string, VariantSpec[]> {
-    const demand: Record<string, VariantSpec[]> = {};
-    for (const { cameraId, spec } of this.#variants.values()) (demand[cameraId] ??= []).push(spec);
-    return demand;
-  }
-
   /** A message on a video channel (one just left: late, not bad). */
   onMessage(channel: string, message: Buffer): void {
-    const variant = this.#variants.get(channel);
-    if (!variant) return;
-    const decoded = decodeVideo(message, { cameraId: variant.cameraId, variant: variantKey(variant.spec) });
-    if (!decoded.ok) {
-      this.#bad.count('video', decoded.reason);
-      return;
+    const target = this.#channels.target(channel);
+    if (!target) return;
+    const decoded = decodeVideo(message, target);
+    if (!decoded.ok) return this.#bad.count('video', decoded.reason);
+    let continuity = this.#continuity.get(channel);
+    if (!continuity) {
+      continuity = { stream: undefined, lastN: undefined, waitingForKeyframe: true };
+      this.#continuity.set(channel, continuity);
     }
     const received = decoded.value;
     if (received.kind === 'error') {
-      variant.lastSeq = undefined;
-      variant.waitingForKeyframe = true;
-      variant.fanout.fail(new RemoteVideoError(received.code, received.message));
+      continuity.lastN = undefined;
+      continuity.waitingForKeyframe = true;
+      this.#consumers.fail(target.cameraId, target.variant, reviveVideoError(received.code, received.message, target.cameraId));
       return;
     }
-    const { chunk } = received;
-    if (variant.lastSeq !== undefined && chunk.seq <= variant.lastSeq) return; // had it (a replayed GOP)
-    const gap = variant.lastSeq !== undefined && chunk.seq !== variant.lastSeq + 1;
-    if (gap || variant.waitingForKeyframe) {
+    const { chunk, position } = received;
+    if (position.stream !== continuity.stream) {
+      // Another reader on the capture node (it restarted it): its numbers start afresh, at a keyframe.
+      continuity.stream = position.stream;
+      continuity.lastN = undefined;
+      continuity.waitingForKeyframe = true;
+    }
+    if (continuity.lastN !== undefined && position.n <= continuity.lastN) return; // had it (a replayed GOP)
+    const gap = continuity.lastN !== undefined && position.n !== continuity.lastN + 1;
+    if (gap || continuity.waitingForKeyframe) {
       if (!chunk.keyframe) {
-        variant.waitingForKeyframe = true;
+        continuity.waitingForKeyframe = true;
         return;
       }
-      variant.waitingForKeyframe = false;
+      continuity.waitingForKeyframe = false;
     }
-    variant.lastSeq = chunk.seq;
-    variant.fanout.push(chunk);
+    continuity.lastN = position.n;
+    this.#consumers.deliver(chunk);
   }
 
-  /** A new capture node numbers its chunks afresh. */
-  forgetChunks(): void {
-    for (const variant of this.#variants.values()) {
-      variant.lastSeq = undefined;
-      variant.waitingForKeyframe = true;
-    }
+  /** A new capture node numbers its chunks afresh, and has none of the old GOPs. */
+  forgetChunks(cameraIds: Iterable<string>): void {
+    this.#continuity.clear();
+    for (const cameraId of cameraIds) this.#consumers.resetCamera(cameraId);
   }
 
   close(): void {
-    this.#closed = true;
-    for (const variant of this.#variants.values()) variant.fanout.close();
-    this.#variants.clear();
-  }
-
-  #acquire(request: VideoRequest): { channel: string; variant: Variant } {
-    if (this.#closed) throw new TypeError('This gateway is shutting down');
-    const cameraId = request.cameraId ?? this.#host.activeCameraId();
-    if (!this.#host.hasCamera(cameraId)) throw new TypeError(`Unknown camera "${cameraId}"`);
-    const spec = normalizeVariant({ maxWidth: request.maxWidth, maxFps: request.maxFps });
-    const channel = this.#channels.video(cameraId, variantKey(spec));
-    let variant = this.#variants.get(channel);
-    if (!variant) {
-      variant = { cameraId, spec, fanout: videoFanout(), consumers: 0, lastSeq: undefined, waitingForKeyframe: true };
-      this.#variants.set(channel, variant);
-      void this.#host.sub().subscribe(channel).catch(() => {});
-      this.#host.demandChanged();
-    }
-    variant.consumers++;
-    return { channel, variant };
-  }
-
-  #release(channel: string): void {
-    const variant = this.#variants.get(channel);
-    if (!variant || --variant.consumers > 0) return;
-    this.#variants.delete(channel);
-    variant.fanout.close();
-    if (this.#closed) return;
-    void this.#host.sub().unsubscribe(channel).catch(() => {});
-    this.#host.demandChanged();
+    this.#consumers.close();
   }
 }

@@ -15,7 +15,7 @@
 import { Buffer } from 'node:buffer';
 import type { Frame } from '@servercam/core';
 import type { Frame as GraphQLFrame, VideoChunk as GraphQLVideoChunk } from '@servercam/schema';
-import type { VideoChunk } from '../video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 
 /** The multipart boundary of the MJPEG streams. */
 export const MJPEG_BOUNDARY = 'servercam-frame';

@@ -20,7 +20,7 @@ import type { CameraDirectory } from '../cameras.ts';
 import type { Logger } from '../logger.ts';
 import { errorResponse, parseVariantParams } from '../routes/http.ts';
 import type { Subscriptions } from '../subscriptions.ts';
-import type { VideoChunk } from '../video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import { VideoFailure } from '../video/feed.ts';
 import { Fmp4Stream } from '../video/fmp4.ts';
 

@@ -11,9 +11,8 @@
  * @module
  */
 import { isServercamError, redactSecrets } from '@servercam/core';
-import { RemoteVideoError } from '../bus/redis-video.ts';
 import type { Feed } from '../subscriptions.ts';
-import type { VideoChunk } from './chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 
 /** The video of a subscription ended by an error; `code` is the core's (`INTERNAL` for anything untyped). */
 export class VideoFailure {
@@ -25,8 +24,8 @@ export class VideoFailure {
   }
 
   static of(error: unknown): VideoFailure {
-    // The core's typed errors, here or on the capture node (a gateway's), keep their code.
-    if (isServercamError(error) || error instanceof RemoteVideoError) return new VideoFailure(error.code, redactSecrets(error.message));
+    // The core's typed errors (a gateway revives the capture node's: bus/redis-video.ts) keep their code.
+    if (isServercamError(error)) return new VideoFailure(error.code, redactSecrets(error.message));
     return new VideoFailure('INTERNAL', 'Unexpected error.');
   }
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, StreamTarget } from 'mediabunny';
-import type { VideoChunk } from './chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 
 /** What {@link Fmp4Stream.add} did with a chunk. */
 export type AddResult =

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
 import { mediaTool } from '@servercam/testing';
-import type { VideoChunk } from '../../src/video/chunk.ts';
+import type { VideoChunk } from '@servercam/core';
 import { tempDir } from './media.ts';
 
 /** An H.264 MP4 of `testsrc2`, `seconds` long, with a keyframe every `gop` frames. */
