@@ -172,15 +172,24 @@ describe('H264Player', () => {
     expect(t.player.counts).toMatchObject({ decodeErrors: 1, dropped: 2 });
   });
 
-  it('waits for a keyframe after a gap in seq: a delta without its reference is not decoded', async () => {
+  it('decodes deltas across a gap in seq: seq counts captured frames, and the encoder skips some', async () => {
     const t = setup();
     t.player.push(chunk(1, true));
     await t.settle();
-    t.player.push(chunk(2));
-    t.player.push(chunk(4));
-    t.player.push(chunk(5));
-    t.player.push(chunk(6, true));
-    expect(t.decoder.decoded.map((c) => c.timestamp)).toEqual([micros(1), micros(2), micros(6)]);
+    t.player.push(chunk(3));
+    t.player.push(chunk(6));
+    expect(t.decoder.decoded.map((c) => c.timestamp)).toEqual([micros(1), micros(3), micros(6)]);
+  });
+
+  it("waits for a keyframe when the chunks turn to another camera: a delta of the new one lacks its reference", async () => {
+    const t = setup();
+    t.player.push(chunk(1, true));
+    await t.settle();
+    t.player.push(chunk(2, false, { cameraId: 'other' }));
+    t.player.push(chunk(3, false, { cameraId: 'other' }));
+    t.player.push(chunk(4, true, { cameraId: 'other' }));
+    t.player.push(chunk(5, false, { cameraId: 'other' }));
+    expect(t.decoder.decoded.map((c) => c.timestamp)).toEqual([micros(1), micros(4), micros(5)]);
   });
 
   it('drops deltas up to the next keyframe while the decoder is behind', async () => {
@@ -193,7 +202,8 @@ describe('H264Player', () => {
     t.decoder.finish();
     t.player.push(chunk(4)); // room again, but 3 is missing
     t.player.push(chunk(5, true));
-    expect(t.decoder.decoded.map((c) => c.timestamp)).toEqual([micros(1), micros(2), micros(5)]);
+    t.player.push(chunk(6));
+    expect(t.decoder.decoded.map((c) => c.timestamp)).toEqual([micros(1), micros(2), micros(5), micros(6)]);
     expect(t.player.waitingForKeyframe).toBe(false);
   });
 

@@ -4,9 +4,11 @@
  * holding on to memory:
  * - a keyframe whose codec, `avcC` or size differs from the decoder's
  *   configures it (after `isConfigSupported` said yes, once per configuration);
- * - a delta frame is decoded only when it follows the last chunk (same camera,
- *   next `seq`) and the decoder keeps up; otherwise everything is dropped up to
- *   the next keyframe, since a P-frame without its reference decodes to garbage;
+ * - a delta frame is decoded only when it follows a decoded chunk of the same
+ *   camera and the decoder keeps up; otherwise everything is dropped up to the
+ *   next keyframe, since a P-frame without its reference decodes to garbage.
+ *   Gaps in `seq` are normal (it counts captured frames, and the encoder skips
+ *   some); the server never sends a delta whose reference it skipped;
  * - a decode error closes the decoder; the next keyframe starts a new one;
  * - a decoded frame is drawn at the next animation frame, one a newer frame
  *   overtakes before then is closed undrawn, and every frame is closed.
@@ -65,7 +67,7 @@ export interface H264PlayerOptions<F extends DecodedFrame, C> {
   readonly requestFrame: (callback: () => void) => unknown;
   /** Wall-clock now (epoch ms), for latency. */
   readonly now?: (() => number) | undefined;
-  /** Deltas arriving while the decoder holds this many chunks wait for the next keyframe. */
+  /** Deltas arriving while the decoder holds this many chunks wait for the next keyframe (default 8, about 0.3 s at 30 fps). */
   readonly maxDecodeQueue?: number | undefined;
   readonly onPaint?: ((paint: PlayerPaint) => void) | undefined;
   readonly onDecodeError?: ((error: unknown, chunk: ChunkInfo | null) => void) | undefined;
@@ -86,7 +88,8 @@ export class H264Player<F extends DecodedFrame, C> {
   #decoder: Decoder<C> | null = null;
   #config: StreamConfig | null = null;
   #needKeyframe = true;
-  #last: { cameraId: string; seq: number } | null = null;
+  /** The camera of the last chunk. */
+  #lastCamera: string | null = null;
   /** `isConfigSupported` answers, by codec and description. */
   readonly #supported = new Map<string, boolean>();
   /** Chunks that arrived while `isConfigSupported` was asked. */
@@ -101,7 +104,7 @@ export class H264Player<F extends DecodedFrame, C> {
   constructor(options: H264PlayerOptions<F, C>) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#maxQueue = options.maxDecodeQueue ?? 3;
+    this.#maxQueue = options.maxDecodeQueue ?? 8;
   }
 
   /** Whether deltas are being skipped until the next keyframe. */
@@ -138,13 +141,12 @@ export class H264Player<F extends DecodedFrame, C> {
   }
 
   #accept(chunk: PlayableChunk): void {
-    const last = this.#last;
-    const follows = last !== null && last.cameraId === chunk.cameraId && chunk.seq === last.seq + 1;
-    this.#last = { cameraId: chunk.cameraId, seq: chunk.seq };
+    const sameCamera = this.#lastCamera === chunk.cameraId;
+    this.#lastCamera = chunk.cameraId;
     const decoder = this.#decoder;
     if (!chunk.keyframe) {
       const usable = decoder !== null && decoder.state === 'configured';
-      if (this.#needKeyframe || !follows || !usable || decoder.decodeQueueSize >= this.#maxQueue) this.#skip(chunk);
+      if (this.#needKeyframe || !sameCamera || !usable || decoder.decodeQueueSize >= this.#maxQueue) this.#skip(chunk);
       else this.#decode(decoder, chunk);
       return;
     }
