@@ -106,8 +106,10 @@ export interface ServeProcess extends AsyncDisposable {
  */
 export async function serveWithDeno(args: readonly string[], timeoutMs = 30_000): Promise<ServeProcess> {
   const cli = new URL('../../apps/server/src/cli.ts', import.meta.url);
+  // Never the default ./servercam-data: a temporary data directory, removed once the process has exited.
+  const dataDir = args.includes('--data-dir') ? undefined : Deno.makeTempDirSync({ prefix: 'servercam-deno-data-' });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ['run', '-A', cli.pathname, 'serve', ...args],
+    args: ['run', '-A', cli.pathname, 'serve', ...args, ...(dataDir ? ['--data-dir', dataDir] : [])],
     cwd: new URL('../../', import.meta.url).pathname,
     env: { NO_COLOR: '1', FORCE_COLOR: '0' },
     stdin: 'null',
@@ -138,6 +140,7 @@ export async function serveWithDeno(args: readonly string[], timeoutMs = 30_000)
   const status = child.status.then(async (result) => {
     exited = result;
     await Promise.all([readStdout, readStderr]);
+    if (dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     return result;
   });
   const stop = async (signal: Deno.Signal = 'SIGTERM'): Promise<Deno.CommandStatus> => {

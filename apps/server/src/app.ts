@@ -24,6 +24,11 @@ import {
   type ProcessSupervision,
   type StreamSettingsPatch,
 } from '@servercam/core';
+import { cameraRouteRefusal, eventRouteRefusal, eventVisibleTo } from './access/doors.ts';
+import { LiveAccess } from './access/live.ts';
+import type { Grant } from './access/principal.ts';
+import { inScope } from './access/scope.ts';
+import { AccessStore } from './access/store.ts';
 import type { FrameBus } from './bus/bus.ts';
 import { createInProcessBus } from './bus/in-process.ts';
 import { CameraDirectory } from './cameras.ts';
@@ -97,7 +102,11 @@ export interface AppOptions {
   readonly supervision?: Partial<ProcessSupervision> | undefined;
   /** A JSON file that keeps the settings changed through `updateStream` across restarts. Default: none. */
   readonly stateFile?: string | undefined;
-  /** Where motion events, snapshots and clips are kept (default ./servercam-data); used when a camera has `motion`. */
+  /**
+   * The data directory: `servercam.db` (access tokens, share links) and, when a camera has `motion`, the
+   * events. Without it the tokens and links are kept in memory and events in ./servercam-data
+   * (`servercam serve` always gives one: default ./servercam-data).
+   */
   readonly dataDir?: string | undefined;
   /** Retention and recording of motion events. */
   readonly events?: EventsOptions | undefined;
@@ -162,6 +171,9 @@ export interface GraphqlWsHooks<E> extends WsGuardHooks<E> {
   frameWriter?: ((extra: E) => FrameWriter | undefined) | undefined;
 }
 
+/** A grant of nothing: the links page's cameras for a caller without credentials. */
+const NO_CAMERAS: Grant = { kind: 'open', id: 'none', cameras: new Set(), capabilities: new Set() };
+
 /** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
 export const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg)$/;
 
@@ -178,6 +190,10 @@ export class ServercamApp implements AsyncDisposable {
   readonly #context: ServerContext;
   readonly #startedAt = Date.now();
   readonly security: Security;
+  /** Stored access tokens and share links (`servercam.db` in the data directory, or in memory). */
+  readonly access: AccessStore;
+  /** The live streams of revocable credentials, closed when revoked or expired. */
+  readonly live: LiveAccess;
   /** The motion event history; undefined when no camera detects motion. */
   readonly events: EventService | undefined;
   readonly eventHub = new EventHub();
@@ -203,6 +219,7 @@ export class ServercamApp implements AsyncDisposable {
       maxVariantsPerCamera: options.limits?.maxVariantsPerCamera,
     });
     this.cameras = new CameraDirectory(this.stream);
+    this.access = AccessStore.open(options.dataDir);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
     this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer);
     this.#context = {
@@ -211,10 +228,12 @@ export class ServercamApp implements AsyncDisposable {
       subscriptions: this.subscriptions,
       serializer: this.#serializer,
       snapshotWaitMs: options.snapshotWaitMs ?? 2000,
+      access: this.access,
       ...this.#createEvents(cameras, options),
     };
     this.events = this.#context.events;
-    this.security = new Security(options); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
+    this.security = new Security({ ...options, access: this.access }); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
+    this.live = new LiveAccess((grant) => this.security.auth.stillValid(grant), this.access);
     this.#hostRefusals = new HostRefusalLog(this.logger.child({ component: 'http' }));
     this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
     this.#sessionSync = options.sessionSync?.(this.security.auth.sessions);
@@ -298,7 +317,7 @@ export class ServercamApp implements AsyncDisposable {
         throw error;
       }
     }
-    if (pathname === GRAPHQL_PATH) return limited ?? this.#graphql(request, principal);
+    if (pathname === GRAPHQL_PATH) return limited ?? this.live.guardResponse(principal, await this.#graphql(request, principal));
     const camera = CAMERA_ROUTE.exec(pathname);
     if (camera) {
       if (limited) return limited;
@@ -310,10 +329,12 @@ export class ServercamApp implements AsyncDisposable {
       } catch {
         return errorResponse(400, 'Malformed camera id');
       }
+      const refusal = cameraRouteRefusal(principal.grant, id, (cameraId) => this.cameras.has(cameraId));
+      if (refusal) return refusal;
       if (camera[2] === 'snapshot.jpg') {
         return snapshotResponse(request, this.stream, this.cameras, id, this.#context.snapshotWaitMs);
       }
-      return this.#mjpeg.respond(request, id);
+      return this.live.guardResponse(principal, this.#mjpeg.respond(request, id));
     }
     if (pathname.startsWith('/cameras/')) return errorResponse(404, `Not found: ${pathname}`);
     const event = EVENT_ROUTE.exec(pathname);
@@ -326,18 +347,21 @@ export class ServercamApp implements AsyncDisposable {
       } catch {
         return errorResponse(400, 'Malformed event id');
       }
-      return eventFileResponse(request, this.events, id, event[2]!);
+      const refusal = eventRouteRefusal(principal.grant);
+      if (refusal) return refusal;
+      return this.live.guardResponse(principal, await eventFileResponse(request, this.events, id, event[2]!, eventVisibleTo(principal.grant)));
     }
     if (pathname === '/healthz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
       if (limited) return limited;
-      const health = healthResponse(this.stream, this.cameras, this.#startedAt);
+      const health = healthResponse(this.stream, this.cameras, this.#startedAt, principal?.grant);
       if (principal) return health;
       // Without credentials: up or not, and nothing about the cameras.
       const { status } = (await health.json()) as { status: string };
       return Response.json({ status }, { headers: { 'Cache-Control': 'no-store' } });
     }
-    return uiResponse(request, this.uiDir, () => this.links(''));
+    // The links page lists only the cameras the caller may see (none without credentials when auth is on).
+    return uiResponse(request, this.uiDir, () => this.links('', principal?.grant ?? (this.security.auth.enabled ? NO_CAMERAS : undefined)));
   }
 
   async #graphql(request: Request, principal: Principal | undefined): Promise<Response> {
@@ -409,16 +433,16 @@ export class ServercamApp implements AsyncDisposable {
     const binding = graphqlWsBinding<E>(this.yoga, hooks.frameWriter, this.#graphqlWsFrames);
     return {
       ...binding,
-      options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits, hooks),
+      options: guardGraphqlWs(binding.options, this.security.auth, this.security.limits, hooks, this.live),
     };
   }
 
-  /** The URLs people use, under `base` (e.g. `http://127.0.0.1:4000`). */
-  links(base: string): UiLinks & { readonly ui: string } {
+  /** The URLs people use, under `base` (e.g. `http://127.0.0.1:4000`); with `grant`, of its cameras only. */
+  links(base: string, grant?: Grant): UiLinks & { readonly ui: string } {
     return {
       ui: `${base}/`,
       graphiql: `${base}${GRAPHQL_PATH}`,
-      cameras: this.cameras.list().map((camera) => ({
+      cameras: this.cameras.list().filter((camera) => grant === undefined || inScope(grant, camera.id)).map((camera) => ({
         id: camera.id,
         label: camera.label,
         mjpeg: `${base}/cameras/${encodeURIComponent(camera.id)}/stream.mjpeg`,
@@ -450,6 +474,8 @@ export class ServercamApp implements AsyncDisposable {
       await this.events?.close();
       await this.#sessionSync?.close();
       await this.stream.close();
+      this.live.close();
+      this.access.close();
     })();
     return this.#closing;
   }

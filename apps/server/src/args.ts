@@ -12,6 +12,7 @@ import { flagLines } from './config-docs.ts';
 export const USAGE = `Usage: servercam serve [options]
        servercam capture --redis URL [options]
        servercam gateway --redis URL [options]
+       servercam token create|list|revoke [options]   (servercam token --help)
 
 Serves the cameras: GraphQL (with GraphiQL) on /graphql, MJPEG streams and
 snapshots on /cameras/ID/stream.mjpeg and /cameras/ID/snapshot.jpg, the UI on /.
@@ -24,9 +25,15 @@ node and as many gateways as needed behind a load balancer.
 Options:
 ${flagLines().join('\n')}
 
-Auth: set SERVERCAM_VIEWER_TOKEN and/or SERVERCAM_OPERATOR_TOKEN (or "auth" in the
-config file). Viewers may watch; operators may also change settings. Clients send
-"Authorization: Bearer TOKEN"; the UI has a sign-in page. See docs/security.md.
+Auth: set SERVERCAM_VIEWER_TOKEN, SERVERCAM_OPERATOR_TOKEN and/or SERVERCAM_ADMIN_TOKEN
+(or "auth" in the config file). Viewers may watch; operators may also change settings;
+admins also make access tokens (per camera, per capability, expiring) and share links.
+Clients send "Authorization: Bearer TOKEN"; the UI has a sign-in page. See docs/security.md.
+
+Access tokens (on the data directory's database; the server need not be running):
+  servercam token create --label kitchen-tablet --camera kitchen --can view --expires 30d
+  servercam token list
+  servercam token revoke ID
 
 Example:
   pnpm servercam serve --camera desk=0 --camera demo=videos/demo.mp4 --fps 15

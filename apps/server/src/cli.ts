@@ -17,6 +17,20 @@ function fail(message: string, code: number): never {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'token') {
+    const { runTokenCommand } = await import('./access/cli-token.ts');
+    try {
+      await runTokenCommand(argv.slice(1), {
+        out: (text) => process.stdout.write(text),
+        dataDirOf: async (file) => (await loadConfigFile(file)).dataDir,
+      });
+    } catch (error) {
+      const problem = asConfigError(error);
+      if (problem) fail(problem.message, 2);
+      throw error;
+    }
+    return;
+  }
   let command;
   let config;
   try {
@@ -36,7 +50,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (command.command === 'gateway' && config.cameras) {
       throw new ConfigError('cameras', 'a gateway has no camera of its own: give the cameras to "servercam capture"');
     }
-    checkExposure(config.host ?? '127.0.0.1', Boolean(auth.viewerToken || auth.operatorToken), config.insecureNoAuth === true);
+    checkExposure(config.host ?? '127.0.0.1', Boolean(auth.viewerToken || auth.operatorToken || auth.adminToken), config.insecureNoAuth === true);
   } catch (error) {
     if (error instanceof ExposureError) fail(error.message, 2);
     const problem = asConfigError(error);

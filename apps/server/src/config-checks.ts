@@ -125,10 +125,13 @@ export function checkToken(value: unknown, key: string, problem: Problem): strin
   return value as string;
 }
 
-/** Refuses one token for both roles, naming where each came from. */
-export function checkDistinctTokens(auth: AuthTokens, viewerKey: string, operatorKey: string, problem: Problem): void {
+/** Refuses one token for two roles, naming where each came from (`adminKey`: where the admin token came from). */
+export function checkDistinctTokens(auth: AuthTokens, viewerKey: string, operatorKey: string, problem: Problem, adminKey = 'auth.adminToken'): void {
   if (auth.viewerToken && auth.viewerToken === auth.operatorToken) {
     throw problem(viewerKey, `must not be the same as ${operatorKey}: with one token for both roles every viewer is an operator`);
+  }
+  for (const [token, key] of [[auth.viewerToken, viewerKey], [auth.operatorToken, operatorKey]] as const) {
+    if (token && token === auth.adminToken) throw problem(key, `must not be the same as ${adminKey}: with one token for both roles everyone is an admin`);
   }
 }
 
@@ -165,10 +168,10 @@ export function checkLimits(value: unknown, problem: Problem): Partial<Limits> {
 }
 
 export function checkAuth(value: unknown, problem: Problem): AuthTokens {
-  if (!isObject(value)) throw problem('auth', 'must be an object, e.g. { "viewerToken": "...", "operatorToken": "..." }');
-  const auth: { viewerToken?: string; operatorToken?: string } = {};
+  if (!isObject(value)) throw problem('auth', 'must be an object, e.g. { "viewerToken": "...", "operatorToken": "...", "adminToken": "..." }');
+  const auth: { viewerToken?: string; operatorToken?: string; adminToken?: string } = {};
   for (const key of Object.keys(value)) {
-    if (key !== 'viewerToken' && key !== 'operatorToken') throw problem(`auth.${key}`, 'is not an auth setting (use viewerToken, operatorToken)');
+    if (key !== 'viewerToken' && key !== 'operatorToken' && key !== 'adminToken') throw problem(`auth.${key}`, 'is not an auth setting (use viewerToken, operatorToken, adminToken)');
     auth[key] = checkToken(value[key], `auth.${key}`, problem);
   }
   checkDistinctTokens(auth, 'auth.viewerToken', 'auth.operatorToken', problem);

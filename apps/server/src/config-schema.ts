@@ -170,9 +170,9 @@ export const CONFIG = {
     },
   }),
   auth: key({
-    doc: 'the tokens of the two roles: `viewerToken`, `operatorToken`; `SERVERCAM_VIEWER_TOKEN` / `SERVERCAM_OPERATOR_TOKEN` override them',
+    doc: 'the tokens of the roles, each on every camera: `viewerToken` (view, events), `operatorToken` (+ control), `adminToken` (every capability: makes access tokens and share links); `SERVERCAM_VIEWER_TOKEN` / `SERVERCAM_OPERATOR_TOKEN` / `SERVERCAM_ADMIN_TOKEN` override them',
     check: (value, _k, { problem }) => checkAuth(value, problem),
-    fileOnly: 'tokens stay off the command line (process lists); use SERVERCAM_VIEWER_TOKEN and SERVERCAM_OPERATOR_TOKEN',
+    fileOnly: 'tokens stay off the command line (process lists); use SERVERCAM_VIEWER_TOKEN, SERVERCAM_OPERATOR_TOKEN and SERVERCAM_ADMIN_TOKEN',
     default: { text: 'none: loopback only' },
   }),
   insecureNoAuth: key({
@@ -188,7 +188,7 @@ export const CONFIG = {
     default: { text: 'docs/security.md' },
   }),
   stateFile: key({
-    doc: 'where the settings changed through the API are kept across restarts',
+    doc: 'where the settings changed through the API are kept across restarts (`serve`: default `DATADIR/state.json`)',
     check: (value, k, { problem, baseDir }) => checkPath('file', value, k, problem, baseDir),
     flag: { name: 'state-file', value: 'FILE', help: 'keep the settings changed through the API in FILE across restarts' },
   }),
@@ -203,9 +203,9 @@ export const CONFIG = {
     default: { value: 'process' },
   }),
   dataDir: key({
-    doc: 'where motion events, snapshots and clips are kept',
+    doc: 'the data directory: the database (`servercam.db`: access tokens, share links; `events.db`: motion events), clips, and by default the state file',
     check: (value, k, { problem, baseDir }) => checkPath('directory', value, k, problem, baseDir),
-    flag: { name: 'data-dir', value: 'DIR', help: 'where motion events, snapshots and clips are kept (cameras with "motion" in the config)' },
+    flag: { name: 'data-dir', value: 'DIR', help: 'the data directory: access tokens, share links, motion events and clips, and the settings (state.json) unless --state-file' },
     default: { text: `./${DEFAULT_DATA_DIR}` },
   }),
   events: key({

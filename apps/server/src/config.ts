@@ -71,21 +71,29 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
 }
 
 /**
- * The tokens from the env (`SERVERCAM_VIEWER_TOKEN`, `SERVERCAM_OPERATOR_TOKEN`),
- * over those of `config`. An empty variable counts as unset.
+ * The tokens from the env (`SERVERCAM_VIEWER_TOKEN`, `SERVERCAM_OPERATOR_TOKEN`,
+ * `SERVERCAM_ADMIN_TOKEN`), over those of `config`. An empty variable counts as unset.
  */
 export function withEnvTokens(config: ServeConfig, env: NodeJS.ProcessEnv): ServeConfig {
   const problem: Problem = (key, message) => new ConfigError(key, `Invalid environment variable ${key}: ${message}`);
   const viewer = env['SERVERCAM_VIEWER_TOKEN'];
   const operator = env['SERVERCAM_OPERATOR_TOKEN'];
-  if (!viewer && !operator) return config;
+  const admin = env['SERVERCAM_ADMIN_TOKEN'];
+  if (!viewer && !operator && !admin) return config;
   const auth: AuthTokens = {
     ...config.auth,
     ...(viewer ? { viewerToken: checkToken(viewer, 'SERVERCAM_VIEWER_TOKEN', problem) } : {}),
     ...(operator ? { operatorToken: checkToken(operator, 'SERVERCAM_OPERATOR_TOKEN', problem) } : {}),
+    ...(admin ? { adminToken: checkToken(admin, 'SERVERCAM_ADMIN_TOKEN', problem) } : {}),
   };
   const sameProblem: Problem = (key, message) => new ConfigError(key, `Invalid tokens: ${key} ${message}`);
-  checkDistinctTokens(auth, viewer ? 'SERVERCAM_VIEWER_TOKEN' : 'auth.viewerToken', operator ? 'SERVERCAM_OPERATOR_TOKEN' : 'auth.operatorToken', sameProblem);
+  checkDistinctTokens(
+    auth,
+    viewer ? 'SERVERCAM_VIEWER_TOKEN' : 'auth.viewerToken',
+    operator ? 'SERVERCAM_OPERATOR_TOKEN' : 'auth.operatorToken',
+    sameProblem,
+    admin ? 'SERVERCAM_ADMIN_TOKEN' : 'auth.adminToken',
+  );
   return { ...config, auth };
 }
 

@@ -33,7 +33,7 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream | undefined;
 }
 
-const SECRET_KEYS = ['credentials', 'password', 'token', 'auth', 'authorization', 'cookie', 'viewerToken', 'operatorToken'];
+const SECRET_KEYS = ['credentials', 'password', 'token', 'auth', 'authorization', 'cookie', 'viewerToken', 'operatorToken', 'adminToken', 'secret'];
 
 /** pino's `redact`: fields named like secrets, at the top level and one level down. */
 export const LOG_REDACT = { paths: SECRET_KEYS.flatMap((key) => [key, `*.${key}`]), censor: '***' } as const;

@@ -3,7 +3,8 @@
  * SIGTERM, then shuts down gracefully.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { redactSecrets } from '@servercam/core';
 import { bannerText, publicBase } from './banner.ts';
 import { configSecrets } from './config-credentials.ts';
@@ -11,6 +12,7 @@ import type { ServeConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { installProcessGuard } from './process-guard.ts';
 import { configDefault } from './config-schema.ts';
+import { DEFAULT_DATA_DIR } from './events/config.ts';
 import { createServer } from './server.ts';
 
 /** How long a shutdown may take before the process exits anyway. */
@@ -67,7 +69,20 @@ export function listenFailure(error: unknown, host: string, port: number): strin
  * exits the process itself on shutdown or when it cannot listen.
  * @throws {InvalidSettings} when the core refuses the cameras (a config problem, naming the field).
  */
-export async function serve(config: ServeConfig, role: 'serve' | 'capture' | 'gateway' = 'serve'): Promise<void> {
+/**
+ * The data directory and the state file a role uses: `dataDir` (default
+ * ./servercam-data) holds the database, and the state file unless one is
+ * named (a gateway keeps none: the capture node owns the settings).
+ */
+export function withDataDir(config: ServeConfig, role: 'serve' | 'capture' | 'gateway'): ServeConfig {
+  const dataDir = resolve(config.dataDir ?? DEFAULT_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const stateFile = role === 'gateway' ? undefined : (config.stateFile ?? join(dataDir, 'state.json'));
+  return { ...config, dataDir, stateFile };
+}
+
+export async function serve(given: ServeConfig, role: 'serve' | 'capture' | 'gateway' = 'serve'): Promise<void> {
+  const config = withDataDir(given, role);
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   // An error escaping one request closes that request's connection; one outside any request exits (process-guard.ts).
   installProcessGuard(logger);

@@ -63,15 +63,18 @@ export class Subscriptions {
    * subscriber starts with the current picture, so a paused stream shows at
    * once. Throws TypeError/RangeError for a bad request. `handoff`: the
    * operation's context's `frameFeed`, when a transport asked for the feed.
+   * `allow`: the cameras whose frames may be given (a caller's scope,
+   * access/scope.ts); frames of others (the active camera, when it changes to
+   * one out of scope) are skipped.
    */
-  frames(request: FrameRequest, handoff?: FrameFeedHandoff): FrameFeed {
+  frames(request: FrameRequest, handoff?: FrameFeedHandoff, allow?: (cameraId: string) => boolean): FrameFeed {
     const controller = new AbortController();
     const inner = this.#stream.frames({ ...request, signal: controller.signal });
     if (request.maxWidth === undefined) {
       const cameraId = request.cameraId ?? this.#stream.activeCameraId;
       const status = this.#cameras.get(cameraId)?.status;
       const latest = this.#stream.latest(cameraId);
-      if (latest && (status === 'live' || status === 'paused')) inner.push(latest);
+      if (latest && (status === 'live' || status === 'paused') && (allow?.(cameraId) ?? true)) inner.push(latest);
     }
     let skipped = 0;
     const release = (): void => {
@@ -92,9 +95,11 @@ export class Subscriptions {
         else this.#framesDropped++;
       },
       next: async () => {
-        const result = await inner.next();
-        if (result.done) release();
-        return result;
+        for (;;) {
+          const result = await inner.next();
+          if (result.done) release();
+          if (result.done || !allow || allow(result.value.cameraId)) return result;
+        }
       },
       return: async () => {
         release();
@@ -120,13 +125,15 @@ export class Subscriptions {
     return iterator;
   }
 
-  /** Every status change of any camera; a slow reader gets the newest status of each camera. */
-  statuses(): AsyncIterableIterator<CameraInfo> {
+  /** Every status change of any camera (that `allow` lets through); a slow reader gets the newest status of each camera. */
+  statuses(allow?: (cameraId: string) => boolean): AsyncIterableIterator<CameraInfo> {
     const iterator: KeyedLatestIterator<CameraInfo> = new KeyedLatestIterator((camera) => camera.id, () => {
       off();
       this.#live.delete(live);
     });
-    const off = this.#cameras.onStatus((camera) => iterator.push(camera));
+    const off = this.#cameras.onStatus((camera) => {
+      if (allow?.(camera.id) ?? true) iterator.push(camera);
+    });
     const live: Live = { kind: 'cameraStatus', close: () => iterator.close(), dropped: () => 0 };
     this.#track(live);
     return iterator;

@@ -161,7 +161,8 @@ describe('session cookie', () => {
   it('reports the session and signs out', async () => {
     const cookie = (await signIn(OPERATOR)).headers.get('set-cookie')!.split(';')[0]!;
     const status = (await (await fetch(`${running.url}/auth/session`, { headers: { cookie } })).json()) as { authRequired: boolean; role: string };
-    expect(status).toEqual({ authRequired: true, role: 'operator' });
+    // The operator token: every camera, view, events and control (access/principal.ts).
+    expect(status).toEqual({ authRequired: true, role: 'operator', capabilities: ['VIEW', 'EVENTS', 'CONTROL'], cameras: ['*'], shareLink: false, expiresAt: null });
     const out = await fetch(`${running.url}/auth/session`, { method: 'DELETE', headers: { cookie } });
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
   });

@@ -4,7 +4,9 @@
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { own } from './children.ts';
@@ -29,6 +31,8 @@ export interface CliExit {
 
 export interface CliProcess extends AsyncDisposable {
   readonly child: ChildProcess;
+  /** The temporary data directory given to a server role (removed once the process has exited), if the kit chose one. */
+  readonly dataDir: string | undefined;
   /** Its last output lines, stdout and stderr as they came. */
   readonly lines: string[];
   /** All it printed on stdout and stderr so far. */
@@ -44,9 +48,23 @@ export interface CliProcess extends AsyncDisposable {
   stop(signal?: NodeJS.Signals): Promise<CliExit>;
 }
 
+const SERVER_ROLES: ReadonlySet<string> = new Set(['serve', 'capture', 'gateway']);
+
+/**
+ * A server role (`serve`, `capture`, `gateway`) never writes the default
+ * ./servercam-data of the working directory: without a `--data-dir` of the
+ * test's own it gets a fresh temporary one (over a config file's `dataDir`).
+ */
+function withTempDataDir(args: readonly string[]): { args: readonly string[]; dataDir: string | undefined } {
+  if (!SERVER_ROLES.has(args[0] ?? '') || args.some((arg) => arg === '--data-dir' || arg.startsWith('--data-dir='))) return { args, dataDir: undefined };
+  const dataDir = mkdtempSync(join(tmpdir(), 'servercam-cli-data-'));
+  return { args: [...args, '--data-dir', dataDir], dataDir };
+}
+
 /** Runs `node dist/cli.js ARGS`. @throws when the CLI is not built */
-export function spawnCli(args: readonly string[], options: CliOptions = {}): CliProcess {
+export function spawnCli(given: readonly string[], options: CliOptions = {}): CliProcess {
   if (!existsSync(SERVER_CLI)) throw new Error(`${SERVER_CLI} is missing: run "pnpm --filter @servercam/server build" first`);
+  const { args, dataDir } = withTempDataDir(given);
   const child = own(spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_CLI, ...args], {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,11 +104,12 @@ export function spawnCli(args: readonly string[], options: CliOptions = {}): Cli
       resolve({ code, signal });
     });
   });
+  if (dataDir !== undefined) void exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<CliExit> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  return { child, lines, output: () => output, stdout: () => streams.stdout, stderr: () => streams.stderr, logLines, exited, stop, [Symbol.asyncDispose]: async () => void (await stop('SIGKILL')) };
+  return { child, dataDir, lines, output: () => output, stdout: () => streams.stdout, stderr: () => streams.stderr, logLines, exited, stop, [Symbol.asyncDispose]: async () => void (await stop('SIGKILL')) };
 }
 
 export interface HealthOptions {

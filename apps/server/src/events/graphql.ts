@@ -46,15 +46,18 @@ function time(value: string | null | undefined, argument: string): number | unde
   return ms;
 }
 
-/** One page of events, by the arguments of `Query.events`. No event service (no camera detects motion): an empty page. */
-export function eventsPage(events: EventService | undefined, args: Partial<QueryEventsArgs>): MotionEventConnection {
+/**
+ * One page of events, by the arguments of `Query.events`, of the cameras in `scope` (undefined: all).
+ * No event service (no camera detects motion): an empty page.
+ */
+export function eventsPage(events: EventService | undefined, args: Partial<QueryEventsArgs>, scope?: readonly string[]): MotionEventConnection {
   const first = args.first ?? 20;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw badUserInput(`first must be a whole number from 0 to ${MAX_PAGE}, got ${first}`, 'first');
   const since = time(args.since, 'since');
   const until = time(args.until, 'until');
   if (!events) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
   try {
-    const page = events.store.list({ cameraId: args.cameraId ?? undefined, since, until, first, after: args.after ?? undefined });
+    const page = events.store.list({ cameraId: args.cameraId ?? undefined, cameraIds: scope, since, until, first, after: args.after ?? undefined });
     return {
       edges: page.events.map(({ event, cursor }) => ({ cursor, node: toGraphQLEvent(event) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.events.at(-1)?.cursor ?? null },

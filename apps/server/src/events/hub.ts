@@ -22,10 +22,12 @@ class ChangeQueue implements AsyncIterableIterator<EventChange> {
   #done = false;
   readonly #onEnd: () => void;
   readonly cameraId: string | undefined;
+  readonly allow: ((cameraId: string) => boolean) | undefined;
 
-  constructor(cameraId: string | undefined, onEnd: () => void) {
+  constructor(cameraId: string | undefined, onEnd: () => void, allow?: (cameraId: string) => boolean) {
     this.cameraId = cameraId;
     this.#onEnd = onEnd;
+    this.allow = allow;
   }
 
   push(change: EventChange): void {
@@ -72,9 +74,12 @@ export class EventHub {
   readonly #queues = new Set<ChangeQueue>();
   #ended = false;
 
-  /** Changes of one camera, or of all; completes on `close()`, `endAll()` or the iterator's `return()`. */
-  changes(cameraId?: string): AsyncIterableIterator<EventChange> {
-    const queue = new ChangeQueue(cameraId, () => this.#queues.delete(queue));
+  /**
+   * Changes of one camera, or of all (those `allow` lets through: a caller's scope);
+   * completes on `close()`, `endAll()` or the iterator's `return()`.
+   */
+  changes(cameraId?: string, allow?: (cameraId: string) => boolean): AsyncIterableIterator<EventChange> {
+    const queue = new ChangeQueue(cameraId, () => this.#queues.delete(queue), allow);
     if (this.#ended) queue.end();
     else this.#queues.add(queue);
     return queue;
@@ -82,7 +87,7 @@ export class EventHub {
 
   publish(change: EventChange): void {
     for (const queue of this.#queues) {
-      if (queue.cameraId === undefined || queue.cameraId === change.event.cameraId) queue.push(change);
+      if ((queue.cameraId === undefined || queue.cameraId === change.event.cameraId) && (queue.allow?.(change.event.cameraId) ?? true)) queue.push(change);
     }
   }
 

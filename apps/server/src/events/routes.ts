@@ -102,10 +102,17 @@ export async function fileResponse(request: Request, path: string, mimeType: str
 }
 
 /** Handles an {@link EVENT_ROUTE} request. */
-export async function eventFileResponse(request: Request, events: EventService | undefined, id: string, file: string): Promise<Response> {
+/** `visible`: whether the caller may see events of a camera (access/doors.ts); others are answered as unknown events. */
+export async function eventFileResponse(
+  request: Request,
+  events: EventService | undefined,
+  id: string,
+  file: string,
+  visible: (cameraId: string) => boolean = () => true,
+): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
   const event = events?.store.get(id);
-  if (!event) return errorResponse(404, `Unknown event "${id}"`);
+  if (!event || !visible(event.cameraId)) return errorResponse(404, `Unknown event "${id}"`);
   if (file === 'snapshot.jpg') {
     if (!event.snapshotFile) return errorResponse(404, `Event "${id}" has no snapshot`);
     return fileResponse(request, events!.filePath(event.snapshotFile), 'image/jpeg', `${id}.jpg`);

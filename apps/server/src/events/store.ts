@@ -45,6 +45,8 @@ export interface StoredEvent {
 
 export interface EventQuery {
   readonly cameraId?: string | undefined;
+  /** Only events of these cameras (a caller's scope: access/scope.ts); undefined: every camera. */
+  readonly cameraIds?: readonly string[] | undefined;
   /** Events that started at or after (epoch ms). */
   readonly since?: number | undefined;
   /** Events that started before (epoch ms). */
@@ -259,6 +261,12 @@ export class EventStore implements Disposable {
     if (query.cameraId !== undefined) {
       where.push('camera_id = @cameraId');
       values['cameraId'] = query.cameraId;
+    }
+    if (query.cameraIds !== undefined) {
+      // Camera ids are checked ([A-Za-z0-9_-]), but bound as parameters all the same.
+      const names = query.cameraIds.map((_id, index) => `@scope${index}`);
+      where.push(names.length > 0 ? `camera_id IN (${names.join(', ')})` : '0');
+      query.cameraIds.forEach((id, index) => (values[`scope${index}`] = id));
     }
     if (query.since !== undefined) {
       where.push('started_at >= @since');

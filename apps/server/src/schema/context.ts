@@ -2,6 +2,7 @@
  * What every resolver receives.
  * @module
  */
+import type { AccessStore } from '../access/store.ts';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import type { EventHub } from '../events/hub.ts';
@@ -23,6 +24,8 @@ export interface ServerContext {
   readonly eventHub?: EventHub | undefined;
   /** The cameras with motion detection configured. */
   readonly motionCameras?: ReadonlySet<string> | undefined;
+  /** Stored access tokens and share links. */
+  readonly access?: AccessStore | undefined;
 }
 
 /**

@@ -6,18 +6,35 @@
  */
 import { type CameraInfo, type Frame, InvalidSettings, type StreamSettings } from '@servercam/core';
 import type { Resolvers, StreamSettingsInput } from '@servercam/schema';
+import { accessQueries, createAccessToken, createShareLink, viewerOf } from '../access/graphql.ts';
+import { OPEN_GRANT, type Grant } from '../access/principal.ts';
+import { canControl, canSeeCamera, guardRootFields, inScope, visibleActiveCamera, visibleIds } from '../access/scope.ts';
+import { principalOf } from '../security/plugins.ts';
 import { eventsPage, toGraphQLChange, toGraphQLEvent } from '../events/graphql.ts';
 import type { EventChange } from '../events/hub.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
 import type { ResolverContext } from './context.ts';
 import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
+import { forbiddenField } from '../access/scope.ts';
 import { BusUnavailable } from '../bus/bus.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
 
+/** The caller's grant (every root field is guarded by access/scope.ts, so there is one). */
+function grantOf(context: unknown): Grant {
+  return principalOf(context)?.grant ?? { ...OPEN_GRANT, cameras: new Set(), capabilities: new Set() };
+}
+
+/** A camera the caller may see; an out-of-scope one gets the very error of one that does not exist. */
 function requireCamera(context: ResolverContext, cameraId: string, argument = 'cameraId'): string {
-  if (!context.cameras.has(cameraId)) throw unknownCamera(cameraId, context.cameras.ids, argument);
+  const grant = grantOf(context);
+  if (!canSeeCamera(grant, cameraId, (id) => context.cameras.has(id))) throw unknownCamera(cameraId, visibleIds(grant, context.cameras.ids), argument);
   return cameraId;
+}
+
+function settingsFor(context: ResolverContext, settings: StreamSettings) {
+  const shown = toGraphQLSettings(settings);
+  return { ...shown, activeCameraId: visibleActiveCamera(grantOf(context), shown.activeCameraId) };
 }
 
 /** Drops nulls: an explicit null means "leave unchanged", like an omitted field. */
@@ -30,17 +47,25 @@ function patchOf(input: StreamSettingsInput): { paused?: boolean; fps?: number; 
   };
 }
 
-export const resolvers: Resolvers<ResolverContext> = {
+export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<ResolverContext>>({
   DateTime,
   Query: {
-    cameras: (_parent, _args, context) => context.cameras.list().map((camera) => toGraphQLCamera(camera, context.motionCameras)),
+    cameras: (_parent, _args, context) => {
+      const grant = grantOf(context);
+      return context.cameras.list().filter((camera) => inScope(grant, camera.id)).map((camera) => toGraphQLCamera(camera, context.motionCameras));
+    },
     camera: (_parent, { id }, context) => {
-      const camera = context.cameras.get(id);
+      const camera = inScope(grantOf(context), id) ? context.cameras.get(id) : undefined;
       return camera ? toGraphQLCamera(camera, context.motionCameras) : null;
     },
-    stream: (_parent, _args, context) => toGraphQLSettings(context.stream.settings),
+    stream: (_parent, _args, context) => settingsFor(context, context.stream.settings),
+    viewer: (_parent, _args, context) => viewerOf(grantOf(context)),
+    accessTokens: (_parent, _args, context) => accessQueries.accessTokens(context.access, grantOf(context)),
+    shareLinks: (_parent, _args, context) => accessQueries.shareLinks(context.access, grantOf(context)),
     snapshot: async (_parent, { cameraId }, context) => {
       const id = cameraId == null ? context.stream.activeCameraId : requireCamera(context, cameraId);
+      // The active camera out of the caller's scope: no frame to show.
+      if (!inScope(grantOf(context), id)) return null;
       const frame = await takeSnapshot(context.stream, context.cameras, id, {
         waitMs: context.snapshotWaitMs,
         signal: context.request?.signal,
@@ -49,34 +74,52 @@ export const resolvers: Resolvers<ResolverContext> = {
     },
     events: (_parent, args, context) => {
       if (args.cameraId != null) requireCamera(context, args.cameraId);
-      return eventsPage(context.events, args);
+      const grant = grantOf(context);
+      return eventsPage(context.events, args, grant.cameras === '*' ? undefined : [...grant.cameras]);
     },
     event: (_parent, { id }, context) => {
       const event = context.events?.store.get(id);
-      return event ? toGraphQLEvent(event) : null;
+      return event && inScope(grantOf(context), event.cameraId) ? toGraphQLEvent(event) : null;
     },
   },
   Mutation: {
     updateStream: async (_parent, { input }, context) => {
+      const patch = patchOf(input);
+      const grant = grantOf(context);
+      const ids = visibleIds(grant, context.cameras.ids);
+      if (patch.activeCameraId !== undefined && !ids.includes(patch.activeCameraId)) {
+        // The core's own refusal, with only the cameras the caller may see: an out-of-scope camera reads as a missing one.
+        throw badUserInput(`activeCameraId must be a configured camera (${ids.join(', ')}), got "${patch.activeCameraId}"`, 'input', 'activeCameraId');
+      }
+      // Control of the shared stream needs the camera it shows (after the change) in scope.
+      if (!canControl(grant, patch.activeCameraId ?? context.stream.activeCameraId)) {
+        throw forbiddenField('updateStream while the active camera is one this token does not control', 'control');
+      }
       try {
-        return toGraphQLSettings(await context.stream.update(patchOf(input)));
+        return settingsFor(context, await context.stream.update(patch));
       } catch (error) {
         if (error instanceof InvalidSettings) throw badUserInput(error.message, 'input', error.field);
         if (error instanceof BusUnavailable) throw captureUnavailable(error.message);
         throw error;
       }
     },
+    createAccessToken: (_parent, args, context) => createAccessToken(context.access, args, grantOf(context), context.cameras),
+    revokeAccessToken: (_parent, { id }, context) => accessQueries.revokeAccessToken(context.access, id, grantOf(context)),
+    createShareLink: (_parent, args, context) => createShareLink(context.access, args, grantOf(context), context.cameras),
+    revokeShareLink: (_parent, { id }, context) => accessQueries.revokeShareLink(context.access, id, grantOf(context)),
   },
   Subscription: {
     frames: {
       subscribe: (_parent, { cameraId, maxFps, maxWidth }, context) => {
         if (cameraId != null) requireCamera(context, cameraId);
+        const grant = grantOf(context);
         try {
+          // Without cameraId the active camera's frames, only while it is one the caller may see.
           return context.subscriptions.frames({
             cameraId: cameraId ?? undefined,
             maxFps: maxFps ?? undefined,
             maxWidth: maxWidth ?? undefined,
-          }, context.frameFeed);
+          }, context.frameFeed, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
         } catch (error) {
           if (error instanceof RangeError) {
             throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
@@ -88,19 +131,23 @@ export const resolvers: Resolvers<ResolverContext> = {
     },
     streamSettings: {
       subscribe: (_parent, _args, context) => context.subscriptions.settings(),
-      resolve: (settings: StreamSettings) => toGraphQLSettings(settings),
+      resolve: (settings: StreamSettings, _args: unknown, context: ResolverContext) => settingsFor(context, settings),
     },
     cameraStatus: {
-      subscribe: (_parent, _args, context) => context.subscriptions.statuses(),
+      subscribe: (_parent, _args, context) => {
+        const grant = grantOf(context);
+        return context.subscriptions.statuses(grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
+      },
       resolve: (camera: CameraInfo, _args: unknown, context: ResolverContext) => toGraphQLCamera(camera, context.motionCameras),
     },
     motionEvents: {
       subscribe: (_parent, { cameraId }, context) => {
         if (cameraId != null) requireCamera(context, cameraId);
         if (!context.eventHub) throw new Error('Motion events are not available');
-        return context.eventHub.changes(cameraId ?? undefined);
+        const grant = grantOf(context);
+        return context.eventHub.changes(cameraId ?? undefined, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
       },
       resolve: (change: EventChange) => toGraphQLChange(change),
     },
   },
-};
+}, grantOf);

@@ -1,14 +1,17 @@
 /**
- * Who is calling: tokens for two roles, compared in constant time, from an
- * `Authorization: Bearer` header, graphql-ws `connectionParams.authorization`
- * or the UI's session cookie (unless signed out: sessions.ts). Tokens are
- * never logged or echoed. Failed authentications are limited per client
- * address on every transport (failed-auth.ts).
+ * Who is calling: configured role tokens (compared in constant time), stored
+ * access tokens and share links (access/), from an `Authorization: Bearer`
+ * header, graphql-ws `connectionParams.authorization` or the UI's session
+ * cookie (unless signed out: sessions.ts). Tokens are never logged or echoed.
+ * Failed authentications are limited per client address on every transport
+ * (failed-auth.ts). Each caller gets a {@link Grant} (access/principal.ts):
  *
- * - **viewer**: queries, subscriptions, snapshots, MJPEG.
- * - **operator**: all of that, plus mutations.
+ * - **viewer** token: view and events on every camera.
+ * - **operator** token: all of that, plus control (`updateStream`).
+ * - **admin** token: every capability (tokens and links too).
+ * - a stored token or a share link: its own cameras, capabilities and expiry.
  *
- * With no token configured, auth is off and everyone is an operator (the
+ * With no token configured, auth is off and everyone may do everything (the
  * server then only listens on loopback unless `--insecure-no-auth`; see
  * exposure.ts). With any token configured there is no exemption, not even for
  * localhost.
@@ -16,21 +19,30 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
+import { type Grant, OPEN_GRANT, roleGrant, roleOfGrant, type RoleName } from '../access/principal.ts';
+import { linkGrant, ShareLinkStore } from '../access/share-links.ts';
+import type { AccessStore } from '../access/store.ts';
+import { tokenGrant } from '../access/token-store.ts';
 import { FailedAuthLimiter } from './failed-auth.ts';
 import { readSessionCookie, type Session, type SessionKeys } from './session-cookie.ts';
 import { SessionRevocations } from './sessions.ts';
 
-export type Role = 'viewer' | 'operator';
+export type Role = RoleName;
 
 export interface AuthTokens {
   readonly viewerToken?: string | undefined;
   readonly operatorToken?: string | undefined;
+  /** Every capability on every camera: the first admin, who makes the other tokens. */
+  readonly adminToken?: string | undefined;
 }
 
-/** A caller: its role, and the client address (for limits). */
+/** A caller: what it may do, and the client address (for limits). */
 export interface Principal {
+  /** The role its grant amounts to (`GET /auth/session`'s `role`). */
   readonly role: Role;
   readonly address: string;
+  /** The cameras, capabilities and expiry of its credential (access/scope.ts checks them). */
+  readonly grant: Grant;
   /** The UI session it came with (its cookie), if that is how it authenticated. */
   readonly session?: Session | undefined;
 }
@@ -50,21 +62,18 @@ export type AuthResult =
 export interface AuthenticatorOptions {
   /** Failed authentications per client address and minute (default 30). */
   readonly failedAuthPerMinute?: number | undefined;
+  /** Stored access tokens and share links; without it only the configured role tokens count. */
+  readonly access?: AccessStore | undefined;
 }
 
 /** The env variables that hold the tokens (either turns auth on). */
-export const TOKEN_ENV = { viewer: 'SERVERCAM_VIEWER_TOKEN', operator: 'SERVERCAM_OPERATOR_TOKEN' } as const;
+export const TOKEN_ENV = { viewer: 'SERVERCAM_VIEWER_TOKEN', operator: 'SERVERCAM_OPERATOR_TOKEN', admin: 'SERVERCAM_ADMIN_TOKEN' } as const;
 
 export { MIN_TOKEN_BITS, MIN_TOKEN_LENGTH, tokenBits, tokenProblem } from './token-strength.ts';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
-export const SAME_TOKEN_MESSAGE = 'the viewer and operator tokens must differ: with one token for both roles every viewer is an operator';
-
-/** Whether `role` may do what `required` may. */
-export function hasRole(role: Role, required: Role): boolean {
-  return required === 'viewer' || role === 'operator';
-}
+export const SAME_TOKEN_MESSAGE = 'the viewer, operator and admin tokens must differ: with one token for two roles every viewer is an operator';
 
 /** The token of a `Bearer <token>` credential, or undefined. */
 export function bearerToken(value: unknown): string | undefined {
@@ -79,18 +88,25 @@ export class Authenticator {
   readonly sessionKeys: SessionKeys;
   readonly failures: FailedAuthLimiter;
   readonly sessions = new SessionRevocations();
+  readonly access: AccessStore | undefined;
 
-  /** @throws {TypeError} when both roles have the same token (every viewer would be an operator). */
+  /** @throws {TypeError} when two roles have the same token (every viewer would be an operator). */
   constructor(tokens: AuthTokens = {}, options: AuthenticatorOptions = {}) {
     this.failures = new FailedAuthLimiter(options.failedAuthPerMinute ?? 30);
-    if (tokens.viewerToken && tokens.viewerToken === tokens.operatorToken) throw new TypeError(SAME_TOKEN_MESSAGE);
+    const given = [tokens.viewerToken, tokens.operatorToken, tokens.adminToken].filter(Boolean);
+    if (new Set(given).size !== given.length) throw new TypeError(SAME_TOKEN_MESSAGE);
     const entries: Array<{ role: Role; digest: Buffer }> = [];
+    if (tokens.adminToken) entries.push({ role: 'admin', digest: digest(tokens.adminToken) });
     if (tokens.operatorToken) entries.push({ role: 'operator', digest: digest(tokens.operatorToken) });
     if (tokens.viewerToken) entries.push({ role: 'viewer', digest: digest(tokens.viewerToken) });
     this.#digests = entries;
+    this.access = options.access;
     this.sessionKeys = {
       viewer: tokens.viewerToken ? digest(`servercam-session-v1:viewer:${tokens.viewerToken}`) : undefined,
       operator: tokens.operatorToken ? digest(`servercam-session-v1:operator:${tokens.operatorToken}`) : undefined,
+      admin: tokens.adminToken ? digest(`servercam-session-v1:admin:${tokens.adminToken}`) : undefined,
+      // Sessions of stored tokens and share links: keyed by the database's secret, shared by the servers on it.
+      access: options.access?.database.secret('sessions'),
     };
   }
 
@@ -112,19 +128,62 @@ export class Authenticator {
   }
 
   /**
+   * What a presented token grants: a configured role token (every one
+   * compared, in constant time), else a share link (its MAC), else a stored
+   * token (by its SHA-256). Undefined for a wrong, revoked or expired one.
+   */
+  grantOfToken(token: string | undefined, now = Date.now()): Grant | undefined {
+    const role = this.roleOfToken(token);
+    if (role) return roleGrant(role);
+    if (token === undefined || !this.access) return undefined;
+    if (ShareLinkStore.looksLikeLink(token)) {
+      const link = this.access.links.verify(token, now);
+      return link ? linkGrant(link) : undefined;
+    }
+    const stored = this.access.tokens.verify(token, now);
+    return stored ? tokenGrant(stored) : undefined;
+  }
+
+  /** The grant behind a session of a stored token or share link, while that credential lives. */
+  grantOfSession(session: Session, now = Date.now()): Grant | undefined {
+    const subject = session.grant;
+    if (!subject) return roleGrant(session.role);
+    if (!this.access) return undefined;
+    if (subject.kind === 'token') {
+      const token = this.access.tokens.get(subject.id);
+      if (!token || !this.access.tokens.isActive(subject.id, now)) return undefined;
+      this.access.tokens.noteUse(subject.id, now);
+      return tokenGrant(token);
+    }
+    const link = this.access.links.get(subject.id);
+    return link && this.access.links.isActive(subject.id, now) ? linkGrant(link) : undefined;
+  }
+
+  /** Whether a grant is still good (not revoked, not expired): live streams ask again when told of a change. */
+  stillValid(grant: Grant, now = Date.now()): boolean {
+    if (grant.expiresAt !== undefined && grant.expiresAt <= now) return false;
+    if (grant.kind === 'token') return this.access?.tokens.isActive(grant.id, now) ?? false;
+    if (grant.kind === 'link') return this.access?.links.isActive(grant.id, now) ?? false;
+    return true;
+  }
+
+  /**
    * The caller of an HTTP request (or a WebSocket upgrade): `Authorization:
-   * Bearer`, else the session cookie. With auth off, an operator.
+   * Bearer`, else the session cookie. With auth off, everything is allowed.
    */
   authenticate(headers: Headers, address: string): AuthResult {
-    if (!this.enabled) return { kind: 'ok', principal: { role: 'operator', address } };
+    if (!this.enabled) return { kind: 'ok', principal: openPrincipal(address) };
     const bearer = bearerToken(headers.get('authorization'));
-    if (bearer !== undefined) return this.#attempt(address, () => this.#principal(this.roleOfToken(bearer), address));
+    if (bearer !== undefined) return this.#attempt(address, () => this.#principal(this.grantOfToken(bearer), address));
     const cookie = readSessionCookie(headers.get('cookie'), this.sessionKeys);
     if (cookie === undefined || cookie.status === 'expired') return { kind: 'anonymous' };
     if (cookie.status === 'forged') return this.#attempt(address, () => undefined);
     const { session } = cookie;
     if (!this.sessions.isActive(session)) return { kind: 'anonymous' };
-    return this.#attempt(address, () => ({ role: session.role, address, session }));
+    // A session of a token revoked or expired since: no longer anyone (not a guess, so not counted).
+    const grant = this.grantOfSession(session);
+    if (!grant) return { kind: 'anonymous' };
+    return this.#attempt(address, () => ({ ...this.#principal(grant, address)!, session }));
   }
 
   /** {@link authenticate}'s caller, if any. */
@@ -135,9 +194,9 @@ export class Authenticator {
 
   /** The caller of a graphql-ws connection: `connectionParams.authorization` = `"Bearer <token>"`. */
   connect(params: Readonly<Record<string, unknown>> | undefined, address: string): AuthResult {
-    if (!this.enabled) return { kind: 'ok', principal: { role: 'operator', address } };
+    if (!this.enabled) return { kind: 'ok', principal: openPrincipal(address) };
     const token = bearerToken(params?.['authorization'] ?? params?.['Authorization']);
-    return this.#attempt(address, () => this.#principal(this.roleOfToken(token), address));
+    return this.#attempt(address, () => this.#principal(this.grantOfToken(token), address));
   }
 
   /** {@link connect}'s caller, if any. */
@@ -148,11 +207,11 @@ export class Authenticator {
 
   /** A sign-in with `token` (`POST /auth/session`): counted like any other credential. */
   signIn(token: string | undefined, address: string): AuthResult {
-    return this.#attempt(address, () => this.#principal(this.roleOfToken(token), address));
+    return this.#attempt(address, () => this.#principal(this.grantOfToken(token), address));
   }
 
-  #principal(role: Role | undefined, address: string): Principal | undefined {
-    return role ? { role, address } : undefined;
+  #principal(grant: Grant | undefined, address: string): Principal | undefined {
+    return grant ? { role: roleOfGrant(grant), address, grant } : undefined;
   }
 
   /** Checks credentials unless `address` is over its budget; a failure is counted. */
@@ -166,14 +225,19 @@ export class Authenticator {
   }
 }
 
+/** The caller when auth is off: every capability on every camera. */
+export function openPrincipal(address: string): Principal {
+  return { role: 'admin', address, grant: OPEN_GRANT };
+}
+
 export const UNAUTHENTICATED_MESSAGE = 'Unauthenticated: sign in, or send "Authorization: Bearer <token>"';
 
 export function unauthenticatedError(): GraphQLError {
   return new GraphQLError(UNAUTHENTICATED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-export function forbiddenError(what: string): GraphQLError {
-  return new GraphQLError(`Forbidden: ${what} needs the operator role`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+export function forbiddenError(what: string, needs = 'the control capability (the operator role)'): GraphQLError {
+  return new GraphQLError(`Forbidden: ${what} needs ${needs}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 /** 401 for a plain-HTTP route (JSON), or a GraphQL response for `/graphql`. */

@@ -18,8 +18,9 @@
  * @module
  */
 import type { GraphQLError } from 'graphql';
+import type { LiveAccess } from '../access/live.ts';
 import type { ServerOptions } from 'graphql-ws';
-import { type Authenticator, type AuthResult, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
+import { type Authenticator, type AuthResult, openPrincipal, type Principal, UNAUTHENTICATED_MESSAGE } from './auth.ts';
 import type { WebSocketSlot } from './connections.ts';
 import { CLOSE_RATE_LIMITED, RATE_LIMITED_MESSAGE } from './failed-auth.ts';
 import { type Limits, tooManySubscriptions } from './limits.ts';
@@ -53,7 +54,7 @@ export function authorizeConnection(
   connectionParams: Readonly<Record<string, unknown>> | undefined,
   upgrade: UpgradeInfo,
 ): AuthResult {
-  if (!auth.enabled) return { kind: 'ok', principal: upgrade.principal ?? { role: 'operator', address: upgrade.address } };
+  if (!auth.enabled) return { kind: 'ok', principal: upgrade.principal ?? openPrincipal(upgrade.address) };
   // An address over its failed-auth budget is refused, even with the right token (failed-auth.ts).
   const retryAfterS = auth.failures.retryAfterS(upgrade.address);
   if (retryAfterS > 0) return { kind: 'limited', retryAfterS };
@@ -76,6 +77,7 @@ export function guardGraphqlWs<P extends Record<string, unknown> | undefined, E 
   auth: Authenticator,
   limits: Pick<Limits, 'maxSubscriptionsPerConnection' | 'authTimeoutMs'>,
   hooks: WsGuardHooks<E>,
+  live?: LiveAccess | undefined,
 ): ServerOptions<P, E> {
   const maxSubscriptionsPerConnection = limits.maxSubscriptionsPerConnection;
   // Unregisters each session-authenticated connection from its session's sign-out.
@@ -100,9 +102,15 @@ export function guardGraphqlWs<P extends Record<string, unknown> | undefined, E 
         return false;
       }
       setConnectionPrincipal(ctx.extra, principal);
-      if (principal.session) {
-        unwatch.set(ctx.extra, auth.sessions.onRevoke(principal.session, () => hooks.close(ctx.extra, CLOSE_UNAUTHENTICATED, 'Signed out')));
-      }
+      const unwatchSession = principal.session
+        ? auth.sessions.onRevoke(principal.session, () => hooks.close(ctx.extra, CLOSE_UNAUTHENTICATED, 'Signed out'))
+        : undefined;
+      // A stored token or share link revoked or expired: closed with 4401 too (access/live.ts).
+      const unwatchGrant = live?.hold(principal, (reason) => hooks.close(ctx.extra, CLOSE_UNAUTHENTICATED, reason === 'expired' ? 'Access expired' : 'Access revoked'));
+      unwatch.set(ctx.extra, () => {
+        unwatchSession?.();
+        unwatchGrant?.();
+      });
       return (await options.onConnect?.(ctx)) ?? true;
     },
     onClose: async (ctx, code, reason) => {

@@ -6,6 +6,7 @@
  * (headers.ts). docs/security.md gives the threat model.
  * @module
  */
+import type { AccessStore } from '../access/store.ts';
 import { Authenticator, type AuthTokens, type Principal } from './auth.ts';
 import { rawRefusal, TcpConnections, type WebSocketSlot, WebSocketSlots } from './connections.ts';
 import { HostAllowlist } from './host.ts';
@@ -22,6 +23,8 @@ export interface SecurityOptions {
   readonly allowedHosts?: readonly string[] | undefined;
   /** Addresses and CIDR blocks of reverse proxies whose X-Forwarded-For is believed (proxies.ts). */
   readonly trustedProxies?: readonly string[] | undefined;
+  /** Stored access tokens and share links (access/store.ts). */
+  readonly access?: AccessStore | undefined;
 }
 
 /** What the upgrade check found out about an admitted WebSocket. */
@@ -52,7 +55,7 @@ export class Security {
 
   constructor(options: SecurityOptions = {}) {
     this.limits = resolveLimits(options.limits);
-    this.auth = new Authenticator(options.auth, { failedAuthPerMinute: this.limits.failedAuthPerMinute });
+    this.auth = new Authenticator(options.auth, { failedAuthPerMinute: this.limits.failedAuthPerMinute, access: options.access });
     this.allowedOrigins = new Set(options.allowedOrigins ?? []);
     this.hosts = new HostAllowlist(options.allowedHosts);
     this.proxies = new TrustedProxies(options.trustedProxies);

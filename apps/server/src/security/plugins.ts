@@ -2,14 +2,15 @@
  * The Yoga plugins of the security layer. Each is a `useXxx()` plugin, run
  * over every transport (HTTP, SSE and graphql-ws all go through Yoga's envelop).
  *
- * - {@link useRoles}: a viewer's mutation gets `FORBIDDEN`; an operation with no caller, `UNAUTHENTICATED`.
+ * - {@link useRoles}: a mutation of a caller with neither `control` nor `admin` gets `FORBIDDEN`; an operation with no caller,
+ *   `UNAUTHENTICATED`. Which camera and which field a caller may reach is access/scope.ts's, per field.
  * - `useOperationLimits` (operation-limits.ts): tokens, depth, aliases and fields (`QUERY_TOO_COMPLEX`).
  * - {@link useMutationRateLimit}: mutations per minute per client address (`RATE_LIMITED`).
  * @module
  */
 import { type DocumentNode, getOperationAST, type OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { forbiddenError, hasRole, type Principal, unauthenticatedError } from './auth.ts';
+import { forbiddenError, type Principal, unauthenticatedError } from './auth.ts';
 import { RateLimiter, rateLimited } from './limits.ts';
 
 export { useOperationLimits } from './operation-limits.ts';
@@ -39,13 +40,14 @@ function operationType(document: DocumentNode, operationName: string | null | un
   return getOperationAST(document, operationName ?? undefined)?.operation;
 }
 
-/** Mutations need the operator role; every operation needs a caller. */
+/** Mutations need the control or admin capability (each field checks its own: access/scope.ts); every operation needs a caller. */
 export function useRoles(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const principal = principalOf(args.contextValue);
       if (!principal) return setResultAndStopExecution({ errors: [unauthenticatedError()] });
-      if (operationType(args.document, args.operationName) === 'mutation' && !hasRole(principal.role, 'operator')) {
+      const { capabilities } = principal.grant;
+      if (operationType(args.document, args.operationName) === 'mutation' && !capabilities.has('control') && !capabilities.has('admin')) {
         setResultAndStopExecution({ errors: [forbiddenError('changing the stream settings')] });
       }
     },

@@ -7,6 +7,11 @@
  * is never in the cookie. `id` is a random session id, so one session can be
  * revoked on sign-out (sessions.ts) while the others go on.
  *
+ * A session of a stored access token or a share link (access/) is
+ * `v3.<t|l>.<token or link id>.<issued>.<expires>.<id>.<mac>`, keyed by the
+ * database's `sessions` secret: it lives while its token or link does
+ * (checked on every request), and never past the credential's expiry.
+ *
  * Routes (`/auth/session`): `POST` `{ "token": "..." }` signs in (sets the
  * cookie), `GET` says whether auth is on and who is signed in, `DELETE` signs out.
  * @module
@@ -22,11 +27,23 @@ export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
 export interface SessionKeys {
   readonly viewer: Buffer | undefined;
   readonly operator: Buffer | undefined;
+  readonly admin?: Buffer | undefined;
+  /** The key of sessions of stored tokens and share links (`v3`). */
+  readonly access?: Buffer | undefined;
+}
+
+/** The stored token (`token`) or share link (`link`) a `v3` session stands for. */
+export interface SessionGrant {
+  readonly kind: 'token' | 'link';
+  readonly id: string;
 }
 
 /** A session cookie whose MAC is right. */
 export interface Session {
+  /** A role token's session: its role. A `v3` session: `viewer`, unused (its grant is looked up on each request). */
   readonly role: Role;
+  /** A `v3` session: the token or link it stands for. */
+  readonly grant?: SessionGrant | undefined;
   /** Random, 128 bits, base64url. */
   readonly id: string;
   /** Seconds since the epoch. */
@@ -54,8 +71,20 @@ export function newSession(role: Role, now = Date.now(), maxAgeS = SESSION_MAX_A
   return { role, id: randomBytes(16).toString('base64url'), issued, expires: issued + maxAgeS };
 }
 
+/** A new session of a stored token or share link, ending at the latest with its `expiresAt` (epoch ms). */
+export function newGrantSession(grant: SessionGrant, expiresAt: number | undefined, now = Date.now()): Session {
+  const issued = Math.floor(now / 1000);
+  const expires = Math.min(issued + SESSION_MAX_AGE_S, expiresAt === undefined ? Infinity : Math.floor(expiresAt / 1000));
+  return { role: 'viewer', grant, id: randomBytes(16).toString('base64url'), issued, expires };
+}
+
 /** The cookie's value for `session`. */
 export function sessionValue(keys: SessionKeys, session: Session): string {
+  if (session.grant) {
+    if (!keys.access) throw new Error('no access store');
+    const body = `v3.${session.grant.kind === 'token' ? 't' : 'l'}.${session.grant.id}.${session.issued}.${session.expires}.${session.id}`;
+    return `${body}.${mac(keys.access, body)}`;
+  }
   const key = keys[session.role];
   if (!key) throw new Error(`no ${session.role} token configured`);
   const body = `v2.${session.role}.${session.issued}.${session.expires}.${session.id}`;
@@ -95,14 +124,30 @@ export function readSessionCookie(header: string | null, keys: SessionKeys, now 
 
 const DIGITS = /^\d{1,12}$/;
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+const GRANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function verifyGrant(parts: readonly string[], keys: SessionKeys, now: number): SessionCookie {
+  if (parts.length !== 7 || !keys.access) return { status: 'forged' };
+  const [, kind, grantId, issuedText, expiresText, id, given] = parts as [string, string, string, string, string, string, string];
+  if ((kind !== 't' && kind !== 'l') || !GRANT_ID.test(grantId) || !DIGITS.test(issuedText) || !DIGITS.test(expiresText) || !SESSION_ID.test(id)) {
+    return { status: 'forged' };
+  }
+  const expected = Buffer.from(mac(keys.access, parts.slice(0, 6).join('.')));
+  const actual = Buffer.from(given);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { status: 'forged' };
+  const grant: SessionGrant = { kind: kind === 't' ? 'token' : 'link', id: grantId };
+  const session: Session = { role: 'viewer', grant, id, issued: Number(issuedText), expires: Number(expiresText) };
+  return session.expires * 1000 <= now ? { status: 'expired' } : { status: 'valid', session };
+}
 
 function verify(value: string, keys: SessionKeys, now: number): SessionCookie {
   const parts = value.split('.');
   // A cookie of the stateless v1 format, from before session ids: never accepted, and not a guess.
   if (parts[0] === 'v1') return { status: 'expired' };
+  if (parts[0] === 'v3') return verifyGrant(parts, keys, now);
   if (parts.length !== 6) return { status: 'forged' };
   const [version, role, issuedText, expiresText, id, given] = parts as [string, string, string, string, string, string];
-  if (version !== 'v2' || (role !== 'viewer' && role !== 'operator') || !DIGITS.test(issuedText) || !DIGITS.test(expiresText) || !SESSION_ID.test(id)) {
+  if (version !== 'v2' || (role !== 'viewer' && role !== 'operator' && role !== 'admin') || !DIGITS.test(issuedText) || !DIGITS.test(expiresText) || !SESSION_ID.test(id)) {
     return { status: 'forged' };
   }
   const key = keys[role];

@@ -17,6 +17,21 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string; }
 };
 
+/** A stored access token. Its secret is shown once, by createAccessToken. */
+export type AccessToken = {
+  __typename?: 'AccessToken';
+  /** The cameras it reaches; ["*"] means every camera. */
+  cameras: Array<Scalars['ID']['output']>;
+  capabilities: Array<Capability>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Null: it never expires. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+  /** When it was last used (noted at most once a minute). */
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
 export type Camera = {
   __typename?: 'Camera';
   /** The last error, kept while the camera retries; null once it is live again. */
@@ -54,6 +69,41 @@ export type CameraStatus =
   | 'LIVE'
   | 'OPENING'
   | 'PAUSED';
+
+/** What a token grants: view (live frames, video, MJPEG, snapshots), events (history, snapshots, clips), control (updateStream), admin (tokens, links, audit). */
+export type Capability =
+  | 'ADMIN'
+  | 'CONTROL'
+  | 'EVENTS'
+  | 'VIEW';
+
+export type CreateAccessTokenInput = {
+  /** Camera ids, or ["*"] for every camera. */
+  cameras: Array<Scalars['ID']['input']>;
+  capabilities: Array<Capability>;
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  label: Scalars['String']['input'];
+};
+
+export type CreateShareLinkInput = {
+  cameraId: Scalars['ID']['input'];
+  expiresAt: Scalars['DateTime']['input'];
+  label: Scalars['String']['input'];
+};
+
+export type CreatedAccessToken = {
+  __typename?: 'CreatedAccessToken';
+  /** The secret, shown this once: send it as "Authorization: Bearer <secret>". */
+  secret: Scalars['String']['output'];
+  token: AccessToken;
+};
+
+export type CreatedShareLink = {
+  __typename?: 'CreatedShareLink';
+  link: ShareLink;
+  /** The UI's path of the link, /share/<token>, relative to the server's base; shown this once. */
+  url: Scalars['String']['output'];
+};
 
 export type Frame = {
   __typename?: 'Frame';
@@ -134,8 +184,36 @@ export type MotionEventPhase =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Makes an access token (admin only); its secret is in the answer, and nowhere else ever. */
+  createAccessToken: CreatedAccessToken;
+  /** Makes a share link to one camera (admin only). */
+  createShareLink: CreatedShareLink;
+  /** Revokes a token: refused from now on, its live streams closed. Null when there is no such token. */
+  revokeAccessToken: Maybe<AccessToken>;
+  /** Revokes a share link: refused from now on, its live streams closed. Null when there is no such link. */
+  revokeShareLink: Maybe<ShareLink>;
   /** Changes the shared settings, validated as a whole: an invalid field changes nothing. */
   updateStream: StreamSettings;
+};
+
+
+export type MutationCreateAccessTokenArgs = {
+  input: CreateAccessTokenInput;
+};
+
+
+export type MutationCreateShareLinkArgs = {
+  input: CreateShareLinkInput;
+};
+
+
+export type MutationRevokeAccessTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeShareLinkArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -151,6 +229,8 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The stored access tokens, never their secrets (admin only). */
+  accessTokens: Array<AccessToken>;
   /** One camera by id; null when no camera has that id. */
   camera: Maybe<Camera>;
   /** Every configured camera. */
@@ -159,10 +239,14 @@ export type Query = {
   event: Maybe<MotionEvent>;
   /** Motion events, newest first, a page at a time: `first` (default 20, at most 200) after the cursor `after`; `since`/`until` bound their start. */
   events: MotionEventConnection;
+  /** The share links neither revoked nor expired (admin only). */
+  shareLinks: Array<ShareLink>;
   /** The latest frame; the active camera when cameraId is omitted; null before the first frame. */
   snapshot: Maybe<Frame>;
   /** The shared settings every viewer sees and changes. */
   stream: StreamSettings;
+  /** What the caller may do, for a client to hide what it cannot use. */
+  viewer: Viewer;
 };
 
 
@@ -199,8 +283,19 @@ export type RecordingStatus =
   /** Frames are being written. */
   | 'RECORDING';
 
+/** An expiring, revocable link to one camera's live view. */
+export type ShareLink = {
+  __typename?: 'ShareLink';
+  cameraId: Scalars['ID']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+};
+
 export type StreamSettings = {
   __typename?: 'StreamSettings';
+  /** The active camera; "" when it is a camera the caller's token does not reach. */
   activeCameraId: Scalars['ID']['output'];
   /** Capture rate; 0 means as fast as the source gives. */
   fps: Scalars['Float']['output'];
@@ -238,6 +333,18 @@ export type SubscriptionFramesArgs = {
 
 export type SubscriptionMotionEventsArgs = {
   cameraId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** What the caller may do. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The cameras it reaches; ["*"] means every camera. */
+  cameras: Array<Scalars['ID']['output']>;
+  capabilities: Array<Capability>;
+  /** When its credential expires; null: never. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the caller came with a share link (one camera, live view only). */
+  shareLink: Scalars['Boolean']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -314,11 +421,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AccessToken: ResolverTypeWrapper<AccessToken>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Camera: ResolverTypeWrapper<Camera>;
   CameraError: ResolverTypeWrapper<CameraError>;
   CameraErrorCode: CameraErrorCode;
   CameraStatus: CameraStatus;
+  Capability: Capability;
+  CreateAccessTokenInput: CreateAccessTokenInput;
+  CreateShareLinkInput: CreateShareLinkInput;
+  CreatedAccessToken: ResolverTypeWrapper<CreatedAccessToken>;
+  CreatedShareLink: ResolverTypeWrapper<CreatedShareLink>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Frame: ResolverTypeWrapper<Frame>;
@@ -334,17 +447,24 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordingStatus: RecordingStatus;
+  ShareLink: ResolverTypeWrapper<ShareLink>;
   StreamSettings: ResolverTypeWrapper<StreamSettings>;
   StreamSettingsInput: StreamSettingsInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Viewer: ResolverTypeWrapper<Viewer>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AccessToken: AccessToken;
   Boolean: Scalars['Boolean']['output'];
   Camera: Camera;
   CameraError: CameraError;
+  CreateAccessTokenInput: CreateAccessTokenInput;
+  CreateShareLinkInput: CreateShareLinkInput;
+  CreatedAccessToken: CreatedAccessToken;
+  CreatedShareLink: CreatedShareLink;
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
   Frame: Frame;
@@ -358,10 +478,22 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  ShareLink: ShareLink;
   StreamSettings: StreamSettings;
   StreamSettingsInput: StreamSettingsInput;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  Viewer: Viewer;
+}>;
+
+export type AccessTokenResolvers<ContextType = any, ParentType extends ResolversParentTypes['AccessToken'] = ResolversParentTypes['AccessToken']> = ResolversObject<{
+  cameras?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type CameraResolvers<ContextType = any, ParentType extends ResolversParentTypes['Camera'] = ResolversParentTypes['Camera']> = ResolversObject<{
@@ -381,6 +513,16 @@ export type CameraErrorResolvers<ContextType = any, ParentType extends Resolvers
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['CameraErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CreatedAccessTokenResolvers<ContextType = any, ParentType extends ResolversParentTypes['CreatedAccessToken'] = ResolversParentTypes['CreatedAccessToken']> = ResolversObject<{
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['AccessToken'], ParentType, ContextType>;
+}>;
+
+export type CreatedShareLinkResolvers<ContextType = any, ParentType extends ResolversParentTypes['CreatedShareLink'] = ResolversParentTypes['CreatedShareLink']> = ResolversObject<{
+  link?: Resolver<ResolversTypes['ShareLink'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -439,6 +581,10 @@ export type MotionEventEdgeResolvers<ContextType = any, ParentType extends Resol
 }>;
 
 export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createAccessToken?: Resolver<ResolversTypes['CreatedAccessToken'], ParentType, ContextType, RequireFields<MutationCreateAccessTokenArgs, 'input'>>;
+  createShareLink?: Resolver<ResolversTypes['CreatedShareLink'], ParentType, ContextType, RequireFields<MutationCreateShareLinkArgs, 'input'>>;
+  revokeAccessToken?: Resolver<Maybe<ResolversTypes['AccessToken']>, ParentType, ContextType, RequireFields<MutationRevokeAccessTokenArgs, 'id'>>;
+  revokeShareLink?: Resolver<Maybe<ResolversTypes['ShareLink']>, ParentType, ContextType, RequireFields<MutationRevokeShareLinkArgs, 'id'>>;
   updateStream?: Resolver<ResolversTypes['StreamSettings'], ParentType, ContextType, RequireFields<MutationUpdateStreamArgs, 'input'>>;
 }>;
 
@@ -448,12 +594,23 @@ export type PageInfoResolvers<ContextType = any, ParentType extends ResolversPar
 }>;
 
 export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  accessTokens?: Resolver<Array<ResolversTypes['AccessToken']>, ParentType, ContextType>;
   camera?: Resolver<Maybe<ResolversTypes['Camera']>, ParentType, ContextType, RequireFields<QueryCameraArgs, 'id'>>;
   cameras?: Resolver<Array<ResolversTypes['Camera']>, ParentType, ContextType>;
   event?: Resolver<Maybe<ResolversTypes['MotionEvent']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   events?: Resolver<ResolversTypes['MotionEventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  shareLinks?: Resolver<Array<ResolversTypes['ShareLink']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['Frame']>, ParentType, ContextType, Partial<QuerySnapshotArgs>>;
   stream?: Resolver<ResolversTypes['StreamSettings'], ParentType, ContextType>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+}>;
+
+export type ShareLinkResolvers<ContextType = any, ParentType extends ResolversParentTypes['ShareLink'] = ResolversParentTypes['ShareLink']> = ResolversObject<{
+  cameraId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type StreamSettingsResolvers<ContextType = any, ParentType extends ResolversParentTypes['StreamSettings'] = ResolversParentTypes['StreamSettings']> = ResolversObject<{
@@ -470,9 +627,19 @@ export type SubscriptionResolvers<ContextType = any, ParentType extends Resolver
   streamSettings?: SubscriptionResolver<ResolversTypes['StreamSettings'], "streamSettings", ParentType, ContextType>;
 }>;
 
+export type ViewerResolvers<ContextType = any, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
+  cameras?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  shareLink?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = any> = ResolversObject<{
+  AccessToken?: AccessTokenResolvers<ContextType>;
   Camera?: CameraResolvers<ContextType>;
   CameraError?: CameraErrorResolvers<ContextType>;
+  CreatedAccessToken?: CreatedAccessTokenResolvers<ContextType>;
+  CreatedShareLink?: CreatedShareLinkResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Frame?: FrameResolvers<ContextType>;
   MotionBox?: MotionBoxResolvers<ContextType>;
@@ -483,7 +650,9 @@ export type Resolvers<ContextType = any> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ShareLink?: ShareLinkResolvers<ContextType>;
   StreamSettings?: StreamSettingsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
 }>;
 

@@ -1,0 +1,82 @@
+/**
+ * The access data of a server, in its database (database.ts): stored tokens
+ * and share links, and the events the audit log records
+ * (`created`, `revoked`, `expired` of tokens and links).
+ *
+ * `servercam serve` keeps it in `<dataDir>/servercam.db` (default
+ * `./servercam-data`); `createServer` without `dataDir` keeps it in memory.
+ * @module
+ */
+import { Emitter } from '@servercam/core';
+import { ServerDatabase } from './database.ts';
+import { type ShareLink, ShareLinkStore } from './share-links.ts';
+import { type AccessToken, AccessTokenStore, type NewAccessToken } from './token-store.ts';
+
+/**
+ * What happened to a token or a link, for the audit log: `by` names who did it
+ * (a grant key such as `role:admin` or `token:<id>`, `cli` for the command
+ * line; undefined for an expiry). Never a secret.
+ */
+export type AccessChange =
+  | { readonly kind: 'token'; readonly change: 'created' | 'revoked' | 'expired'; readonly token: AccessToken; readonly by: string | undefined }
+  | { readonly kind: 'link'; readonly change: 'created' | 'revoked' | 'expired'; readonly link: ShareLink; readonly by: string | undefined };
+
+export class AccessStore implements Disposable {
+  readonly database: ServerDatabase;
+  readonly tokens: AccessTokenStore;
+  readonly links: ShareLinkStore;
+  readonly #changes = new Emitter<{ change: AccessChange }>();
+
+  constructor(database: ServerDatabase) {
+    this.database = database;
+    this.tokens = new AccessTokenStore(database);
+    this.links = new ShareLinkStore(database);
+  }
+
+  /** Opens `servercam.db` in `dataDir`, or an in-memory database when `dataDir` is undefined. */
+  static open(dataDir: string | undefined): AccessStore {
+    return new AccessStore(ServerDatabase.open(dataDir ?? ':memory:'));
+  }
+
+  /** Calls `listener` with every change made through this store (and expiries it notices). Returns the unsubscribe. */
+  onChange(listener: (change: AccessChange) => void): () => void {
+    return this.#changes.on('change', listener);
+  }
+
+  createToken(input: NewAccessToken, by?: string): { token: AccessToken; secret: string } {
+    const created = this.tokens.create(input);
+    this.#changes.emit('change', { kind: 'token', change: 'created', token: created.token, by });
+    return created;
+  }
+
+  revokeToken(id: string, by?: string): AccessToken | undefined {
+    const token = this.tokens.revoke(id);
+    if (token) this.#changes.emit('change', { kind: 'token', change: 'revoked', token, by });
+    return token;
+  }
+
+  createLink(input: { cameraId: string; label: string; expiresAt: number }, by?: string): { link: ShareLink; token: string } {
+    const created = this.links.create(input);
+    this.#changes.emit('change', { kind: 'link', change: 'created', link: created.link, by });
+    return created;
+  }
+
+  revokeLink(id: string, by?: string): ShareLink | undefined {
+    const link = this.links.revoke(id);
+    if (link) this.#changes.emit('change', { kind: 'link', change: 'revoked', link, by });
+    return link;
+  }
+
+  /** Reports the tokens that expired since last asked (once each, across processes). */
+  noteExpiries(now = Date.now()): void {
+    for (const token of this.tokens.takeExpired(now)) this.#changes.emit('change', { kind: 'token', change: 'expired', token, by: undefined });
+  }
+
+  close(): void {
+    this.database.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
