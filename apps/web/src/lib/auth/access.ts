@@ -5,8 +5,10 @@
  * @module
  */
 
+import type { Capability } from '@servercam/schema/client';
+
 /** A capability of a token (the schema's `Capability`). */
-export type Capability = 'VIEW' | 'EVENTS' | 'CONTROL' | 'ADMIN';
+export type { Capability };
 
 export const CAPABILITIES: readonly Capability[] = ['VIEW', 'EVENTS', 'CONTROL', 'ADMIN'];
 
