@@ -54,6 +54,8 @@ export class ShareSession {
   #httpUrl = '/graphql';
   #live: LiveClient | null = null;
   #stops: Unsubscribe[] = [];
+  /** The shared camera's id, outside of reactivity: a frames subscription must not depend on the camera's status. */
+  #cameraId: string | null = null;
 
   /** Connects with `token` as the credential: call once, in the browser. */
   start(origin: string, token: string): void {
@@ -92,6 +94,7 @@ export class ShareSession {
       await this.stop();
       return;
     }
+    this.#cameraId = cameraId;
     this.expiresAt = viewer.expiresAt ?? null;
     this.message = null;
     if (this.camera?.id !== cameraId) this.camera = placeholder(cameraId);
@@ -117,7 +120,7 @@ export class ShareSession {
   /** The shared camera's frames, until unsubscribed; a refused subscription makes the view check the link. */
   subscribeFrames(onFrame: (frame: Frame) => void, onError?: (error: OperationError) => void): Unsubscribe {
     const live = this.#live;
-    const cameraId = this.camera?.id;
+    const cameraId = this.#cameraId;
     if (!live || !cameraId) return () => {};
     return live.subscribe(FramesDocument, { cameraId }, {
       next: (data) => onFrame(data.frames),
