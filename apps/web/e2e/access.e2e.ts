@@ -6,11 +6,13 @@
  * a fresh context without signing in, exactly one camera with no controls and
  * no nav; revoking the link on the admin page makes the share view say so.
  */
+import { CreateShareLinkDocument } from '@servercam/schema/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, openViewer, stage, waitForNewFrame } from './helpers/browser.ts';
 import { tempDir, type TempDir } from './helpers/media.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
+import { request } from '../src/lib/graphql/http.ts';
 
 const ADMIN = 'e2e-admin-token-0123456789abcdef';
 /** The settings controls, by their public accessible names. */
@@ -23,6 +25,16 @@ let admin: Page;
 let viewerSecret = '';
 let shareUrl = '';
 let shared: Page | undefined;
+/** Errors thrown in the share views' pages (an unhandled rejection is one). */
+const shareErrors: string[] = [];
+
+/** Opens a share URL in a fresh context (no session cookie), noting its page errors. */
+async function openShare(url: string): Promise<Page> {
+  const page = await openViewer(browser, 'about:blank');
+  page.on('pageerror', (error) => shareErrors.push(error.message));
+  await page.goto(url);
+  return page;
+}
 
 /** Signs in on `page` (sent to /sign-in by the page it opened) and waits to be back at `path`. */
 async function signIn(page: Page, token: string, path: string): Promise<void> {
@@ -122,8 +134,7 @@ describe('a view-only token', () => {
 
 describe('a share link', () => {
   beforeAll(async () => {
-    // A fresh context: no session cookie, nothing signed in.
-    shared = await openViewer(browser, shareUrl);
+    shared = await openShare(shareUrl);
   });
 
   afterAll(async () => {
@@ -157,12 +168,28 @@ describe('a share link', () => {
   });
 
   it('says so when opened again after the revocation', async () => {
-    const again = await openViewer(browser, shareUrl);
+    const again = await openShare(shareUrl);
     try {
       await expect.poll(() => again.getByRole('heading', { name: 'Shared view unavailable' }).count()).toBe(1);
       expect(await stage(again).count()).toBe(0);
     } finally {
       await again.context().close();
     }
+  });
+
+  it('says it expired once its expiry passes while it is open', async () => {
+    const expiresAt = new Date(Date.now() + 4_000).toISOString();
+    const { createShareLink } = await request(`${server.url}/graphql`, CreateShareLinkDocument, { input: { cameraId: 'kitchen', label: 'brief', expiresAt } }, { authorization: `Bearer ${ADMIN}` });
+    const page = await openShare(new URL(createShareLink.url, server.url).href);
+    try {
+      await expect.poll(() => page.getByRole('note', { name: 'Share link' }).textContent()).toMatch(/Shared view of kitchen/);
+      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toContain('This share link has expired.');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('raised no error in its pages', () => {
+    expect(shareErrors).toEqual([]);
   });
 });

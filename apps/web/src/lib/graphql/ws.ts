@@ -157,7 +157,11 @@ export class LiveClient {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    await this.#client.dispose();
+    try {
+      await this.#client.dispose();
+    } catch {
+      // graphql-ws rejects with the close event when the connection had failed (e.g. 4401): nothing is left to close.
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
