@@ -68,4 +68,16 @@ describe('TokenForm', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
     expect((await screen.findByRole('alert')).textContent).toBe('label is taken');
   });
+
+  it('offers an admin of some cameras neither "All cameras" nor capabilities it lacks', async () => {
+    const created: CreateAccessTokenInput[] = [];
+    render(TokenForm, { props: { cameras, allowAll: false, grantable: ['VIEW', 'EVENTS'], oncreate: async (input: CreateAccessTokenInput) => void created.push(input) } });
+    expect(screen.queryByRole('checkbox', { name: 'All cameras' })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: 'Control' })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: 'Admin' })).toBeNull();
+    await fireEvent.input(screen.getByRole('textbox', { name: 'Token label' }), { target: { value: 'k' } });
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Kitchen' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(created[0]?.cameras).toEqual(['kitchen']);
+  });
 });
