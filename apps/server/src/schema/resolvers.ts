@@ -7,22 +7,21 @@
 import { type CameraInfo, type Frame, InvalidSettings, type StreamSettings } from '@servercam/core';
 import type { Resolvers, StreamSettingsInput } from '@servercam/schema';
 import { accessQueries, createAccessToken, createShareLink, viewerOf } from '../access/graphql.ts';
-import { OPEN_GRANT, type Grant } from '../access/principal.ts';
-import { canControl, canSeeCamera, guardRootFields, inScope, visibleActiveCamera, visibleIds } from '../access/scope.ts';
+import { type Grant, NO_GRANT } from '../access/principal.ts';
+import { canControl, canSeeCamera, forbiddenField, guardRootFields, inScope, visibleActiveCamera, visibleIds } from '../access/scope.ts';
 import { principalOf } from '../security/plugins.ts';
 import { eventsPage, toGraphQLChange, toGraphQLEvent } from '../events/graphql.ts';
 import type { EventChange } from '../events/hub.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
 import type { ResolverContext } from './context.ts';
 import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
-import { forbiddenField } from '../access/scope.ts';
 import { BusUnavailable } from '../bus/bus.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
 
 /** The caller's grant (every root field is guarded by access/scope.ts, so there is one). */
 function grantOf(context: unknown): Grant {
-  return principalOf(context)?.grant ?? { ...OPEN_GRANT, cameras: new Set(), capabilities: new Set() };
+  return principalOf(context)?.grant ?? NO_GRANT;
 }
 
 /** A camera the caller may see; an out-of-scope one gets the very error of one that does not exist. */
@@ -32,7 +31,8 @@ function requireCamera(context: ResolverContext, cameraId: string, argument = 'c
   return cameraId;
 }
 
-function settingsFor(context: ResolverContext, settings: StreamSettings) {
+/** The shared settings as this caller may see them: an active camera out of its scope is `""` (access/scope.ts). */
+function settingsFor(context: ResolverContext, settings: StreamSettings): ReturnType<typeof toGraphQLSettings> {
   const shown = toGraphQLSettings(settings);
   return { ...shown, activeCameraId: visibleActiveCamera(grantOf(context), shown.activeCameraId) };
 }
