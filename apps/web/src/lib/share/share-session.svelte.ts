@@ -41,6 +41,18 @@ export function endedMessage(expiresAt: string | null, now: number): string {
   return isPast(expiresAt, now) ? 'This share link has expired.' : 'This share link is no longer valid: it was revoked or has expired.';
 }
 
+/**
+ * The expiry a share link's token states (`scl1.<id>.<camera>.<expires>.<mac>`, seconds), as an ISO
+ * time; null for anything else. Only for what the view says: the server alone decides whether it holds.
+ */
+export function statedExpiry(token: string): string | null {
+  const parts = token.split('.');
+  const seconds = parts[3] ?? '';
+  if (parts.length !== 5 || parts[0] !== 'scl1' || seconds.length === 0 || seconds.length > 12) return null;
+  for (const char of seconds) if (char < '0' || char > '9') return null;
+  return new Date(Number(seconds) * 1000).toISOString();
+}
+
 export class ShareSession {
   readonly connection = new ConnectionState();
   phase = $state<SharePhase>('loading');
@@ -62,6 +74,8 @@ export class ShareSession {
     if (this.#live || this.phase === 'ended') return;
     const base = new URL(origin);
     this.#authorization = `Bearer ${token}`;
+    // Until the server confirms it, the expiry the token states: a link opened after it says "expired".
+    this.expiresAt = statedExpiry(token);
     this.#httpUrl = new URL('/graphql', base).href;
     this.#live = new LiveClient({
       url: graphqlWsUrl(base),
