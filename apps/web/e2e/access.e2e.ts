@@ -4,7 +4,9 @@
  * token and a share link on the admin page; the token's holder sees the live
  * view with no controls and no Events or Admin page; the share link opens, in
  * a fresh context without signing in, exactly one camera with no controls and
- * no nav; revoking the link on the admin page makes the share view say so.
+ * no nav; revoking the link on the admin page makes the share view say so,
+ * an expired link says it expired, and revoking the token sends its holder to
+ * sign in.
  */
 import { CreateShareLinkDocument } from '@servercam/schema/client';
 import type { Browser, Page } from 'playwright-core';
@@ -129,6 +131,12 @@ describe('a view-only token', () => {
     await viewer.getByRole('link', { name: 'Cameras' }).click();
     await expect.poll(() => viewer.getByRole('heading', { name: 'Door' }).count()).toBe(1);
     expect(await viewer.getByRole('button', { name: /active camera/ }).count()).toBe(0);
+  });
+
+  it('is sent to sign in once the admin revokes the token on the admin page', async () => {
+    await admin.getByRole('button', { name: 'Revoke token hall-viewer' }).click();
+    await expect.poll(() => admin.getByRole('table', { name: 'Access tokens' }).count()).toBe(0);
+    await viewer.waitForURL(/\/sign-in\?next=/, { timeout: 30_000 });
   });
 });
 
