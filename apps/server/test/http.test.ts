@@ -115,6 +115,12 @@ describe('the UI at /', () => {
     expect((await fetch(`${running.url}/_app/missing.js`)).status).toBe(404);
   });
 
+  it('falls back to index.html for a share view, whose token holds dots', async () => {
+    const share = await fetch(`${running.url}/share/scl1.AbCd.cam.1796428800.mac-Value_1`);
+    expect(share.status).toBe(200);
+    expect(await share.text()).toContain('servercam UI');
+  });
+
   it('never shadows the API: /graphql, /cameras/..., /healthz', async () => {
     const graphql = await fetch(`${running.url}/graphql?query=%7B__typename%7D`);
     expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });

@@ -61,6 +61,9 @@ export async function hasUi(dir: string | undefined): Promise<boolean> {
   return false;
 }
 
+/** Client-side routes whose last segment may hold dots (a share link's token, `scl1.<id>.<camera>...`): never an asset. */
+const CLIENT_ROUTE_PREFIXES = ['/share/'];
+
 /** SvelteKit's hashed files (`_app/immutable/`): their names change with their content. */
 const IMMUTABLE = ['_app', 'immutable'];
 const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
@@ -116,7 +119,7 @@ export async function uiResponse(request: Request, dir: string | undefined, link
     if (file) return serveFile(request, file, root);
   }
   // A client-side route (no file extension) gets the app; a missing asset gets 404.
-  if (extname(relative) === '') {
+  if (extname(relative) === '' || CLIENT_ROUTE_PREFIXES.some((prefix) => relative.startsWith(prefix))) {
     for (const name of FALLBACKS) {
       const file = await fileAt(join(root, name));
       if (file) return serveFile(request, file, root);

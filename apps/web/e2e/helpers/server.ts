@@ -14,6 +14,8 @@ export interface ServeOptions {
   readonly fps?: number | undefined;
   /** A config file (cameras with motion detection, dataDir…); `cameras` flags, if any, replace its cameras. */
   readonly config?: string | undefined;
+  /** `--data-dir`: where the database (tokens, events) is kept; tests pass a temporary directory. */
+  readonly dataDir?: string | undefined;
   /** Extra environment variables (e.g. SERVERCAM_OPERATOR_TOKEN). */
   readonly env?: Readonly<Record<string, string>> | undefined;
 }
@@ -35,6 +37,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--ui-dir', UI_DIR, '--log-level', 'warn'];
   if (options.fps !== undefined) args.push('--fps', String(options.fps));
   if (options.config !== undefined) args.push('--config', options.config);
+  if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
   for (const camera of options.cameras) args.push('--camera', camera);
   const url = `http://127.0.0.1:${port}`;
   let cli: CliProcess;

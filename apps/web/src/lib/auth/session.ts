@@ -11,10 +11,12 @@ export const SIGN_IN_PATH = '/sign-in';
 
 export interface SessionStatus {
   readonly authRequired: boolean;
-  readonly role: 'viewer' | 'operator' | null;
+  /** The role of a `SERVERCAM_VIEWER_TOKEN` / `SERVERCAM_OPERATOR_TOKEN` session; null for a scoped token's. */
+  readonly role: 'viewer' | 'operator' | 'admin' | null;
 }
 
-export type SignInResult = { readonly ok: true; readonly role: 'viewer' | 'operator' } | { readonly ok: false; readonly message: string };
+/** `role`: a role token's; null for a scoped token, whose capabilities the `viewer` query tells. */
+export type SignInResult = { readonly ok: true; readonly role: SessionStatus['role'] } | { readonly ok: false; readonly message: string };
 
 /** Whether auth is on, and who this browser is signed in as. */
 export async function sessionStatus(fetchImpl: typeof fetch = fetch): Promise<SessionStatus> {
@@ -34,8 +36,8 @@ export async function signIn(token: string, fetchImpl: typeof fetch = fetch): Pr
   } catch {
     return { ok: false, message: 'Server unreachable: try again.' };
   }
-  const body = (await response.json().catch(() => ({}))) as { role?: 'viewer' | 'operator'; error?: string };
-  if (response.ok && body.role) return { ok: true, role: body.role };
+  const body = (await response.json().catch(() => ({}))) as { role?: SessionStatus['role']; error?: string };
+  if (response.ok) return { ok: true, role: body.role ?? null };
   if (response.status === 401) return { ok: false, message: 'Wrong token.' };
   return { ok: false, message: body.error ?? `Sign-in failed (${response.status}).` };
 }

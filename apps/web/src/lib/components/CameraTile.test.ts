@@ -30,4 +30,10 @@ describe('CameraTile', () => {
     render(CameraTile, { props: { camera: { ...broken, status: 'LIVE', error: null }, active: true, source: silent, onselect: () => {} } });
     expect(screen.getByRole('button', { name: 'Door (active camera)' }).getAttribute('aria-pressed')).toBe('true');
   });
+
+  it('is only a picture, not a button, when the principal may not select cameras', () => {
+    render(CameraTile, { props: { camera: { ...broken, status: 'LIVE', error: null }, active: false, source: silent, onselect: () => {}, selectable: false } });
+    expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.getByText('Door')).toBeTruthy();
+  });
 });

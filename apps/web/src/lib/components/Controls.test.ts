@@ -9,7 +9,7 @@ import Controls from './Controls.svelte';
 const settings: Settings = { paused: false, fps: 10, activeCameraId: 'synth', quality: 80 };
 const cameras: Camera[] = [liveCamera({ width: 1280, height: 720, viewers: 2 }), brokenCamera()];
 
-function setup(props: Partial<{ errors: Partial<Record<keyof Settings, string>>; enabled: boolean; onsnapshot: () => Promise<void> }> = {}) {
+function setup(props: Partial<{ errors: Partial<Record<keyof Settings, string>>; enabled: boolean; onsnapshot: () => Promise<void>; control: boolean }> = {}) {
   const patches: SettingsPatch[] = [];
   render(Controls, {
     props: { settings, cameras, onchange: (patch: SettingsPatch) => patches.push(patch), onsnapshot: async () => {}, ...props },
@@ -73,5 +73,11 @@ describe('Controls', () => {
     setup({ onsnapshot: async () => Promise.reject(new Error('No frame yet')) });
     await fireEvent.click(screen.getByRole('button', { name: 'Snapshot' }));
     expect((await screen.findByRole('alert')).textContent).toBe('No frame yet');
+  });
+
+  it('shows only Snapshot to a principal without CONTROL', () => {
+    setup({ control: false });
+    for (const role of ['switch', 'spinbutton', 'combobox', 'slider'] as const) expect(screen.queryByRole(role)).toBeNull();
+    expect(screen.getByRole('button', { name: 'Snapshot' })).toBeTruthy();
   });
 });

@@ -15,6 +15,7 @@ import {
   StreamSettingsDocument,
   UpdateStreamDocument,
   VideoDocument,
+  ViewerDocument,
   type FrameFieldsFragment,
   type FramesSubscriptionVariables,
   type VideoChunkFieldsFragment,
@@ -25,6 +26,7 @@ import type { Document } from '../graphql/document.ts';
 import type { OperationError } from '../graphql/errors.ts';
 import { request } from '../graphql/http.ts';
 import { needsSignIn } from '../auth/session.ts';
+import { can, type Capability, type ViewerAccess } from '../auth/access.ts';
 import { LiveClient, graphqlWsUrl, type Unsubscribe } from '../graphql/ws.ts';
 import { EventFeed } from '../events/feed.svelte.ts';
 import { CameraList } from './cameras.svelte.ts';
@@ -50,6 +52,8 @@ export class ServercamConsole {
   readonly events = new EventFeed();
   /** The last error loading cameras or settings, while there is one. */
   loadError = $state<string | null>(null);
+  /** What this browser's principal may do (the `viewer` query); null until known, when nothing is shown as allowed. */
+  viewer = $state<ViewerAccess | null>(null);
 
   #httpUrl = '/graphql';
   #live: LiveClient | null = null;
@@ -57,6 +61,8 @@ export class ServercamConsole {
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #onUnauthenticated: (() => void) | undefined;
   #signInAsked = false;
+  /** The motion events subscription, held while the principal has EVENTS. */
+  #stopEvents: Unsubscribe | null = null;
 
   /** The active camera, once settings and cameras are known. */
   get activeCamera() {
@@ -78,18 +84,45 @@ export class ServercamConsole {
     this.#stops.push(
       this.#live.subscribe(StreamSettingsChangedDocument, {}, { next: (data) => this.settings.applyServer(data.streamSettings) }),
       this.#live.subscribe(CameraStatusChangedDocument, {}, { next: (data) => this.cameras.upsert(data.cameraStatus) }),
-      this.#live.subscribe(MotionEventsDocument, {}, {
-        next: ({ motionEvents: { phase, event } }) => this.events.apply(phase, event, this.cameras.get(event.cameraId)?.label ?? event.cameraId),
-      }),
     );
     this.#refreshTimer = setInterval(() => {
       if (this.connection.online && document.visibilityState === 'visible') void this.refreshCameras();
     }, options.refreshMs ?? 3_000);
   }
 
-  /** Loads cameras and settings again (after connecting, and after a reconnect). */
+  /** Whether the principal holds `capability` (false until the `viewer` query has answered). */
+  can(capability: Capability): boolean {
+    return can(this.viewer, capability);
+  }
+
+  /** Loads the principal's access, cameras and settings again (after connecting, and after a reconnect). */
   async refresh(): Promise<void> {
-    await Promise.all([this.refreshCameras(), this.#refreshSettings()]);
+    await Promise.all([this.#refreshViewer(), this.refreshCameras(), this.#refreshSettings()]);
+  }
+
+  async #refreshViewer(): Promise<void> {
+    try {
+      const { viewer } = await this.query(ViewerDocument, {});
+      this.viewer = { capabilities: [...viewer.capabilities], cameras: [...viewer.cameras], shareLink: viewer.shareLink, expiresAt: viewer.expiresAt ?? null };
+      this.#followEvents();
+    } catch (error) {
+      this.loadError = (error as OperationError).message;
+      if (needsSignIn(error as OperationError)) this.#unauthenticated();
+    }
+  }
+
+  /** Motion events (and their toasts) only for a principal with EVENTS: others would be refused. */
+  #followEvents(): void {
+    const wanted = this.can('EVENTS');
+    if (wanted && !this.#stopEvents && this.#live) {
+      this.#stopEvents = this.#live.subscribe(MotionEventsDocument, {}, {
+        next: ({ motionEvents: { phase, event } }) => this.events.apply(phase, event, this.cameras.get(event.cameraId)?.label ?? event.cameraId),
+      });
+    } else if (!wanted && this.#stopEvents) {
+      this.#stopEvents();
+      this.#stopEvents = null;
+      this.events.clear();
+    }
   }
 
   async refreshCameras(): Promise<void> {
@@ -156,6 +189,8 @@ export class ServercamConsole {
   async stop(): Promise<void> {
     clearInterval(this.#refreshTimer);
     for (const stop of this.#stops.splice(0)) stop();
+    this.#stopEvents?.();
+    this.#stopEvents = null;
     this.events.clear();
     await this.#live?.dispose();
     this.#live = null;

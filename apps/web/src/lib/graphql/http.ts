@@ -9,6 +9,8 @@ import { OperationError, isGraphQLErrorJson } from './errors.ts';
 export interface HttpRequestOptions {
   readonly signal?: AbortSignal | undefined;
   readonly fetch?: typeof fetch | undefined;
+  /** An `Authorization` header value (e.g. `Bearer <share token>`); without it the session cookie is the credential. */
+  readonly authorization?: string | undefined;
 }
 
 /** Runs one query or mutation; resolves with its data, rejects with an {@link OperationError}. */
@@ -26,6 +28,7 @@ export async function request<TResult, TVariables>(
       headers: {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
+        ...(options.authorization ? { authorization: options.authorization } : {}),
       },
       body: JSON.stringify({ query: document.toString(), variables }),
       signal: options.signal ?? null,

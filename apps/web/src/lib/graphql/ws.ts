@@ -29,6 +29,8 @@ export interface LiveClientOptions {
   readonly keepAliveMs?: number | undefined;
   readonly pongTimeoutMs?: number | undefined;
   readonly webSocketImpl?: unknown;
+  /** Sent as `connectionParams.authorization` (e.g. `Bearer <share token>`); without it the session cookie is the credential. */
+  readonly authorization?: string | undefined;
 }
 
 /** Unsubscribes; safe to call more than once. */
@@ -64,6 +66,7 @@ export class LiveClient {
         connection.lastError = OperationError.from(error).message;
       },
       ...(options.webSocketImpl ? { webSocketImpl: options.webSocketImpl } : {}),
+      ...(options.authorization ? { connectionParams: { authorization: options.authorization } } : {}),
       on: {
         connecting: () => {
           connection.phase = connection.connectedOnce ? 'reconnecting' : 'connecting';
@@ -154,7 +157,11 @@ export class LiveClient {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    await this.#client.dispose();
+    try {
+      await this.#client.dispose();
+    } catch {
+      // graphql-ws rejects with the close event when the connection had failed (e.g. 4401): nothing is left to close.
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

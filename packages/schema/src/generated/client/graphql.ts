@@ -16,6 +16,27 @@ export type CameraStatus =
   | 'OPENING'
   | 'PAUSED';
 
+/** What a token grants: view (live frames, video, MJPEG, snapshots), events (history, snapshots, clips), control (updateStream), admin (tokens, links, audit). */
+export type Capability =
+  | 'ADMIN'
+  | 'CONTROL'
+  | 'EVENTS'
+  | 'VIEW';
+
+export type CreateAccessTokenInput = {
+  /** Camera ids, or ["*"] for every camera. */
+  cameras: Array<string | number>;
+  capabilities: Array<Capability>;
+  expiresAt?: string | null | undefined;
+  label: string;
+};
+
+export type CreateShareLinkInput = {
+  cameraId: string | number;
+  expiresAt: string;
+  label: string;
+};
+
 export type MotionEventPhase =
   /** Motion ended: the event has its end, peak, boxes and best snapshot. */
   | 'END'
@@ -40,6 +61,55 @@ export type StreamSettingsInput = {
   paused?: boolean | null | undefined;
   quality?: number | null | undefined;
 };
+
+export type ViewerFieldsFragment = { capabilities: Array<Capability>, cameras: Array<string>, shareLink: boolean, expiresAt: string | null };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { capabilities: Array<Capability>, cameras: Array<string>, shareLink: boolean, expiresAt: string | null } };
+
+export type AccessTokenFieldsFragment = { id: string, label: string, cameras: Array<string>, capabilities: Array<Capability>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null };
+
+export type AccessTokensQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AccessTokensQuery = { accessTokens: Array<{ id: string, label: string, cameras: Array<string>, capabilities: Array<Capability>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null }> };
+
+export type CreateAccessTokenMutationVariables = Exact<{
+  input: CreateAccessTokenInput;
+}>;
+
+
+export type CreateAccessTokenMutation = { createAccessToken: { secret: string, token: { id: string, label: string, cameras: Array<string>, capabilities: Array<Capability>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null } } };
+
+export type RevokeAccessTokenMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeAccessTokenMutation = { revokeAccessToken: { id: string } | null };
+
+export type ShareLinkFieldsFragment = { id: string, cameraId: string, label: string, createdAt: string, expiresAt: string };
+
+export type ShareLinksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ShareLinksQuery = { shareLinks: Array<{ id: string, cameraId: string, label: string, createdAt: string, expiresAt: string }> };
+
+export type CreateShareLinkMutationVariables = Exact<{
+  input: CreateShareLinkInput;
+}>;
+
+
+export type CreateShareLinkMutation = { createShareLink: { url: string, link: { id: string, cameraId: string, label: string, createdAt: string, expiresAt: string } } };
+
+export type RevokeShareLinkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeShareLinkMutation = { revokeShareLink: { id: string } | null };
 
 export type CameraFieldsFragment = { id: string, label: string, status: CameraStatus, width: number | null, height: number | null, measuredFps: number, viewers: number, motion: boolean, motionDetection: boolean, error: { code: CameraErrorCode, message: string, at: string } | null };
 
@@ -146,6 +216,34 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ViewerFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ViewerFields on Viewer {
+  capabilities
+  cameras
+  shareLink
+  expiresAt
+}
+    `, {"fragmentName":"ViewerFields"}) as unknown as TypedDocumentString<ViewerFieldsFragment, unknown>;
+export const AccessTokenFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AccessTokenFields on AccessToken {
+  id
+  label
+  cameras
+  capabilities
+  createdAt
+  expiresAt
+  lastUsedAt
+}
+    `, {"fragmentName":"AccessTokenFields"}) as unknown as TypedDocumentString<AccessTokenFieldsFragment, unknown>;
+export const ShareLinkFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ShareLinkFields on ShareLink {
+  id
+  cameraId
+  label
+  createdAt
+  expiresAt
+}
+    `, {"fragmentName":"ShareLinkFields"}) as unknown as TypedDocumentString<ShareLinkFieldsFragment, unknown>;
 export const CameraFieldsFragmentDoc = new TypedDocumentString(`
     fragment CameraFields on Camera {
   id
@@ -220,6 +318,94 @@ export const VideoChunkFieldsFragmentDoc = new TypedDocumentString(`
   data
 }
     `, {"fragmentName":"VideoChunkFields"}) as unknown as TypedDocumentString<VideoChunkFieldsFragment, unknown>;
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    ...ViewerFields
+  }
+}
+    fragment ViewerFields on Viewer {
+  capabilities
+  cameras
+  shareLink
+  expiresAt
+}`) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const AccessTokensDocument = new TypedDocumentString(`
+    query AccessTokens {
+  accessTokens {
+    ...AccessTokenFields
+  }
+}
+    fragment AccessTokenFields on AccessToken {
+  id
+  label
+  cameras
+  capabilities
+  createdAt
+  expiresAt
+  lastUsedAt
+}`) as unknown as TypedDocumentString<AccessTokensQuery, AccessTokensQueryVariables>;
+export const CreateAccessTokenDocument = new TypedDocumentString(`
+    mutation CreateAccessToken($input: CreateAccessTokenInput!) {
+  createAccessToken(input: $input) {
+    token {
+      ...AccessTokenFields
+    }
+    secret
+  }
+}
+    fragment AccessTokenFields on AccessToken {
+  id
+  label
+  cameras
+  capabilities
+  createdAt
+  expiresAt
+  lastUsedAt
+}`) as unknown as TypedDocumentString<CreateAccessTokenMutation, CreateAccessTokenMutationVariables>;
+export const RevokeAccessTokenDocument = new TypedDocumentString(`
+    mutation RevokeAccessToken($id: ID!) {
+  revokeAccessToken(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeAccessTokenMutation, RevokeAccessTokenMutationVariables>;
+export const ShareLinksDocument = new TypedDocumentString(`
+    query ShareLinks {
+  shareLinks {
+    ...ShareLinkFields
+  }
+}
+    fragment ShareLinkFields on ShareLink {
+  id
+  cameraId
+  label
+  createdAt
+  expiresAt
+}`) as unknown as TypedDocumentString<ShareLinksQuery, ShareLinksQueryVariables>;
+export const CreateShareLinkDocument = new TypedDocumentString(`
+    mutation CreateShareLink($input: CreateShareLinkInput!) {
+  createShareLink(input: $input) {
+    link {
+      ...ShareLinkFields
+    }
+    url
+  }
+}
+    fragment ShareLinkFields on ShareLink {
+  id
+  cameraId
+  label
+  createdAt
+  expiresAt
+}`) as unknown as TypedDocumentString<CreateShareLinkMutation, CreateShareLinkMutationVariables>;
+export const RevokeShareLinkDocument = new TypedDocumentString(`
+    mutation RevokeShareLink($id: ID!) {
+  revokeShareLink(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeShareLinkMutation, RevokeShareLinkMutationVariables>;
 export const CamerasDocument = new TypedDocumentString(`
     query Cameras {
   cameras {
