@@ -29,6 +29,8 @@ import { LiveAccess } from './access/live.ts';
 import type { Grant } from './access/principal.ts';
 import { inScope } from './access/scope.ts';
 import { AccessStore } from './access/store.ts';
+import { AuditLog } from './audit/log.ts';
+import { AuditRecorder } from './audit/record.ts';
 import type { FrameBus } from './bus/bus.ts';
 import { createInProcessBus } from './bus/in-process.ts';
 import { CameraDirectory } from './cameras.ts';
@@ -110,6 +112,8 @@ export interface AppOptions {
   readonly dataDir?: string | undefined;
   /** Retention and recording of motion events. */
   readonly events?: EventsOptions | undefined;
+  /** Days the audit trail keeps its rows (default 90; 0: until its row cap). */
+  readonly auditRetentionDays?: number | undefined;
   /**
    * Where frames, status and settings come from. Default: cameras captured in this
    * process (`cameras`, `fps`...). A gateway passes a Redis bus (bus/redis-gateway.ts).
@@ -196,6 +200,8 @@ export class ServercamApp implements AsyncDisposable {
   readonly live: LiveAccess;
   /** The motion event history; undefined when no camera detects motion. */
   readonly events: EventService | undefined;
+  /** The audit trail (in `servercam.db`). */
+  readonly audit: AuditRecorder;
   readonly eventHub = new EventHub();
   readonly #state: StateWriter | undefined;
   #offState: (() => void) | undefined;
@@ -222,7 +228,10 @@ export class ServercamApp implements AsyncDisposable {
     this.access = AccessStore.open(options.dataDir);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
     this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer);
+    this.security = new Security({ ...options, access: this.access }); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
+    this.audit = new AuditRecorder(new AuditLog(this.access.database, { retentionDays: options.auditRetentionDays }), this.security.auth, this.access);
     this.#context = {
+      audit: this.audit,
       stream: this.stream,
       cameras: this.cameras,
       subscriptions: this.subscriptions,
@@ -232,7 +241,6 @@ export class ServercamApp implements AsyncDisposable {
       ...this.#createEvents(cameras, options),
     };
     this.events = this.#context.events;
-    this.security = new Security({ ...options, access: this.access }); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
     this.live = new LiveAccess((grant) => this.security.auth.stillValid(grant), this.access);
     this.#hostRefusals = new HostRefusalLog(this.logger.child({ component: 'http' }));
     this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
@@ -475,6 +483,7 @@ export class ServercamApp implements AsyncDisposable {
       await this.#sessionSync?.close();
       await this.stream.close();
       this.live.close();
+      this.audit.close();
       this.access.close();
     })();
     return this.#closing;
