@@ -6,7 +6,7 @@
  *   queue is written in one transaction on the next turn of the event loop
  *   (a 0 ms timer), and before every read.
  * - **Bounded under a flood.** Failed authentications are coalesced: one row
- *   per client address and minute, whose `count` grows with the repeats; past
+ *   per client address, reason and minute, whose `count` grows with the repeats; past
  *   {@link AuditLimits.failureRowsPerMinute} distinct addresses in a minute,
  *   the others share one row (address `*`). Whatever an attacker sends, the
  *   failures add at most that many rows a minute, and the table keeps at
@@ -58,7 +58,7 @@ export interface AuditEntry extends AuditRecord {
 }
 
 export interface AuditLimits {
-  /** Distinct addresses whose failed authentications get a row of their own each minute (default 100). */
+  /** Distinct addresses (and reasons) whose failed authentications get a row of their own each minute (default 100). */
   readonly failureRowsPerMinute: number;
   /** Rows kept at most, the oldest deleted first (default 1,000,000: about 100 MB). */
   readonly maxRows: number;
@@ -99,7 +99,7 @@ export class AuditLog {
   readonly #queue: Pending[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #pruneTimer: ReturnType<typeof setInterval>;
-  /** This minute's failure rows, by address. */
+  /** This minute's failure rows, by address and reason. */
   readonly #failures = new Map<string, Pending>();
   #minute = -1;
   #closed = false;
@@ -128,15 +128,19 @@ export class AuditLog {
       this.#minute = minute;
       this.#failures.clear();
     }
-    let key = address;
-    if (!this.#failures.has(key) && this.#failures.size >= this.#limits.failureRowsPerMinute) key = OTHER_ADDRESSES;
+    let key = `${address} ${reason}`;
+    let shown = address;
+    if (!this.#failures.has(key) && this.#failures.size >= this.#limits.failureRowsPerMinute) {
+      key = OTHER_ADDRESSES;
+      shown = OTHER_ADDRESSES;
+    }
     const known = this.#failures.get(key);
     if (known) {
       known.count++;
       if (!known.queued) this.#enqueue(known);
       return;
     }
-    const pending: Pending = { record: { action: 'AUTH_FAILED', address: key, detail: key === OTHER_ADDRESSES ? 'from other addresses' : reason }, at: now, count: 1, queued: false };
+    const pending: Pending = { record: { action: 'AUTH_FAILED', address: shown, detail: shown === OTHER_ADDRESSES ? 'from other addresses' : reason }, at: now, count: 1, queued: false };
     this.#failures.set(key, pending);
     this.#enqueue(pending);
   }
