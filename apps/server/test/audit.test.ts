@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const ADMIN = 'adm-Vb7Qz2Lx9Kt4Wm8Rp3Hn';
 const OPERATOR = 'op-Jd5Ns8Yc2Pf7Tg4Xk9Lw';
-const WRONG = ['wrong-Hq3Zm8Vr2Lb6Kt9Xp4', 'wrong-Cn7Wd2Fs9Jg4Ry8Qm3', 'wrong-Tb5Kx8Pz3Mv7Ld2Sh6'];
+const WRONG = ['wrong-Hq3Zm8Vr2Lb6Kt9Xp4', 'wrong-Cn7Wd2Fs9Jg4Ry8Qm3', 'wrong-Tb5Kx8Pz3Mv7Ld2Sh6'] as const;
 const AUDIT_QUERY = '{ auditLog(first: 50) { totalCount edges { cursor node { id at action principal address cameraId detail count } } pageInfo { hasNextPage endCursor } } }';
 
 interface Row {
