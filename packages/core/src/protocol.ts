@@ -3,6 +3,7 @@
  * describes them in prose; this file is the single typed source of truth.
  * @module
  */
+import type { EncodeTiming } from './capture/encode-timing.ts';
 import type { CameraConfig, CameraErrorInfo, CameraStatus } from './camera.ts';
 import type { SerializedError } from './errors.ts';
 import type { StreamSettings } from './settings.ts';
@@ -57,6 +58,8 @@ export interface CameraStats {
   readonly analyzed: number;
   /** Time spent in motion detection, ms in all (wall time on the capture side). */
   readonly motionMs: number;
+  /** Each JPEG encode's time (capture/encode-timing.ts); absent from older capture sides. */
+  readonly encodeMs?: EncodeTiming | undefined;
 }
 
 export type WorkerToMain =

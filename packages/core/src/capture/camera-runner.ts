@@ -3,6 +3,7 @@
  * watchdog, reconnect backoff and status reporting.
  * @module
  */
+import { EncodeTimes } from './encode-timing.ts';
 import type { CaptureBackend, CapturedImage, OpenedSource } from '../backends/backend.ts';
 import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
 import { CannotOpenCamera, CannotReadCamera, type SerializedCause, type SerializedError, ServercamError } from '../errors.ts';
@@ -88,6 +89,7 @@ export class CameraRunner {
   readonly #tracker: MotionTracker | undefined;
   #analyzed = 0;
   #motionMs = 0;
+  readonly #encodeTimes = new EncodeTimes();
   #lastAnalyzedAt = 0;
 
   /** `seq` goes on from `lastSeq` (a restarted capture side keeps counting where the last one stopped). */
@@ -123,6 +125,7 @@ export class CameraRunner {
       encodesByVariant: { ...this.#encodesByVariant },
       analyzed: this.#analyzed,
       motionMs: this.#motionMs,
+      encodeMs: this.#encodeTimes.snapshot(),
     };
   }
 
@@ -326,7 +329,9 @@ export class CameraRunner {
     const fps = this.#meter.rate();
     await Promise.all(
       [...groups.values()].map(async ({ width, height, keys }) => {
+        const encodeStarted = performance.now();
         const bytes = await image.encode({ quality, width, height });
+        this.#encodeTimes.observe(performance.now() - encodeStarted);
         this.#encodes++;
         for (const key of keys) this.#encodesByVariant[key] = (this.#encodesByVariant[key] ?? 0) + 1;
         const data = transferableCopy(bytes);
