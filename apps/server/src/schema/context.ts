@@ -4,6 +4,7 @@
  */
 import type { AccessStore } from '../access/store.ts';
 import type { AuditRecorder } from '../audit/record.ts';
+import type { TransportMeter } from '../metrics/transport-meter.ts';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import type { EventHub } from '../events/hub.ts';
@@ -29,6 +30,8 @@ export interface ServerContext {
   readonly access?: AccessStore | undefined;
   /** The audit trail (audit/). */
   readonly audit?: AuditRecorder | undefined;
+  /** Viewers, bytes and drops per camera and transport, for /metrics. */
+  readonly meter?: TransportMeter | undefined;
 }
 
 /**

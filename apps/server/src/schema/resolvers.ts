@@ -18,6 +18,7 @@ import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
 import { forbiddenField } from '../access/scope.ts';
 import { BusUnavailable } from '../bus/bus.ts';
 import { auditPage } from '../audit/graphql.ts';
+import { meteredFrames } from '../metrics/transport-meter.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
 
@@ -125,11 +126,11 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         const grant = grantOf(context);
         try {
           // Without cameraId the active camera's frames, only while it is one the caller may see.
-          return context.subscriptions.frames({
+          return meteredFrames(context.meter, context, cameraId ?? context.stream.activeCameraId, (handoff) => context.subscriptions.frames({
             cameraId: cameraId ?? undefined,
             maxFps: maxFps ?? undefined,
             maxWidth: maxWidth ?? undefined,
-          }, context.frameFeed, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
+          }, handoff, grant.cameras === '*' ? undefined : (id) => inScope(grant, id)));
         } catch (error) {
           if (error instanceof RangeError) {
             throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
