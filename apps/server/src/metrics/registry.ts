@@ -72,7 +72,7 @@ class EncodeHistogram extends Histogram<'camera'> {
 
 export class AppMetrics {
   readonly registry = new Registry();
-  /** GraphQL operations, their duration and errors (labels: operation type and phase; never the client's operation names). */
+  /** GraphQL queries and mutations, their duration and errors (labels: operation type and phase; never the client's operation names). Live subscriptions: servercam_subscriptions. */
   readonly yogaPlugin: Plugin;
   readonly #sources: MetricsSources;
   #snapshot: Snapshot = EMPTY;
