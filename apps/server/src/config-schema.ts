@@ -220,7 +220,7 @@ export const CONFIG = {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 36_500) throw problem(k, `must be a whole number of days from 0 to 36500, got ${JSON.stringify(value)}`);
       return value;
     },
-    flag: { name: 'audit-retention-days', value: 'N', numeric: true, help: 'days the audit trail keeps its rows (0: up to its row cap)' },
+    flag: { name: 'audit-days', value: 'N', numeric: true, help: 'days the audit trail keeps its rows (0: up to its row cap)' },
     default: { value: 90 },
   }),
   metricsToken: key({
