@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ServerDatabase } from '../src/access/database.ts';
 import { AuditLog } from '../src/audit/log.ts';
 import { gql, sseOpen, wsConnect } from './helpers/access.ts';
-import { closeAll, startServer } from './helpers/clients.ts';
+import { closeAll, startServer, until } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
 
 const children: CliProcess[] = [];
@@ -128,6 +128,21 @@ describe('the audit trail', () => {
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const second = await gql(url, ADMIN, `{ auditLog(first: 5, after: "${page1.pageInfo.endCursor}") { edges { node { action count } } pageInfo { hasNextPage } } }`);
     expect(second.data).toEqual({ auditLog: { edges: [{ node: { action: 'AUTH_FAILED', count: 3 } }], pageInfo: { hasNextPage: false } } });
+  });
+
+  it('records a token expiring, with no principal', async () => {
+    const { url } = await startServer({ auth: { adminToken: ADMIN } });
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const made = await gql(url, ADMIN, `mutation { createAccessToken(input: { label: "brief", cameras: ["*"], capabilities: [VIEW], expiresAt: "${expiresAt}" }) { token { id } } }`);
+    const id = (made.data!['createAccessToken'] as { token: { id: string } }).token.id;
+    const actions = async (): Promise<string[]> => {
+      const log = await gql(url, ADMIN, '{ auditLog { edges { node { action principal detail } } } }');
+      return (log.data!['auditLog'] as { edges: Array<{ node: { action: string; principal: string | null; detail: string } }> }).edges
+        .filter(({ node }) => node.detail === JSON.stringify({ id, label: 'brief' }))
+        .map(({ node }) => `${node.action} ${node.principal ?? '-'}`);
+    };
+    await until(async () => (await actions()).length === 2, 'the expiry row');
+    expect(await actions()).toEqual(['TOKEN_EXPIRED -', 'TOKEN_CREATED role:admin']);
   });
 
   it('refuses a cursor that is not one of its own', async () => {
