@@ -26,7 +26,7 @@ import {
 } from '@servercam/core';
 import { cameraRouteRefusal, eventRouteRefusal, eventVisibleTo } from './access/doors.ts';
 import { LiveAccess } from './access/live.ts';
-import type { Grant } from './access/principal.ts';
+import { type Grant, NO_GRANT } from './access/principal.ts';
 import { inScope } from './access/scope.ts';
 import { AccessStore } from './access/store.ts';
 import { AuditLog } from './audit/log.ts';
@@ -179,9 +179,6 @@ export interface GraphqlWsHooks<E> extends WsGuardHooks<E> {
   /** The connection's frame writer (transports/fast-frames.ts), when the runtime has one. */
   frameWriter?: ((extra: E) => FrameWriter | undefined) | undefined;
 }
-
-/** A grant of nothing: the links page's cameras for a caller without credentials. */
-const NO_CAMERAS: Grant = { kind: 'open', id: 'none', cameras: new Set(), capabilities: new Set() };
 
 /** `/cameras/:id/snapshot.jpg`, `/cameras/:id/stream.mjpeg`. */
 export const CAMERA_ROUTE = /^\/cameras\/([^/]+)\/(snapshot\.jpg|stream\.mjpeg)$/;
@@ -383,7 +380,7 @@ export class ServercamApp implements AsyncDisposable {
       return Response.json({ status }, { headers: { 'Cache-Control': 'no-store' } });
     }
     // The links page lists only the cameras the caller may see (none without credentials when auth is on).
-    return uiResponse(request, this.uiDir, () => this.links('', principal?.grant ?? (this.security.auth.enabled ? NO_CAMERAS : undefined)));
+    return uiResponse(request, this.uiDir, () => this.links('', principal?.grant ?? (this.security.auth.enabled ? NO_GRANT : undefined)));
   }
 
   async #graphql(request: Request, principal: Principal | undefined): Promise<Response> {

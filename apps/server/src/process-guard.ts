@@ -44,11 +44,12 @@ export interface RequestScope {
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
-/** The path of a raw request target, for logs: no query, bounded. */
+/** The path of a raw request target, for logs: no query, no share link's token (`/share/***`), bounded. */
 export function pathForLog(target: string | undefined): string {
   const raw = target ?? '';
   const query = raw.indexOf('?');
-  const path = query < 0 ? raw : raw.slice(0, query);
+  let path = query < 0 ? raw : raw.slice(0, query);
+  if (path.startsWith('/share/')) path = '/share/***';
   return path.length > 256 ? `${path.slice(0, 256)}…` : path;
 }
 

@@ -129,3 +129,24 @@ describe('a server on the data directory', () => {
     }
   });
 });
+
+describe('the data directory', () => {
+  it('keeps the shared settings across a restart of serve with no --state-file', async () => {
+    const dataDir = mkdtempSync(join(tempDir, 'state-default-'));
+    const start = async (): Promise<{ cli: CliProcess; url: string }> => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const cli = await startCli(['serve', '--port', String(port), '--camera', 'a=synthetic:64x48', '--camera', 'b=synthetic:64x48', '--isolation', 'worker', '--log-level', 'warn', '--data-dir', dataDir], url, { ready: (status) => status === 200 });
+      children.push(cli);
+      return { cli, url };
+    };
+    const first = await start();
+    const changed = await gql(first.url, undefined, 'mutation { updateStream(input: { activeCameraId: "b", fps: 7 }) { activeCameraId fps } }');
+    expect(changed.data).toEqual({ updateStream: { activeCameraId: 'b', fps: 7 } });
+    expect((await first.cli.stop()).code).toBe(0);
+    expect(readdirSync(dataDir).sort()).toEqual(expect.arrayContaining(['servercam.db', 'state.json']));
+    const second = await start();
+    expect((await gql(second.url, undefined, '{ stream { activeCameraId fps } }')).data).toEqual({ stream: { activeCameraId: 'b', fps: 7 } });
+    await second.cli.stop();
+  });
+});

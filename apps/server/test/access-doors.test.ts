@@ -12,7 +12,11 @@
  * Answers: `401` (unauthenticated, or graphql-ws close 4401), `403`
  * (FORBIDDEN), an error code, or what the door gave (ids, values).
  */
+import { buildSchema, type GraphQLObjectType } from 'graphql';
+import { typeDefs } from '@servercam/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIELD_ACCESS } from '../src/access/scope.ts';
+import { resolvers } from '../src/schema/resolvers.ts';
 import { type AccessWorld, accessWorld, get, gql, type GraphQLAnswer, PRINCIPALS, sseOpen, wsConnect } from './helpers/access.ts';
 import { closeAll, mjpegParts, next, until } from './helpers/clients.ts';
 
@@ -98,6 +102,13 @@ function publishMotion(): void {
   }
 }
 
+/** A change of the shared settings by the admin (fps 10 and 11 in turn), for `streamSettings` subscribers. */
+let fps = 10;
+function bumpFps(): void {
+  fps = fps === 10 ? 11 : 10;
+  gql(world.running.url, world.secrets.admin, `mutation { updateStream(input: { fps: ${fps} }) { fps } }`).catch(() => {});
+}
+
 type Door = (secret: string | undefined) => Promise<string>;
 const url = (): string => world.running.url;
 const q = (query: string, pick: (data: Record<string, unknown>) => string): Door => async (secret) => answer(await gql(url(), secret, query), pick);
@@ -124,6 +135,8 @@ const MATRIX: ReadonlyArray<readonly [string, Door, readonly string[]]> = [
   ['graphql-ws motionEvents(a)', (secret) => wsFirst(secret, 'subscription { motionEvents(cameraId: "a") { event { id } } }', (d) => (d['motionEvents'] as { event: { id: string } }).event.id, publishMotion), ['401', '401', '401', 'BAD_USER_INPUT', '403', 'ev-a', '403', 'ev-a', '403']],
   // Changes of ev-a (camera a) then ev-b (camera b) are published: the first one each caller gets.
   ['graphql-ws motionEvents (all cameras)', (secret) => wsFirst(secret, 'subscription { motionEvents { event { id } } }', (d) => (d['motionEvents'] as { event: { id: string } }).event.id, publishMotion), ['401', '401', '401', 'ev-b', '403', 'ev-a', '403', 'ev-a', '403']],
+  // The admin changes the fps until the subscriber sees a change: what it shows of the active camera (a).
+  ['graphql-ws streamSettings', (secret) => wsFirst(secret, 'subscription { streamSettings { activeCameraId } }', (d) => JSON.stringify((d['streamSettings'] as { activeCameraId: string }).activeCameraId), bumpFps), ['401', '401', '401', '""', '"a"', '"a"', '"a"', '"a"', '403']],
   ['SSE frames(a)', (secret) => sseFirst(secret, 'subscription { frames(cameraId: "a", maxWidth: 96) { cameraId } }', (d) => (d['frames'] as { cameraId: string }).cameraId), ['401', '401', '401', 'BAD_USER_INPUT', 'a', '403', '403', 'a', 'a']],
   ['SSE cameraStatus', async (secret) => {
     const controller = new AbortController();
@@ -142,6 +155,10 @@ const MATRIX: ReadonlyArray<readonly [string, Door, readonly string[]]> = [
     const body = (await (await get(`${url()}/healthz`, secret)).json()) as { cameras?: Array<{ id: string }> };
     return body.cameras ? ids(body.cameras) : 'status only';
   }, ['status only', 'status only', 'status only', 'b', 'a', 'a', 'a', 'a,b', 'a']],
+  ['GET / (the links page) cameras', async (secret) => {
+    const page = await (await get(`${url()}/`, secret)).text();
+    return ['a', 'b'].filter((id) => page.includes(`/cameras/${id}/`)).join(',') || 'none';
+  }, ['none', 'none', 'none', 'b', 'a', 'a', 'a', 'a,b', 'a']],
 ];
 
 describe('the door matrix', () => {
@@ -231,6 +248,79 @@ describe('the shared settings', () => {
     } finally {
       await iterator.return?.();
       await client.dispose();
+    }
+  });
+});
+
+describe('an admin of some cameras', () => {
+  const make = (secret: string, cameras: string[], capabilities: string[]) =>
+    gql(url(), secret, 'mutation ($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { token { id cameras } secret } }', { input: { label: 'made by a scoped admin', cameras, capabilities } });
+
+  it('grants no more than it holds, and sees and revokes only tokens within its cameras', async () => {
+    const scoped = ((await make(world.secrets.admin!, ['a'], ['ADMIN', 'VIEW'])).data?.['createAccessToken'] as { secret: string }).secret;
+    expect((await make(scoped, ['*'], ['VIEW'])).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await make(scoped, ['a'], ['EVENTS'])).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await make(scoped, ['b'], ['VIEW'])).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await make(scoped, ['a'], ['VIEW'])).data?.['createAccessToken']).toMatchObject({ token: { cameras: ['a'] } });
+
+    const all = (await gql(url(), world.secrets.admin, '{ accessTokens { id cameras } }')).data?.['accessTokens'] as Array<{ id: string; cameras: string[] }>;
+    const seen = (await gql(url(), scoped, '{ accessTokens { id cameras } }')).data?.['accessTokens'] as Array<{ id: string; cameras: string[] }>;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((token) => token.cameras.every((camera) => camera === 'a'))).toBe(true);
+    const ofB = all.find((token) => token.cameras.includes('b'))!;
+    expect((await gql(url(), scoped, 'mutation ($id: ID!) { revokeAccessToken(id: $id) { id } }', { id: ofB.id })).data).toEqual({ revokeAccessToken: null });
+    // The token of camera b still works.
+    expect((await gql(url(), world.secrets.outOfScope, '{ cameras { id } }')).data).toEqual({ cameras: [{ id: 'b' }] });
+  });
+});
+
+describe('the field table', () => {
+  it('names every root field of the schema, and nothing else (a new field must say what it needs)', () => {
+    const schema = buildSchema(typeDefs);
+    for (const type of ['Query', 'Mutation', 'Subscription'] as const) {
+      const fields = Object.keys(schema.getType(type) ? (schema.getType(type) as GraphQLObjectType).getFields() : {}).sort();
+      expect(Object.keys(FIELD_ACCESS[type]).sort(), type).toEqual(fields);
+      // Each has a resolver of its own, so the guard wraps it (a default resolver would be unguarded).
+      expect(Object.keys(resolvers[type] as object).sort(), type).toEqual(fields);
+    }
+  });
+});
+
+describe('a share link', () => {
+  it('is refused once its camera, expiry, id or MAC is changed', async () => {
+    const link = world.secrets.link!;
+    const [prefix, id, camera, expires, mac] = link.split('.') as [string, string, string, string, string];
+    expect(`${prefix}.`).toBe('scl1.');
+    expect(camera).toBe('a');
+    const forged = [
+      [prefix, id, 'b', expires, mac],
+      [prefix, id, camera, String(Number(expires) + 86_400), mac],
+      [prefix, `${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}`, camera, expires, mac],
+      [prefix, id, camera, expires, `${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`],
+      ['scl2', id, camera, expires, mac],
+    ].map((parts) => parts.join('.'));
+    expect((await get(`${url()}/cameras/a/snapshot.jpg`, link)).status).toBe(200);
+    for (const token of forged) {
+      expect((await get(`${url()}/cameras/a/snapshot.jpg`, token)).status, token).toBe(401);
+      expect((await get(`${url()}/cameras/b/snapshot.jpg`, token)).status, token).toBe(401);
+    }
+  });
+
+  it('signs the UI in to a session of that camera only, whose cookie cannot be turned into another', async () => {
+    const signIn = await fetch(`${url()}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: world.secrets.link }) });
+    expect(await signIn.json()).toMatchObject({ role: 'viewer', capabilities: ['VIEW'], cameras: ['a'], shareLink: true });
+    const setCookie = signIn.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/HttpOnly; SameSite=Strict/);
+    const cookie = setCookie.split(';')[0]!;
+    const withCookie = (value: string, path: string): Promise<Response> => fetch(`${url()}${path}`, { headers: { cookie: value } });
+    expect((await withCookie(cookie, '/cameras/a/snapshot.jpg')).status).toBe(200);
+    expect((await withCookie(cookie, '/cameras/b/snapshot.jpg')).status).toBe(404);
+    const viewer = await fetch(`${url()}/graphql`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ cameras { id } }' }) });
+    expect(await viewer.json()).toEqual({ data: { cameras: [{ id: 'a' }] } });
+    // The cookie names the link (`v3.l.<id>…`): pointing it at a token, or at another id, breaks its MAC.
+    expect(cookie).toMatch(/^servercam_session=v3\.l\./);
+    for (const forged of [cookie.replace('=v3.l.', '=v3.t.'), cookie.replace(/=v3\.l\.[^.]+\./, '=v3.l.AAAAAAAAAAAAAAAA.')]) {
+      expect((await withCookie(forged, '/cameras/a/snapshot.jpg')).status).toBe(401);
     }
   });
 });

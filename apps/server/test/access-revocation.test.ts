@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import process from 'node:process';
 import { SERVER_CLI } from '@servercam/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ADMIN, type AccessWorld, accessWorld, get, gql, sseOpen, wsConnect } from './helpers/access.ts';
 import { closeAll, mjpegParts, next } from './helpers/clients.ts';
 import { recordFigures } from './helpers/figures.ts';
@@ -120,6 +121,35 @@ describe('revoking a token', () => {
     expect((await gql(world.running.url, token.secret, '{ cameras { id } }')).status).toBe(401);
     const again = wsConnect(world.running.wsUrl, token.secret);
     expect(await again.closed).toBe(4401);
+  });
+
+  it('closes an SSE subscription on Yoga\'s own path (cameraStatus) and a graphql-ws one opened with a session cookie', async () => {
+    const token = await newToken();
+    const abort = new AbortController();
+    const sse = await sseOpen(world.running.url, token.secret, 'subscription { cameraStatus { id } }', {}, abort.signal);
+    expect(sse.response.status).toBe(200);
+    const ended = (async () => {
+      for await (const _event of sse.events!) {
+        // Until the end.
+      }
+    })();
+    const signIn = await fetch(`${world.running.url}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: token.secret }) });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const socket = new WebSocket(world.running.wsUrl, 'graphql-transport-ws', { headers: { cookie } });
+    const wsClosed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await once(socket, 'message');
+    try {
+      await revoke(token.id);
+      closeTimes['sseYogaPath'] = await closedWithin(ended, 'the SSE cameraStatus stream');
+      closeTimes['graphqlWsCookie'] = await closedWithin(wsClosed, 'the cookie\'s graphql-ws connection');
+      expect(await wsClosed).toBe(4401);
+    } finally {
+      abort.abort();
+      await ended.catch(() => {});
+      socket.terminate();
+    }
   });
 
   it('ends the session cookies made from it', async () => {

@@ -1,6 +1,9 @@
 /** The CLI as a child process (the built apps/server/dist/cli.js): waiting for /healthz and the banner. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
 import { afterAll, expect, it } from 'vitest';
-import { type CliProcess, freePort, spawnCli, startCli, waitForBanner, waitForHealth } from '../src/index.ts';
+import { type CliProcess, freePort, spawnCli, startCli, until, waitForBanner, waitForHealth } from '../src/index.ts';
 
 const started: CliProcess[] = [];
 afterAll(async () => {
@@ -26,4 +29,16 @@ it('waitForBanner gives the URL the server logged', async () => {
   started.push(cli);
   const { url } = await waitForBanner(cli);
   expect((await fetch(`${url}/healthz`)).ok).toBe(true);
+});
+
+it('gives a server role a temporary data directory of its own, removed once it has exited, never ./servercam-data', async () => {
+  const port = await freePort();
+  const cli = await startCli(['serve', '--port', String(port), '--camera', 'a=synthetic:64x48', '--log-level', 'warn'], `http://127.0.0.1:${port}`, { ready: (status) => status === 200 });
+  started.push(cli);
+  const dataDir = cli.dataDir!;
+  expect(dataDir).toContain('servercam-cli-data-');
+  expect(existsSync(join(dataDir, 'servercam.db'))).toBe(true);
+  await cli.stop();
+  await until(() => !existsSync(dataDir), 'the data directory removed');
+  expect(existsSync(join(process.cwd(), 'servercam-data'))).toBe(false);
 });

@@ -13,10 +13,12 @@
  * nothing else ever shows it.
  * @module
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config-error.ts';
 import { DEFAULT_DATA_DIR } from '../events/config.ts';
+import { DATABASE_FILE } from './database.ts';
 import type { Capability } from './principal.ts';
 import { AccessStore } from './store.ts';
 import { type AccessToken, InvalidAccessInput } from './token-store.ts';
@@ -103,7 +105,7 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
         cameras: values.camera ?? ['*'],
         capabilities: (values.can ?? ['view']) as Capability[],
         expiresAt,
-      });
+      }, 'cli');
     } catch (error) {
       if (error instanceof InvalidAccessInput) {
         const flag = `--${error.field === 'capabilities' ? 'can' : error.field === 'cameras' ? 'camera' : error.field}`;
@@ -117,6 +119,11 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
   }
   if (action === 'list') {
     if (rest.length > 0) throw new ConfigError('(arguments)', `Unexpected argument "${rest[0]}"\n\n${TOKEN_USAGE}`);
+    // Listing never creates a data directory.
+    if (!existsSync(join(dataDir, DATABASE_FILE))) {
+      io.out(json ? '[]\n' : `no tokens (no database in ${dataDir})\n`);
+      return;
+    }
     using store = AccessStore.open(dataDir);
     const tokens = store.tokens.list();
     if (json) io.out(`${JSON.stringify(tokens)}\n`);
@@ -126,8 +133,9 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
   if (action === 'revoke') {
     const [id, ...more] = rest;
     if (id === undefined || more.length > 0) throw new ConfigError('(arguments)', `servercam token revoke needs one token id\n\n${TOKEN_USAGE}`);
+    if (!existsSync(join(dataDir, DATABASE_FILE))) throw new ConfigError('--data-dir', `No database in ${dataDir}: give the server's --data-dir`);
     using store = AccessStore.open(dataDir);
-    const token = store.revokeToken(id);
+    const token = store.revokeToken(id, 'cli');
     if (!token) throw new ConfigError('(id)', `No token "${id}" to revoke (see servercam token list)`);
     io.out(json ? `${JSON.stringify(token)}\n` : `revoked: ${describe(token)}\n`);
     return;

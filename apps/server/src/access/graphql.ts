@@ -16,8 +16,8 @@ import type {
 import { GraphQLError } from 'graphql';
 import { isoTime } from '../frames/serialize.ts';
 import { badUserInput, unknownCamera } from '../schema/errors.ts';
-import type { Capability, Grant } from './principal.ts';
-import { canSeeCamera, visibleIds } from './scope.ts';
+import { type Capability, type Grant, grantKey } from './principal.ts';
+import { canSeeCamera, inScope, visibleIds } from './scope.ts';
 import type { ShareLink } from './share-links.ts';
 import type { AccessStore } from './store.ts';
 import { type AccessToken, InvalidAccessInput } from './token-store.ts';
@@ -106,7 +106,7 @@ export function createAccessToken(
       cameras: input.cameras,
       capabilities: input.capabilities.map(fromGraphQLCapability),
       expiresAt: time(input.expiresAt, 'expiresAt'),
-    }),
+    }, grantKey(grant)),
   );
   return { token: toGraphQLToken(created.token), secret: created.secret };
 }
@@ -119,19 +119,34 @@ export function createShareLink(
 ): { link: GraphQLShareLink; url: string } {
   checkNamedCameras([input.cameraId], grant, (id) => cameras.has(id), cameras.ids);
   const expiresAt = time(input.expiresAt, 'expiresAt')!;
-  const created = asUserInput(() => store(access).createLink({ cameraId: input.cameraId, label: input.label, expiresAt }));
+  const created = asUserInput(() => store(access).createLink({ cameraId: input.cameraId, label: input.label, expiresAt }, grantKey(grant)));
   return { link: toGraphQLLink(created.link), url: `${SHARE_PATH}${created.token}` };
 }
 
+/**
+ * Whether an admin may see and revoke a token: an admin of every camera, any
+ * token; an admin of some cameras, only tokens within them (others are
+ * answered as tokens that do not exist).
+ */
+function manages(grant: Grant, cameras: readonly string[]): boolean {
+  return grant.cameras === '*' || cameras.every((camera) => camera !== '*' && inScope(grant, camera));
+}
+
 export const accessQueries = {
-  accessTokens: (access: AccessStore | undefined): GraphQLAccessToken[] => store(access).tokens.list().map(toGraphQLToken),
-  shareLinks: (access: AccessStore | undefined): GraphQLShareLink[] => store(access).links.list().map(toGraphQLLink),
-  revokeAccessToken: (access: AccessStore | undefined, id: string): GraphQLAccessToken | null => {
-    const token = store(access).revokeToken(id);
+  accessTokens: (access: AccessStore | undefined, grant: Grant): GraphQLAccessToken[] =>
+    store(access).tokens.list().filter((token) => manages(grant, token.cameras)).map(toGraphQLToken),
+  shareLinks: (access: AccessStore | undefined, grant: Grant): GraphQLShareLink[] =>
+    store(access).links.list().filter((link) => manages(grant, [link.cameraId])).map(toGraphQLLink),
+  revokeAccessToken: (access: AccessStore | undefined, id: string, grant: Grant): GraphQLAccessToken | null => {
+    const existing = store(access).tokens.get(id);
+    if (!existing || !manages(grant, existing.cameras)) return null;
+    const token = store(access).revokeToken(id, grantKey(grant));
     return token ? toGraphQLToken(token) : null;
   },
-  revokeShareLink: (access: AccessStore | undefined, id: string): GraphQLShareLink | null => {
-    const link = store(access).revokeLink(id);
+  revokeShareLink: (access: AccessStore | undefined, id: string, grant: Grant): GraphQLShareLink | null => {
+    const existing = store(access).links.get(id);
+    if (!existing || !manages(grant, [existing.cameraId])) return null;
+    const link = store(access).revokeLink(id, grantKey(grant));
     return link ? toGraphQLLink(link) : null;
   },
 };

@@ -52,6 +52,9 @@ export function roleGrant(role: RoleName): Grant {
 /** Auth off: everything, as before tokens existed. */
 export const OPEN_GRANT: Grant = { kind: 'open', id: 'open', cameras: '*', capabilities: new Set(CAPABILITIES) };
 
+/** A grant of nothing (no camera, no capability): what a caller without credentials is shown. */
+export const NO_GRANT: Grant = { kind: 'open', id: 'none', cameras: new Set(), capabilities: new Set() };
+
 /** A key naming the credential behind a grant (live streams are held under it for revocation). */
 export function grantKey(grant: Pick<Grant, 'kind' | 'id'>): string {
   return `${grant.kind}:${grant.id}`;

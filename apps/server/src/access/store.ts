@@ -12,10 +12,14 @@ import { ServerDatabase } from './database.ts';
 import { type ShareLink, ShareLinkStore } from './share-links.ts';
 import { type AccessToken, AccessTokenStore, type NewAccessToken } from './token-store.ts';
 
-/** What happened to a token or a link; the audit log listens (who did it is its own business). */
+/**
+ * What happened to a token or a link, for the audit log: `by` names who did it
+ * (a grant key such as `role:admin` or `token:<id>`, `cli` for the command
+ * line; undefined for an expiry). Never a secret.
+ */
 export type AccessChange =
-  | { readonly kind: 'token'; readonly change: 'created' | 'revoked' | 'expired'; readonly token: AccessToken }
-  | { readonly kind: 'link'; readonly change: 'created' | 'revoked' | 'expired'; readonly link: ShareLink };
+  | { readonly kind: 'token'; readonly change: 'created' | 'revoked' | 'expired'; readonly token: AccessToken; readonly by: string | undefined }
+  | { readonly kind: 'link'; readonly change: 'created' | 'revoked' | 'expired'; readonly link: ShareLink; readonly by: string | undefined };
 
 export class AccessStore implements Disposable {
   readonly database: ServerDatabase;
@@ -39,33 +43,33 @@ export class AccessStore implements Disposable {
     return this.#changes.on('change', listener);
   }
 
-  createToken(input: NewAccessToken): { token: AccessToken; secret: string } {
+  createToken(input: NewAccessToken, by?: string): { token: AccessToken; secret: string } {
     const created = this.tokens.create(input);
-    this.#changes.emit('change', { kind: 'token', change: 'created', token: created.token });
+    this.#changes.emit('change', { kind: 'token', change: 'created', token: created.token, by });
     return created;
   }
 
-  revokeToken(id: string): AccessToken | undefined {
+  revokeToken(id: string, by?: string): AccessToken | undefined {
     const token = this.tokens.revoke(id);
-    if (token) this.#changes.emit('change', { kind: 'token', change: 'revoked', token });
+    if (token) this.#changes.emit('change', { kind: 'token', change: 'revoked', token, by });
     return token;
   }
 
-  createLink(input: { cameraId: string; label: string; expiresAt: number }): { link: ShareLink; token: string } {
+  createLink(input: { cameraId: string; label: string; expiresAt: number }, by?: string): { link: ShareLink; token: string } {
     const created = this.links.create(input);
-    this.#changes.emit('change', { kind: 'link', change: 'created', link: created.link });
+    this.#changes.emit('change', { kind: 'link', change: 'created', link: created.link, by });
     return created;
   }
 
-  revokeLink(id: string): ShareLink | undefined {
+  revokeLink(id: string, by?: string): ShareLink | undefined {
     const link = this.links.revoke(id);
-    if (link) this.#changes.emit('change', { kind: 'link', change: 'revoked', link });
+    if (link) this.#changes.emit('change', { kind: 'link', change: 'revoked', link, by });
     return link;
   }
 
   /** Reports the tokens that expired since last asked (once each, across processes). */
   noteExpiries(now = Date.now()): void {
-    for (const token of this.tokens.takeExpired(now)) this.#changes.emit('change', { kind: 'token', change: 'expired', token });
+    for (const token of this.tokens.takeExpired(now)) this.#changes.emit('change', { kind: 'token', change: 'expired', token, by: undefined });
   }
 
   close(): void {

@@ -7,15 +7,14 @@
 import { type CameraInfo, type Frame, InvalidSettings, type StreamSettings } from '@servercam/core';
 import type { Resolvers, StreamSettingsInput } from '@servercam/schema';
 import { accessQueries, createAccessToken, createShareLink, viewerOf } from '../access/graphql.ts';
-import { OPEN_GRANT, type Grant } from '../access/principal.ts';
-import { canControl, canSeeCamera, guardRootFields, inScope, visibleActiveCamera, visibleIds } from '../access/scope.ts';
+import { type Grant, NO_GRANT } from '../access/principal.ts';
+import { canControl, canSeeCamera, forbiddenField, guardRootFields, inScope, visibleActiveCamera, visibleIds } from '../access/scope.ts';
 import { principalOf } from '../security/plugins.ts';
 import { eventsPage, toGraphQLChange, toGraphQLEvent } from '../events/graphql.ts';
 import type { EventChange } from '../events/hub.ts';
 import { takeSnapshot } from '../frames/snapshot.ts';
 import type { ResolverContext } from './context.ts';
 import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
-import { forbiddenField } from '../access/scope.ts';
 import { BusUnavailable } from '../bus/bus.ts';
 import { auditPage } from '../audit/graphql.ts';
 import { meteredFrames } from '../metrics/transport-meter.ts';
@@ -24,7 +23,7 @@ import { DateTime } from './scalars.ts';
 
 /** The caller's grant (every root field is guarded by access/scope.ts, so there is one). */
 function grantOf(context: unknown): Grant {
-  return principalOf(context)?.grant ?? { ...OPEN_GRANT, cameras: new Set(), capabilities: new Set() };
+  return principalOf(context)?.grant ?? NO_GRANT;
 }
 
 /** A camera the caller may see; an out-of-scope one gets the very error of one that does not exist. */
@@ -34,7 +33,8 @@ function requireCamera(context: ResolverContext, cameraId: string, argument = 'c
   return cameraId;
 }
 
-function settingsFor(context: ResolverContext, settings: StreamSettings) {
+/** The shared settings as this caller may see them: an active camera out of its scope is `""` (access/scope.ts). */
+function settingsFor(context: ResolverContext, settings: StreamSettings): ReturnType<typeof toGraphQLSettings> {
   const shown = toGraphQLSettings(settings);
   return { ...shown, activeCameraId: visibleActiveCamera(grantOf(context), shown.activeCameraId) };
 }
@@ -67,8 +67,8 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
     },
     stream: (_parent, _args, context) => settingsFor(context, context.stream.settings),
     viewer: (_parent, _args, context) => viewerOf(grantOf(context)),
-    accessTokens: (_parent, _args, context) => accessQueries.accessTokens(context.access),
-    shareLinks: (_parent, _args, context) => accessQueries.shareLinks(context.access),
+    accessTokens: (_parent, _args, context) => accessQueries.accessTokens(context.access, grantOf(context)),
+    shareLinks: (_parent, _args, context) => accessQueries.shareLinks(context.access, grantOf(context)),
     auditLog: (_parent, args, context) => auditPage(context.audit?.log, args),
     snapshot: async (_parent, { cameraId }, context) => {
       const id = cameraId == null ? context.stream.activeCameraId : requireCamera(context, cameraId);
@@ -115,9 +115,9 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
       }
     },
     createAccessToken: (_parent, args, context) => audited(context, () => createAccessToken(context.access, args, grantOf(context), context.cameras)),
-    revokeAccessToken: (_parent, { id }, context) => audited(context, () => accessQueries.revokeAccessToken(context.access, id)),
+    revokeAccessToken: (_parent, { id }, context) => audited(context, () => accessQueries.revokeAccessToken(context.access, id, grantOf(context))),
     createShareLink: (_parent, args, context) => audited(context, () => createShareLink(context.access, args, grantOf(context), context.cameras)),
-    revokeShareLink: (_parent, { id }, context) => audited(context, () => accessQueries.revokeShareLink(context.access, id)),
+    revokeShareLink: (_parent, { id }, context) => audited(context, () => accessQueries.revokeShareLink(context.access, id, grantOf(context))),
   },
   Subscription: {
     frames: {

@@ -8,7 +8,8 @@
  *   `connectionParams.authorization`; none closes the socket with 4401, and
  *   an address over its failed-auth budget gets 4429 (failed-auth.ts). A
  *   connection opened with a session cookie is closed with 4401 when that
- *   session signs out (sessions.ts).
+ *   session signs out (sessions.ts); one of a stored token or share link when
+ *   that is revoked or expires (access/live.ts).
  * - {@link admitSubscription} on `subscribe`: at most
  *   `maxSubscriptionsPerConnection` operations at once (`TOO_MANY_SUBSCRIPTIONS`).
  * - `connection_init` must come within `authTimeoutMs` (graphql-ws closes with

@@ -135,12 +135,13 @@ export async function openMjpeg(url: string): Promise<Response> {
  * A client that sends a request and then stops reading: its socket is paused
  * once the response starts, so the server's writes back up.
  */
-export async function stalledHttpClient(url: string, path: string): Promise<Socket> {
+export async function stalledHttpClient(url: string, path: string, headers: Readonly<Record<string, string>> = {}): Promise<Socket> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   open.push(() => socket.destroy());
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${extra}\r\n`);
   await new Promise<void>((resolve) => socket.once('data', () => resolve()));
   socket.pause();
   return socket;
