@@ -29,6 +29,11 @@ import { LiveAccess } from './access/live.ts';
 import { type Grant, NO_GRANT } from './access/principal.ts';
 import { inScope } from './access/scope.ts';
 import { AccessStore } from './access/store.ts';
+import { AuditLog } from './audit/log.ts';
+import { AuditRecorder } from './audit/record.ts';
+import { AppMetrics } from './metrics/registry.ts';
+import { METRICS_PATH, MetricsRoute } from './metrics/route.ts';
+import { TransportMeter } from './metrics/transport-meter.ts';
 import type { FrameBus } from './bus/bus.ts';
 import { createInProcessBus } from './bus/in-process.ts';
 import { CameraDirectory } from './cameras.ts';
@@ -111,6 +116,10 @@ export interface AppOptions {
   readonly dataDir?: string | undefined;
   /** Retention and recording of motion events. */
   readonly events?: EventsOptions | undefined;
+  /** Days the audit trail keeps its rows (default 90; 0: until its row cap). */
+  readonly auditRetentionDays?: number | undefined;
+  /** The Bearer token of `GET /metrics`; without one, /metrics answers loopback callers only. */
+  readonly metricsToken?: string | undefined;
   /**
    * Where frames, status and settings come from. Default: cameras captured in this
    * process (`cameras`, `fps`...). A gateway passes a Redis bus (bus/redis-gateway.ts).
@@ -199,6 +208,12 @@ export class ServercamApp implements AsyncDisposable {
   readonly live: LiveAccess;
   /** The motion event history; undefined when no camera detects motion. */
   readonly events: EventService | undefined;
+  /** The audit trail (in `servercam.db`). */
+  readonly audit: AuditRecorder;
+  /** Prometheus metrics of this app (its own registry), served at /metrics. */
+  readonly metrics: AppMetrics;
+  readonly #metricsRoute: MetricsRoute;
+  readonly #meter = new TransportMeter();
   readonly eventHub = new EventHub();
   readonly #state: StateWriter | undefined;
   #offState: (() => void) | undefined;
@@ -224,9 +239,13 @@ export class ServercamApp implements AsyncDisposable {
     this.cameras = new CameraDirectory(this.stream);
     this.access = AccessStore.open(options.dataDir);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
-    this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer);
+    this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer, this.#meter);
     this.#mp4 = new Mp4Streams(this.stream, this.cameras, this.subscriptions, this.logger.child({ component: 'mp4' }));
+    this.security = new Security({ ...options, access: this.access }); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
+    this.audit = new AuditRecorder(new AuditLog(this.access.database, { retentionDays: options.auditRetentionDays }), this.security.auth, this.access);
     this.#context = {
+      audit: this.audit,
+      meter: this.#meter,
       stream: this.stream,
       cameras: this.cameras,
       subscriptions: this.subscriptions,
@@ -236,10 +255,11 @@ export class ServercamApp implements AsyncDisposable {
       ...this.#createEvents(cameras, options),
     };
     this.events = this.#context.events;
-    this.security = new Security({ ...options, access: this.access }); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
     this.live = new LiveAccess((grant) => this.security.auth.stillValid(grant), this.access);
     this.#hostRefusals = new HostRefusalLog(this.logger.child({ component: 'http' }));
-    this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits);
+    this.metrics = new AppMetrics({ stream: this.stream, cameras: this.cameras, meter: this.#meter, subscriptions: () => this.subscriptions.stats() });
+    this.#metricsRoute = new MetricsRoute(this.metrics, this.security.auth, options.metricsToken);
+    this.yoga = createServercamYoga(this.#context, this.logger, [...this.security.allowedOrigins], this.security.limits, [this.metrics.yogaPlugin]);
     this.#sessionSync = options.sessionSync?.(this.security.auth.sessions);
     this.#state = options.stateFile ? new StateWriter(options.stateFile, this.logger.child({ component: 'state' })) : undefined;
     this.uiDir = options.uiDir === false ? undefined : (options.uiDir ?? REPO_UI_DIR);
@@ -309,6 +329,8 @@ export class ServercamApp implements AsyncDisposable {
     if (origin !== null && needsOriginCheck(request) && !this.security.allowsOrigin(origin, request.headers.get('host'))) {
       return foreignOriginResponse(origin);
     }
+    // Its own token (or loopback): an API token is not asked for, and a metrics token is not taken for a wrong API token.
+    if (pathname === METRICS_PATH) return this.#metricsRoute.respond(request, address);
     const auth = this.security.auth.authenticate(request.headers, address);
     const principal = auth.kind === 'ok' ? auth.principal : undefined;
     // An address over its failed-auth budget is refused wherever credentials matter, even with a right token.
@@ -480,6 +502,7 @@ export class ServercamApp implements AsyncDisposable {
       await this.#sessionSync?.close();
       await this.stream.close();
       this.live.close();
+      this.audit.close();
       this.access.close();
     })();
     return this.#closing;

@@ -61,6 +61,6 @@ export function checkCredentials(value: unknown, source: string | number, key: s
 /** The secrets of a config (the cameras' passwords, the tokens), for the logger to mask wherever they appear. */
 export function configSecrets(config: ServeConfig): string[] {
   const secrets = (config.cameras ?? []).flatMap((camera) => (camera.credentials?.password !== undefined ? [camera.credentials.password] : []));
-  for (const token of [config.auth?.viewerToken, config.auth?.operatorToken, config.auth?.adminToken]) if (token) secrets.push(token);
+  for (const token of [config.auth?.viewerToken, config.auth?.operatorToken, config.auth?.adminToken, config.metricsToken]) if (token) secrets.push(token);
   return secrets;
 }

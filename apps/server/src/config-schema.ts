@@ -30,6 +30,7 @@ import {
   checkPort,
   checkRedisUrl,
   checkSetting,
+  checkToken,
   checkTrustedProxy,
 } from './config-checks.ts';
 import type { Problem } from './config-error.ts';
@@ -212,6 +213,21 @@ export const CONFIG = {
     doc: 'retention and recording of motion events: `maxAgeDays`, `maxSizeMB`, `preRollSeconds`, `clipMaxWidth`, `clipFormat`',
     check: (value, _k, { problem }) => checkEvents(value, problem),
     fileOnly: 'a group of settings, with motion in the cameras of the file',
+  }),
+  auditRetentionDays: key({
+    doc: 'days the audit trail (audit/log.ts, docs/security.md) keeps its rows; 0 keeps them up to its cap of a million rows',
+    check: (value, k, { problem }) => {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 36_500) throw problem(k, `must be a whole number of days from 0 to 36500, got ${JSON.stringify(value)}`);
+      return value;
+    },
+    flag: { name: 'audit-days', value: 'N', numeric: true, help: 'days the audit trail keeps its rows (0: up to its row cap)' },
+    default: { value: 90 },
+  }),
+  metricsToken: key({
+    doc: '`GET /metrics`: the Bearer token a scraper sends; without one, /metrics answers loopback callers only. `SERVERCAM_METRICS_TOKEN` overrides it',
+    check: (value, k, { problem }) => checkToken(value, k, problem),
+    fileOnly: 'a token stays off the command line (process lists); use SERVERCAM_METRICS_TOKEN',
+    default: { text: 'none: loopback only' },
   }),
   redis: key({
     doc: '`capture` and `gateway`: the Redis they meet on (`redis://127.0.0.1:6379`, `rediss://` for TLS)',

@@ -74,8 +74,10 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
  * The tokens from the env (`SERVERCAM_VIEWER_TOKEN`, `SERVERCAM_OPERATOR_TOKEN`,
  * `SERVERCAM_ADMIN_TOKEN`), over those of `config`. An empty variable counts as unset.
  */
-export function withEnvTokens(config: ServeConfig, env: NodeJS.ProcessEnv): ServeConfig {
+export function withEnvTokens(given: ServeConfig, env: NodeJS.ProcessEnv): ServeConfig {
   const problem: Problem = (key, message) => new ConfigError(key, `Invalid environment variable ${key}: ${message}`);
+  const metrics = env['SERVERCAM_METRICS_TOKEN'];
+  const config = metrics ? { ...given, metricsToken: checkToken(metrics, 'SERVERCAM_METRICS_TOKEN', problem) } : given;
   const viewer = env['SERVERCAM_VIEWER_TOKEN'];
   const operator = env['SERVERCAM_OPERATOR_TOKEN'];
   const admin = env['SERVERCAM_ADMIN_TOKEN'];

@@ -53,6 +53,7 @@ export {
 } from './errors.ts';
 export type { SerializedError } from './errors.ts';
 export type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
+export { ENCODE_MS_BUCKETS, type EncodeTiming } from './capture/encode-timing.ts';
 export type { ProcessSupervision } from './host/process-host.ts';
 export { DEFAULT_SUPERVISION } from './host/process-host.ts';
 export { conflating, LatestValueIterator } from './conflate.ts';

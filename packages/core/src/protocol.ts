@@ -3,6 +3,7 @@
  * describes them in prose; this file is the single typed source of truth.
  * @module
  */
+import type { EncodeTiming } from './capture/encode-timing.ts';
 import type { CameraConfig, CameraErrorInfo, CameraStatus } from './camera.ts';
 import type { SerializedError } from './errors.ts';
 import type { StreamSettings } from './settings.ts';
@@ -61,6 +62,8 @@ export interface CameraStats {
   readonly motionMs: number;
   /** The running H.264 encoders by video variant key: their process id and the pictures they gave. */
   readonly videoEncoders?: Readonly<Record<string, { readonly pid: number | undefined; readonly pictures: number }>> | undefined;
+  /** Each JPEG encode's time (capture/encode-timing.ts); absent from older capture sides. */
+  readonly encodeMs?: EncodeTiming | undefined;
 }
 
 export type WorkerToMain =

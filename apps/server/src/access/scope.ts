@@ -34,6 +34,7 @@ export const FIELD_ACCESS: Readonly<Record<'Query' | 'Mutation' | 'Subscription'
     event: 'events',
     accessTokens: 'admin',
     shareLinks: 'admin',
+    auditLog: 'admin',
   },
   Mutation: {
     updateStream: 'control',

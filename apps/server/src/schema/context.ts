@@ -3,6 +3,8 @@
  * @module
  */
 import type { AccessStore } from '../access/store.ts';
+import type { AuditRecorder } from '../audit/record.ts';
+import type { TransportMeter } from '../metrics/transport-meter.ts';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import type { EventHub } from '../events/hub.ts';
@@ -26,6 +28,10 @@ export interface ServerContext {
   readonly motionCameras?: ReadonlySet<string> | undefined;
   /** Stored access tokens and share links. */
   readonly access?: AccessStore | undefined;
+  /** The audit trail (audit/). */
+  readonly audit?: AuditRecorder | undefined;
+  /** Viewers, bytes and drops per camera and transport, for /metrics. */
+  readonly meter?: TransportMeter | undefined;
 }
 
 /**

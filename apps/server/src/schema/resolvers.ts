@@ -16,6 +16,8 @@ import { takeSnapshot } from '../frames/snapshot.ts';
 import type { ResolverContext } from './context.ts';
 import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
 import { BusUnavailable } from '../bus/bus.ts';
+import { auditPage } from '../audit/graphql.ts';
+import { meteredFrames } from '../metrics/transport-meter.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
 import { type VideoItem, VideoFailure } from '../video/feed.ts';
@@ -37,6 +39,11 @@ function requireCamera(context: ResolverContext, cameraId: string, argument = 'c
 function settingsFor(context: ResolverContext, settings: StreamSettings): ReturnType<typeof toGraphQLSettings> {
   const shown = toGraphQLSettings(settings);
   return { ...shown, activeCameraId: visibleActiveCamera(grantOf(context), shown.activeCameraId) };
+}
+
+/** Runs a token or link mutation with the caller named as its author in the audit trail. */
+function audited<T>(context: ResolverContext, change: () => T): T {
+  return context.audit ? context.audit.as(principalOf(context), change) : change();
 }
 
 /** Drops nulls: an explicit null means "leave unchanged", like an omitted field. */
@@ -64,6 +71,7 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
     viewer: (_parent, _args, context) => viewerOf(grantOf(context)),
     accessTokens: (_parent, _args, context) => accessQueries.accessTokens(context.access, grantOf(context)),
     shareLinks: (_parent, _args, context) => accessQueries.shareLinks(context.access, grantOf(context)),
+    auditLog: (_parent, args, context) => auditPage(context.audit?.log, args),
     snapshot: async (_parent, { cameraId }, context) => {
       const id = cameraId == null ? context.stream.activeCameraId : requireCamera(context, cameraId);
       // The active camera out of the caller's scope: no frame to show.
@@ -98,17 +106,20 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         throw forbiddenField('updateStream while the active camera is one this token does not control', 'control');
       }
       try {
-        return settingsFor(context, await context.stream.update(patch));
+        const before = context.stream.settings;
+        const after = await context.stream.update(patch);
+        context.audit?.settingsChanged(principalOf(context), before, after);
+        return settingsFor(context, after);
       } catch (error) {
         if (error instanceof InvalidSettings) throw badUserInput(error.message, 'input', error.field);
         if (error instanceof BusUnavailable) throw captureUnavailable(error.message);
         throw error;
       }
     },
-    createAccessToken: (_parent, args, context) => createAccessToken(context.access, args, grantOf(context), context.cameras),
-    revokeAccessToken: (_parent, { id }, context) => accessQueries.revokeAccessToken(context.access, id, grantOf(context)),
-    createShareLink: (_parent, args, context) => createShareLink(context.access, args, grantOf(context), context.cameras),
-    revokeShareLink: (_parent, { id }, context) => accessQueries.revokeShareLink(context.access, id, grantOf(context)),
+    createAccessToken: (_parent, args, context) => audited(context, () => createAccessToken(context.access, args, grantOf(context), context.cameras)),
+    revokeAccessToken: (_parent, { id }, context) => audited(context, () => accessQueries.revokeAccessToken(context.access, id, grantOf(context))),
+    createShareLink: (_parent, args, context) => audited(context, () => createShareLink(context.access, args, grantOf(context), context.cameras)),
+    revokeShareLink: (_parent, { id }, context) => audited(context, () => accessQueries.revokeShareLink(context.access, id, grantOf(context))),
   },
   Subscription: {
     frames: {
@@ -117,11 +128,11 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         const grant = grantOf(context);
         try {
           // Without cameraId the active camera's frames, only while it is one the caller may see.
-          return context.subscriptions.frames({
+          return meteredFrames(context.meter, context, cameraId ?? context.stream.activeCameraId, (handoff) => context.subscriptions.frames({
             cameraId: cameraId ?? undefined,
             maxFps: maxFps ?? undefined,
             maxWidth: maxWidth ?? undefined,
-          }, context.frameFeed, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
+          }, handoff, grant.cameras === '*' ? undefined : (id) => inScope(grant, id)));
         } catch (error) {
           if (error instanceof RangeError) {
             throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');

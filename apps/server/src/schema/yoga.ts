@@ -10,6 +10,7 @@ import {
   createSchema,
   createYoga,
   type GraphiQLOptions,
+  type Plugin,
   type YogaInitialContext,
   type YogaLogger,
   type YogaServerInstance,
@@ -112,6 +113,7 @@ export function createServercamYoga(
   logger: Logger,
   allowedOrigins: readonly string[],
   limits: Limits,
+  plugins: readonly Plugin[] = [],
 ): ServercamYoga {
   return createYoga<Record<string, unknown>, ServerContext>({
     schema: createSchema<Record<string, unknown> & YogaInitialContext & ServerContext>({ typeDefs, resolvers }),
@@ -125,6 +127,6 @@ export function createServercamYoga(
     logging: yogaLogger(logger.child({ component: 'graphql' })),
     // Unexpected errors reach clients as "Unexpected error." with no stack or path, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
-    plugins: [useBadParamsAs400(), useOperationLimits(limits), useRoles(), useMutationRateLimit(limits.mutationsPerMinute), useSseFrames()],
+    plugins: [useBadParamsAs400(), useOperationLimits(limits), useRoles(), useMutationRateLimit(limits.mutationsPerMinute), useSseFrames(), ...plugins],
   });
 }

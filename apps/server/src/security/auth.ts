@@ -59,6 +59,15 @@ export type AuthResult =
   | { readonly kind: 'refused' }
   | { readonly kind: 'limited'; readonly retryAfterS: number };
 
+/**
+ * What the audit trail hears of authentication (audit/record.ts): a failure
+ * with the client address and a reason written by the server (never the
+ * credential), a sign-in, a sign-out.
+ */
+export type AuthEvent =
+  | { readonly kind: 'failed'; readonly address: string; readonly reason: string }
+  | { readonly kind: 'signed-in' | 'signed-out'; readonly principal: Principal };
+
 export interface AuthenticatorOptions {
   /** Failed authentications per client address and minute (default 30). */
   readonly failedAuthPerMinute?: number | undefined;
@@ -89,6 +98,7 @@ export class Authenticator {
   readonly failures: FailedAuthLimiter;
   readonly sessions = new SessionRevocations();
   readonly access: AccessStore | undefined;
+  readonly #listeners = new Set<(event: AuthEvent) => void>();
 
   /** @throws {TypeError} when two roles have the same token (every viewer would be an operator). */
   constructor(tokens: AuthTokens = {}, options: AuthenticatorOptions = {}) {
@@ -108,6 +118,17 @@ export class Authenticator {
       // Sessions of stored tokens and share links: keyed by the database's secret, shared by the servers on it.
       access: options.access?.database.secret('sessions'),
     };
+  }
+
+  /** Calls `listener` with every {@link AuthEvent}; returns the unsubscribe. */
+  onEvent(listener: (event: AuthEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** Tells the listeners (session-route.ts tells of sign-ins and sign-outs). */
+  note(event: AuthEvent): void {
+    for (const listener of this.#listeners) listener(event);
   }
 
   /** Whether any token is configured. */
@@ -174,16 +195,16 @@ export class Authenticator {
   authenticate(headers: Headers, address: string): AuthResult {
     if (!this.enabled) return { kind: 'ok', principal: openPrincipal(address) };
     const bearer = bearerToken(headers.get('authorization'));
-    if (bearer !== undefined) return this.#attempt(address, () => this.#principal(this.grantOfToken(bearer), address));
+    if (bearer !== undefined) return this.#attempt(address, () => this.#principal(this.grantOfToken(bearer), address), 'wrong, revoked or expired bearer token');
     const cookie = readSessionCookie(headers.get('cookie'), this.sessionKeys);
     if (cookie === undefined || cookie.status === 'expired') return { kind: 'anonymous' };
-    if (cookie.status === 'forged') return this.#attempt(address, () => undefined);
+    if (cookie.status === 'forged') return this.#attempt(address, () => undefined, 'forged session cookie');
     const { session } = cookie;
     if (!this.sessions.isActive(session)) return { kind: 'anonymous' };
     // A session of a token revoked or expired since: no longer anyone (not a guess, so not counted).
     const grant = this.grantOfSession(session);
     if (!grant) return { kind: 'anonymous' };
-    return this.#attempt(address, () => ({ ...this.#principal(grant, address)!, session }));
+    return this.#attempt(address, () => ({ ...this.#principal(grant, address)!, session }), 'session cookie');
   }
 
   /** {@link authenticate}'s caller, if any. */
@@ -196,7 +217,7 @@ export class Authenticator {
   connect(params: Readonly<Record<string, unknown>> | undefined, address: string): AuthResult {
     if (!this.enabled) return { kind: 'ok', principal: openPrincipal(address) };
     const token = bearerToken(params?.['authorization'] ?? params?.['Authorization']);
-    return this.#attempt(address, () => this.#principal(this.grantOfToken(token), address));
+    return this.#attempt(address, () => this.#principal(this.grantOfToken(token), address), 'wrong, revoked or expired token (graphql-ws)');
   }
 
   /** {@link connect}'s caller, if any. */
@@ -207,7 +228,7 @@ export class Authenticator {
 
   /** A sign-in with `token` (`POST /auth/session`): counted like any other credential. */
   signIn(token: string | undefined, address: string): AuthResult {
-    return this.#attempt(address, () => this.#principal(this.grantOfToken(token), address));
+    return this.#attempt(address, () => this.#principal(this.grantOfToken(token), address), 'wrong, revoked or expired token (sign-in)');
   }
 
   #principal(grant: Grant | undefined, address: string): Principal | undefined {
@@ -215,11 +236,15 @@ export class Authenticator {
   }
 
   /** Checks credentials unless `address` is over its budget; a failure is counted. */
-  #attempt(address: string, check: () => Principal | undefined): AuthResult {
+  #attempt(address: string, check: () => Principal | undefined, reason: string): AuthResult {
     const retryAfterS = this.failures.retryAfterS(address);
-    if (retryAfterS > 0) return { kind: 'limited', retryAfterS };
+    if (retryAfterS > 0) {
+      this.note({ kind: 'failed', address, reason: 'over the failed-authentication budget' });
+      return { kind: 'limited', retryAfterS };
+    }
     const principal = check();
     if (principal) return { kind: 'ok', principal };
+    this.note({ kind: 'failed', address, reason });
     this.failures.fail(address);
     return { kind: 'refused' };
   }

@@ -48,7 +48,10 @@ export class SessionRoute {
     if (request.method === 'DELETE') {
       // Revoke the session of the cookie that came, if genuine (even from an address over its failed-auth budget).
       const cookie = readSessionCookie(request.headers.get('cookie'), this.#auth.sessionKeys);
-      if (cookie?.status === 'valid') this.#auth.sessions.revoke(cookie.session);
+      if (cookie?.status === 'valid') {
+        this.#auth.sessions.revoke(cookie.session);
+        if (principal) this.#auth.note({ kind: 'signed-out', principal });
+      }
       return json(describe(undefined), 200, { 'Set-Cookie': sessionClearCookie(secure) });
     }
     if (request.method !== 'POST') return json({ error: 'Method not allowed: use GET, POST or DELETE' }, 405, { Allow: 'GET, HEAD, POST, DELETE' });
@@ -60,6 +63,7 @@ export class SessionRoute {
     const result = this.#auth.signIn(token, address);
     if (result.kind === 'limited') return rateLimitedResponse(result.retryAfterS, false);
     if (result.kind !== 'ok') return json({ error: 'Wrong token', code: 'UNAUTHENTICATED' }, 401);
+    this.#auth.note({ kind: 'signed-in', principal: result.principal });
     const session = sessionFor(result.principal);
     const maxAgeS = Math.max(1, Math.min(SESSION_MAX_AGE_S, session.expires - Math.floor(Date.now() / 1000)));
     return json(describe(result.principal), 200, { 'Set-Cookie': sessionSetCookie(sessionValue(this.#auth.sessionKeys, session), secure, maxAgeS) });

@@ -8,6 +8,7 @@
  * frames for that client are dropped instead of queued.
  * @module
  */
+import type { TransportMeter } from '../metrics/transport-meter.ts';
 import type { Frame } from '@servercam/core';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
@@ -30,7 +31,10 @@ export class MjpegStreams {
   #sent = 0;
   #dropped = 0;
 
-  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions, serializer: FrameSerializer) {
+  readonly #meter: TransportMeter | undefined;
+
+  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions, serializer: FrameSerializer, meter?: TransportMeter) {
+    this.#meter = meter;
     this.#stream = stream;
     this.#serializer = serializer;
     this.#cameras = cameras;
@@ -59,10 +63,13 @@ export class MjpegStreams {
         start: (controller) => {
           const push = (frame: Frame): void => {
             if ((controller.desiredSize ?? 0) > 0) {
-              controller.enqueue(this.#serializer.mjpegPart(frame));
+              const part = this.#serializer.mjpegPart(frame);
+              controller.enqueue(part);
               this.#sent++;
+              this.#meter?.sent('mjpeg', cameraId, part.byteLength);
             } else {
               this.#dropped++;
+              this.#meter?.dropped('mjpeg', cameraId);
             }
           };
           // Show the current picture at once (it matters when paused); scaled variants wait for their first frame.
@@ -71,6 +78,7 @@ export class MjpegStreams {
           if (latest && (status === 'live' || status === 'paused')) push(latest);
           const unsubscribe = this.#stream.subscribe({ cameraId, ...variant }, push);
           this.#clients++;
+          const closeViewer = this.#meter?.open('mjpeg', cameraId);
           let ended = false;
           const release = this.#subscriptions.hold(() => {
             end?.();
@@ -86,6 +94,7 @@ export class MjpegStreams {
             unsubscribe();
             release();
             this.#clients--;
+            closeViewer?.();
           };
         },
         cancel: () => end?.(),

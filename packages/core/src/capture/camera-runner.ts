@@ -3,6 +3,7 @@
  * watchdog, reconnect backoff and status reporting.
  * @module
  */
+import { EncodeTimes } from './encode-timing.ts';
 import type { CaptureBackend, CapturedImage, OpenedSource } from '../backends/backend.ts';
 import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
 import { CannotOpenCamera, CannotReadCamera, type SerializedCause, type SerializedError, ServercamError } from '../errors.ts';
@@ -89,6 +90,7 @@ export class CameraRunner {
   readonly #tracker: MotionTracker | undefined;
   #analyzed = 0;
   #motionMs = 0;
+  readonly #encodeTimes = new EncodeTimes();
   #lastAnalyzedAt = 0;
   readonly #video: VideoEncoders;
 
@@ -128,6 +130,7 @@ export class CameraRunner {
       analyzed: this.#analyzed,
       motionMs: this.#motionMs,
       videoEncoders: this.#video.stats(),
+      encodeMs: this.#encodeTimes.snapshot(),
     };
   }
 
@@ -339,7 +342,9 @@ export class CameraRunner {
     await Promise.all([
       video.length > 0 ? this.#video.feed(image, video, seq, capturedAt, quality, fps) : undefined,
       ...[...groups.values()].map(async ({ width, height, keys }) => {
+        const encodeStarted = performance.now();
         const bytes = await image.encode({ quality, width, height });
+        this.#encodeTimes.observe(performance.now() - encodeStarted);
         this.#encodes++;
         for (const key of keys) this.#encodesByVariant[key] = (this.#encodesByVariant[key] ?? 0) + 1;
         const data = transferableCopy(bytes);

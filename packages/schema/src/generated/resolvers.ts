@@ -32,6 +32,51 @@ export type AccessToken = {
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
 };
 
+export type AuditAction =
+  | 'AUTH_FAILED'
+  | 'LINK_CREATED'
+  | 'LINK_EXPIRED'
+  | 'LINK_REVOKED'
+  | 'SETTINGS_CHANGED'
+  | 'SIGN_IN'
+  | 'SIGN_OUT'
+  | 'TOKEN_CREATED'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REVOKED';
+
+/** One row of the audit trail. Never holds a presented secret. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** AUTH_FAILED, SIGN_IN, SIGN_OUT, TOKEN_CREATED, TOKEN_REVOKED, TOKEN_EXPIRED, LINK_CREATED, LINK_REVOKED, SETTINGS_CHANGED. */
+  action: AuditAction;
+  /** The client address. */
+  address: Maybe<Scalars['String']['output']>;
+  /** When it happened (for coalesced repeats, the first of them). */
+  at: Scalars['DateTime']['output'];
+  cameraId: Maybe<Scalars['ID']['output']>;
+  /** Repeats coalesced into this row (failed authentications from one address within a minute). */
+  count: Scalars['Int']['output'];
+  /** What: the reason of a failure, the token's label, or the settings' old and new values (JSON). */
+  detail: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Who: `role:operator`, `token:<id>`, `link:<id>`, `open` (auth off); null when unknown (a failed authentication, the CLI). */
+  principal: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+  /** How many rows are kept, over every page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
 export type Camera = {
   __typename?: 'Camera';
   /** The last error, kept while the camera retries; null once it is live again. */
@@ -231,6 +276,8 @@ export type Query = {
   __typename?: 'Query';
   /** The stored access tokens, never their secrets (admin only). */
   accessTokens: Array<AccessToken>;
+  /** The audit trail, newest first: failed authentications, sign-ins, token and link changes, settings changes (admin only). */
+  auditLog: AuditEntryConnection;
   /** One camera by id; null when no camera has that id. */
   camera: Maybe<Camera>;
   /** Every configured camera. */
@@ -247,6 +294,12 @@ export type Query = {
   stream: StreamSettings;
   /** What the caller may do, for a client to hide what it cannot use. */
   viewer: Viewer;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -463,6 +516,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AccessToken: ResolverTypeWrapper<AccessToken>;
+  AuditAction: AuditAction;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
+  AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnection>;
+  AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdge>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Camera: ResolverTypeWrapper<Camera>;
   CameraError: ResolverTypeWrapper<CameraError>;
@@ -500,6 +557,9 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AccessToken: AccessToken;
+  AuditEntry: AuditEntry;
+  AuditEntryConnection: AuditEntryConnection;
+  AuditEntryEdge: AuditEntryEdge;
   Boolean: Scalars['Boolean']['output'];
   Camera: Camera;
   CameraError: CameraError;
@@ -537,6 +597,28 @@ export type AccessTokenResolvers<ContextType = any, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = any, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cameraId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  principal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AuditEntryConnectionResolvers<ContextType = any, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AuditEntryEdgeResolvers<ContextType = any, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
 }>;
 
 export type CameraResolvers<ContextType = any, ParentType extends ResolversParentTypes['Camera'] = ResolversParentTypes['Camera']> = ResolversObject<{
@@ -638,6 +720,7 @@ export type PageInfoResolvers<ContextType = any, ParentType extends ResolversPar
 
 export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   accessTokens?: Resolver<Array<ResolversTypes['AccessToken']>, ParentType, ContextType>;
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   camera?: Resolver<Maybe<ResolversTypes['Camera']>, ParentType, ContextType, RequireFields<QueryCameraArgs, 'id'>>;
   cameras?: Resolver<Array<ResolversTypes['Camera']>, ParentType, ContextType>;
   event?: Resolver<Maybe<ResolversTypes['MotionEvent']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
@@ -692,6 +775,9 @@ export type ViewerResolvers<ContextType = any, ParentType extends ResolversParen
 
 export type Resolvers<ContextType = any> = ResolversObject<{
   AccessToken?: AccessTokenResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Camera?: CameraResolvers<ContextType>;
   CameraError?: CameraErrorResolvers<ContextType>;
   CreatedAccessToken?: CreatedAccessTokenResolvers<ContextType>;
