@@ -7,8 +7,9 @@
 #   --allow-env                 tokens, OpenCV and ffmpeg settings; the capture child gets a copy of the environment
 #   --allow-sys=hostname,uid    the log lines' hostname (pino); uid: checking that ffmpeg is executable
 #   --allow-ffi=node_modules    sharp, a Node-API addon: the synthetic cameras' JPEGs and every scaled variant
+#   --allow-write               the data directory (--data-dir, default ./servercam-data): servercam.db, state.json, clips
 #   --allow-run=DENO,FFMPEG     --isolation process (the default) forks this Deno; motion clips run ffmpeg
 set -euo pipefail
 source "$(dirname "$0")/deno-tools.sh"
-exec "$deno" run --allow-net --allow-read --allow-env --allow-sys=hostname,uid --allow-ffi="$root/node_modules" \
+exec "$deno" run --allow-net --allow-read --allow-write --allow-env --allow-sys=hostname,uid --allow-ffi="$root/node_modules" \
   --allow-run="$deno${ffmpeg:+,$ffmpeg}" "$root/apps/server/src/cli.ts" "$@"

@@ -106,10 +106,12 @@ const cli: TargetKind = {
   name: 'Deno.serve through the CLI (capture in a child process)',
   async start(video) {
     const root = new URL('../../', import.meta.url).pathname;
+    // Never the default ./servercam-data: a temporary data directory, removed once the process has exited.
+    const dataDir = Deno.makeTempDirSync({ prefix: 'servercam-deno-data-' });
     const child = new Deno.Command('bash', {
       args: [
         `${root}scripts/servercam-deno.sh`, 'serve',
-        '--host', '127.0.0.1', '--port', '0', '--fps', '20', '--isolation', 'process',
+        '--host', '127.0.0.1', '--port', '0', '--fps', '20', '--isolation', 'process', '--data-dir', dataDir,
         ...[...CAMERAS, { id: 'file', source: video }].flatMap((camera) => ['--camera', `${camera.id}=${camera.source}`]),
       ],
       env: { NO_COLOR: '1', FORCE_COLOR: '0', SERVERCAM_OPERATOR_TOKEN: TOKEN },
@@ -140,6 +142,7 @@ const cli: TargetKind = {
     const status = child.status.then(async (result) => {
       exited = result;
       await Promise.all([readStdout, readStderr]);
+      Deno.removeSync(dataDir, { recursive: true });
       return result;
     });
     const signal = async (name: Deno.Signal): Promise<number> => {
