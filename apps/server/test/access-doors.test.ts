@@ -132,12 +132,14 @@ const MATRIX: ReadonlyArray<readonly [string, Door, readonly string[]]> = [
   ['Mutation.createAccessToken', q('mutation { createAccessToken(input: { label: "x", cameras: ["a"], capabilities: [VIEW] }) { token { id } } }', () => 'ok'), ['401', '401', '401', '403', '403', '403', '403', 'ok', '403']],
   ['Mutation.revokeShareLink', q('mutation { revokeShareLink(id: "no-such-link") { id } }', (d) => String(d['revokeShareLink'])), ['401', '401', '401', '403', '403', '403', '403', 'null', '403']],
   ['graphql-ws frames(a)', (secret) => wsFirst(secret, 'subscription { frames(cameraId: "a", maxWidth: 96) { cameraId } }', (d) => (d['frames'] as { cameraId: string }).cameraId), ['401', '401', '401', 'BAD_USER_INPUT', 'a', '403', '403', 'a', 'a']],
+  ['graphql-ws video(a)', (secret) => wsFirst(secret, 'subscription { video(cameraId: "a", maxWidth: 96) { cameraId } }', (d) => (d['video'] as { cameraId: string }).cameraId), ['401', '401', '401', 'BAD_USER_INPUT', 'a', '403', '403', 'a', 'a']],
   ['graphql-ws motionEvents(a)', (secret) => wsFirst(secret, 'subscription { motionEvents(cameraId: "a") { event { id } } }', (d) => (d['motionEvents'] as { event: { id: string } }).event.id, publishMotion), ['401', '401', '401', 'BAD_USER_INPUT', '403', 'ev-a', '403', 'ev-a', '403']],
   // Changes of ev-a (camera a) then ev-b (camera b) are published: the first one each caller gets.
   ['graphql-ws motionEvents (all cameras)', (secret) => wsFirst(secret, 'subscription { motionEvents { event { id } } }', (d) => (d['motionEvents'] as { event: { id: string } }).event.id, publishMotion), ['401', '401', '401', 'ev-b', '403', 'ev-a', '403', 'ev-a', '403']],
   // The admin changes the fps until the subscriber sees a change: what it shows of the active camera (a).
   ['graphql-ws streamSettings', (secret) => wsFirst(secret, 'subscription { streamSettings { activeCameraId } }', (d) => JSON.stringify((d['streamSettings'] as { activeCameraId: string }).activeCameraId), bumpFps), ['401', '401', '401', '""', '"a"', '"a"', '"a"', '"a"', '403']],
   ['SSE frames(a)', (secret) => sseFirst(secret, 'subscription { frames(cameraId: "a", maxWidth: 96) { cameraId } }', (d) => (d['frames'] as { cameraId: string }).cameraId), ['401', '401', '401', 'BAD_USER_INPUT', 'a', '403', '403', 'a', 'a']],
+  ['SSE video(a)', (secret) => sseFirst(secret, 'subscription { video(cameraId: "a", maxWidth: 96) { cameraId } }', (d) => (d['video'] as { cameraId: string }).cameraId), ['401', '401', '401', 'BAD_USER_INPUT', 'a', '403', '403', 'a', 'a']],
   ['SSE cameraStatus', async (secret) => {
     const controller = new AbortController();
     try {
@@ -149,6 +151,7 @@ const MATRIX: ReadonlyArray<readonly [string, Door, readonly string[]]> = [
   }, ['401', '401', '401', '200', '200', '200', '200', '200', '200']],
   ['GET /cameras/a/snapshot.jpg', (secret) => route(secret, '/cameras/a/snapshot.jpg'), ['401', '401', '401', '404', '200', '403', '403', '200', '200']],
   ['GET /cameras/a/stream.mjpeg', (secret) => route(secret, '/cameras/a/stream.mjpeg?maxWidth=96'), ['401', '401', '401', '404', '200', '403', '403', '200', '200']],
+  ['GET /cameras/a/stream.mp4', (secret) => route(secret, '/cameras/a/stream.mp4?maxWidth=96'), ['401', '401', '401', '404', '200', '403', '403', '200', '200']],
   ['GET /events/ev-a/snapshot.jpg', (secret) => route(secret, '/events/ev-a/snapshot.jpg'), ['401', '401', '401', '404', '403', '200', '403', '200', '403']],
   ['GET /auth/session', async (secret) => String(((await (await get(`${url()}/auth/session`, secret)).json()) as { role: string | null }).role), ['null', 'null', 'null', 'operator', 'viewer', 'viewer', 'operator', 'admin', 'viewer']],
   ['GET /healthz cameras', async (secret) => {
@@ -194,6 +197,7 @@ const SAME_AS_MISSING: ReadonlyArray<readonly [string, Probe, string]> = [
   }, 'zz'],
   ['GET /cameras/:id/snapshot.jpg', async (secret, id) => text(await get(`${url()}/cameras/${id}/snapshot.jpg`, secret)), 'zz'],
   ['GET /cameras/:id/stream.mjpeg', async (secret, id) => text(await get(`${url()}/cameras/${id}/stream.mjpeg`, secret)), 'zz'],
+  ['GET /cameras/:id/stream.mp4', async (secret, id) => text(await get(`${url()}/cameras/${id}/stream.mp4`, secret)), 'zz'],
   ['GET /events/:id/snapshot.jpg', async (secret, id) => text(await get(`${url()}/events/${id}/snapshot.jpg`, secret)), 'ev-zz'],
 ];
 
