@@ -70,7 +70,10 @@ export function encoderArgs(config: EncoderConfig): string[] {
     ...(evenSize ? [] : ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0']),
     '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0',
     '-g', '100000', '-force_key_frames', `expr:gte(t,n_forced*${VIDEO_KEYFRAME_INTERVAL_MS / 1000})`,
-    '-pix_fmt', 'yuv420p', '-crf', String(config.crf),
+    // ffmpeg converts RGB/BGR to YUV with BT.601 (limited range): say so in the stream, or
+    // decoders that assume BT.709 for untagged HD (Chromium's WebCodecs) shift the colours.
+    '-pix_fmt', 'yuv420p', '-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m', '-color_range', 'tv',
+    '-crf', String(config.crf),
     '-maxrate', `${config.maxrateKbps}k`, '-bufsize', `${config.maxrateKbps}k`,
     '-vsync', 'passthrough',
     '-flush_packets', '1', '-flvflags', 'no_duration_filesize', '-f', 'flv', 'pipe:1',
