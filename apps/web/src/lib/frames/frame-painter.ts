@@ -10,6 +10,7 @@
  */
 import type { FrameFieldsFragment } from '@servercam/schema/client';
 import { base64ToBytes } from './base64.ts';
+import { LatestPicture, type Painted } from './latest-picture.ts';
 
 /** What the painter needs of a frame. */
 export type PaintableFrame = Pick<FrameFieldsFragment, 'cameraId' | 'seq' | 'capturedAt' | 'width' | 'height' | 'mimeType' | 'data'>;
@@ -28,13 +29,8 @@ export interface PaintSurface<B extends Bitmap> {
   draw(bitmap: B): void;
 }
 
-export interface PaintInfo {
-  readonly frame: FrameInfo;
-  /** Wall-clock time from capture (`capturedAt`) to drawing, in ms. */
-  readonly latencyMs: number;
-  /** When it was drawn (epoch ms). */
-  readonly paintedAt: number;
-}
+/** A frame as it is drawn: when, and how long after its capture. */
+export type PaintInfo = Painted<FrameInfo>;
 
 export interface PainterCounts {
   received: number;
@@ -62,13 +58,21 @@ export class FramePainter<B extends Bitmap> {
   readonly #now: () => number;
   #decoding = false;
   #pending: PaintableFrame | null = null;
-  #ready: { bitmap: B; frame: FrameInfo } | null = null;
-  #drawScheduled = false;
+  readonly #latest: LatestPicture<B, FrameInfo>;
   #closed = false;
 
   constructor(options: FramePainterOptions<B>) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#latest = new LatestPicture({
+      requestFrame: options.requestFrame,
+      draw: (bitmap) => options.surface.draw(bitmap),
+      now: this.#now,
+      onPainted: (painted) => {
+        this.counts.painted++;
+        options.onPaint?.(painted);
+      },
+    });
   }
 
   /** Whether a frame is being decoded now. */
@@ -93,8 +97,7 @@ export class FramePainter<B extends Bitmap> {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = null;
-    this.#ready?.bitmap.close();
-    this.#ready = null;
+    this.#latest.close();
   }
 
   [Symbol.dispose](): void {
@@ -112,12 +115,7 @@ export class FramePainter<B extends Bitmap> {
       }
       this.counts.decoded++;
       const { data: _data, ...info } = frame;
-      if (this.#ready) {
-        this.#ready.bitmap.close();
-        this.counts.dropped++;
-      }
-      this.#ready = { bitmap, frame: info };
-      this.#scheduleDraw();
+      if (this.#latest.offer(bitmap, info)) this.counts.dropped++;
     } catch (error) {
       this.counts.decodeErrors++;
       const { data: _data, ...info } = frame;
@@ -128,29 +126,6 @@ export class FramePainter<B extends Bitmap> {
       this.#pending = null;
       if (next && !this.#closed) void this.#decode(next);
     }
-  }
-
-  #scheduleDraw(): void {
-    if (this.#drawScheduled) return;
-    this.#drawScheduled = true;
-    this.#options.requestFrame(() => {
-      this.#drawScheduled = false;
-      const ready = this.#ready;
-      this.#ready = null;
-      if (!ready || this.#closed) {
-        ready?.bitmap.close();
-        return;
-      }
-      try {
-        this.#options.surface.draw(ready.bitmap);
-      } finally {
-        ready.bitmap.close();
-      }
-      this.counts.painted++;
-      const paintedAt = this.#now();
-      const captured = Date.parse(ready.frame.capturedAt);
-      this.#options.onPaint?.({ frame: ready.frame, paintedAt, latencyMs: Number.isFinite(captured) ? paintedAt - captured : Number.NaN });
-    });
   }
 }
 

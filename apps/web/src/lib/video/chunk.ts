@@ -3,6 +3,7 @@
  * what it keeps of it once the bytes are gone.
  * @module
  */
+import type { Painted } from '../frames/latest-picture.ts';
 
 /** One access unit: base64 AVCC `data`, and on keyframes the base64 `avcC` `description`. */
 export interface PlayableChunk {
@@ -28,13 +29,7 @@ export interface ChunkInfo {
 }
 
 /** A picture (JPEG or H.264) as it is drawn. */
-export interface PicturePaint {
-  readonly frame: ChunkInfo;
-  /** Wall-clock time from capture (`capturedAt`) to drawing, in ms. */
-  readonly latencyMs: number;
-  /** When it was drawn (epoch ms). */
-  readonly paintedAt: number;
-}
+export type PicturePaint = Painted<ChunkInfo>;
 
 export function chunkInfo(chunk: PlayableChunk): ChunkInfo {
   return { cameraId: chunk.cameraId, seq: chunk.seq, capturedAt: chunk.capturedAt, width: chunk.width, height: chunk.height };

@@ -16,6 +16,7 @@
  * @module
  */
 import { base64ToBytes } from '../frames/base64.ts';
+import { LatestPicture } from '../frames/latest-picture.ts';
 import { chunkInfo, sameConfig, type ChunkInfo, type PicturePaint, type PlayableChunk, type StreamConfig } from './chunk.ts';
 
 /** What the player needs of a decoded frame (a `VideoFrame` in a browser). */
@@ -97,13 +98,21 @@ export class H264Player<F extends DecodedFrame, C> {
   /** The chunks in the decoder, by timestamp. */
   readonly #inFlight = new Map<number, ChunkInfo>();
   #lastTimestamp = 0;
-  #ready: { frame: F; info: ChunkInfo } | null = null;
-  #drawScheduled = false;
+  readonly #latest: LatestPicture<F, ChunkInfo>;
   #closed = false;
 
   constructor(options: H264PlayerOptions<F, C>) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#latest = new LatestPicture({
+      requestFrame: options.requestFrame,
+      draw: (frame) => options.surface.draw(frame),
+      now: this.#now,
+      onPainted: (painted) => {
+        this.counts.painted++;
+        options.onPaint?.(painted);
+      },
+    });
     this.#maxQueue = options.maxDecodeQueue ?? 8;
   }
 
@@ -125,8 +134,7 @@ export class H264Player<F extends DecodedFrame, C> {
     this.#closed = true;
     this.#waiting = null;
     this.#closeDecoder();
-    this.#ready?.frame.close();
-    this.#ready = null;
+    this.#latest.close();
   }
 
   [Symbol.dispose](): void {
@@ -276,34 +284,6 @@ export class H264Player<F extends DecodedFrame, C> {
       this.counts.dropped++;
       return;
     }
-    if (this.#ready) {
-      this.#ready.frame.close();
-      this.counts.dropped++;
-    }
-    this.#ready = { frame, info };
-    this.#scheduleDraw();
-  }
-
-  #scheduleDraw(): void {
-    if (this.#drawScheduled) return;
-    this.#drawScheduled = true;
-    this.#options.requestFrame(() => {
-      this.#drawScheduled = false;
-      const ready = this.#ready;
-      this.#ready = null;
-      if (!ready || this.#closed) {
-        ready?.frame.close();
-        return;
-      }
-      try {
-        this.#options.surface.draw(ready.frame);
-      } finally {
-        ready.frame.close();
-      }
-      this.counts.painted++;
-      const paintedAt = this.#now();
-      const captured = Date.parse(ready.info.capturedAt);
-      this.#options.onPaint?.({ frame: ready.info, paintedAt, latencyMs: Number.isFinite(captured) ? paintedAt - captured : Number.NaN });
-    });
+    if (this.#latest.offer(frame, info)) this.counts.dropped++;
   }
 }
