@@ -11,8 +11,9 @@
  * @module
  */
 import { conflating, LatestValueIterator } from './conflate.ts';
-import { Emitter, type Listener } from './emitter.ts';
-import { type Frame, normalizeVariant, type VariantSpec } from './frame.ts';
+import { type Consumer, type ConsumerEntry, type ConsumerHost, ConsumerSet } from './consumer-set.ts';
+import { Emitter, type Listener, rethrowLater } from './emitter.ts';
+import type { Frame, VariantSpec } from './frame.ts';
 import type { VariantDemand } from './protocol.ts';
 import { planVariants } from './variants.ts';
 
@@ -32,34 +33,12 @@ export interface FramesOptions extends FrameRequest {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** A consumer as the registry keeps it. */
-export interface Consumer {
-  /** The camera asked for; `undefined` follows the active camera. */
-  readonly cameraId: string | undefined;
-  /** The request, `maxWidth` snapped; the variant it gets is planned per camera. */
-  readonly spec: VariantSpec;
-  /** Not a viewer (a recorder): not counted by {@link ConsumerRegistry.viewers}. */
-  readonly background: boolean;
-}
+export type { Consumer, ConsumerHost } from './consumer-set.ts';
 
-interface Entry extends Consumer {
+/** What a frame consumer is fed through: an iterator, or a conflating listener. */
+interface FrameSink {
   push(frame: Frame): void;
-  /** Ends the consumer from the registry's side (on close). */
-  end(): void;
-}
-
-/** What the registry asks of the frame source it serves. */
-export interface ConsumerHost {
-  /** Whether a camera id exists; a request for another throws a `TypeError`. */
-  hasCamera(cameraId: string): boolean;
-  /** The active camera, which consumers without a camera id follow. */
-  activeCameraId(): string;
-  /**
-   * A consumer came or went (never called on close). The host plans again
-   * ({@link ConsumerRegistry.plan}) and reports `cameraId`, the camera the
-   * consumer watched.
-   */
-  consumersChanged(cameraId: string): void;
+  close(): void;
 }
 
 export interface ConsumerRegistryOptions {
@@ -84,22 +63,20 @@ export interface CameraPlanInput {
  * ```
  */
 export class ConsumerRegistry<Events extends Record<string, unknown>> {
-  readonly #host: ConsumerHost;
   readonly #maxVariants: number;
-  readonly #consumers = new Set<Entry>();
+  readonly #consumers: ConsumerSet<FrameSink>;
   readonly #events = new Emitter<Events>();
   /** Per camera, the consumers of each variant key, as last planned. */
-  readonly #routes = new Map<string, ReadonlyMap<string, readonly Entry[]>>();
-  #closed = false;
+  readonly #routes = new Map<string, ReadonlyMap<string, readonly ConsumerEntry<FrameSink>[]>>();
 
   constructor(host: ConsumerHost, options: ConsumerRegistryOptions) {
-    this.#host = host;
+    this.#consumers = new ConsumerSet<FrameSink>(host);
     this.#maxVariants = options.maxVariants;
   }
 
   /** Whether {@link close} was called: new consumers end at once. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#consumers.closed;
   }
 
   /**
@@ -108,15 +85,7 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
    * @throws {TypeError} for an unknown camera.
    */
   frames(options: FramesOptions = {}): LatestValueIterator<Frame> {
-    let entry: Entry | undefined;
-    const iterator = new LatestValueIterator<Frame>(() => {
-      if (entry) this.#remove(entry);
-    });
-    const { signal } = options;
-    entry = this.#add(options, (frame) => iterator.push(frame), () => iterator.close(), signal?.aborted === true);
-    if (!entry) iterator.close();
-    else signal?.addEventListener('abort', () => iterator.close(), { once: true });
-    return iterator;
+    return this.#consumers.open(options, (onClose) => new LatestValueIterator<Frame>(onClose));
   }
 
   /**
@@ -126,14 +95,7 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
    * @throws {TypeError} for an unknown camera.
    */
   subscribe(request: FrameRequest, listener: (frame: Frame) => void | Promise<void>): () => void {
-    const delivery = conflating(listener, (error) => queueMicrotask(() => {
-      throw error;
-    }));
-    const entry = this.#add(request, (frame) => delivery.push(frame), () => delivery.close(), false);
-    return () => {
-      delivery.close();
-      if (entry) this.#remove(entry);
-    };
+    return this.#consumers.listen(request, conflating(listener, rethrowLater));
   }
 
   /** Adds an event listener; returns the unsubscribe. A listener that throws stops neither the others nor the source. */
@@ -148,12 +110,12 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
 
   /** The consumers of a camera: those asking for it, and those following it while it is active. */
   consumersOf(cameraId: string): Consumer[] {
-    return this.#entriesOf(cameraId);
+    return this.#consumers.of(cameraId);
   }
 
   /** How many consumers watch a camera, background ones left out. */
   viewers(cameraId: string): number {
-    return this.#entriesOf(cameraId).filter((consumer) => !consumer.background).length;
+    return this.#consumers.viewers(cameraId);
   }
 
   /**
@@ -162,7 +124,7 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
    * the camera must encode, sorted by key.
    */
   plan(cameraId: string, input: CameraPlanInput): VariantDemand[] {
-    const plan = planVariants(this.#entriesOf(cameraId), { ...input, maxVariants: this.#maxVariants });
+    const plan = planVariants(this.#consumers.of(cameraId), { ...input, maxVariants: this.#maxVariants });
     this.#routes.set(cameraId, plan.routes);
     return plan.demand;
   }
@@ -170,42 +132,18 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
   /** Hands `frame` to every consumer planned for its camera's `frame.variant`. */
   deliver(frame: Frame): void {
     for (const entry of this.#routes.get(frame.cameraId)?.get(frame.variant) ?? []) {
-      if (this.#consumers.has(entry)) entry.push(frame);
+      if (this.#consumers.has(entry)) entry.sink.push(frame);
     }
   }
 
   /** Ends every consumer; later ones end at once. Listeners stay until {@link clearListeners}. */
   close(): void {
-    this.#closed = true;
-    const entries = [...this.#consumers];
-    this.#consumers.clear();
     this.#routes.clear();
-    for (const entry of entries) entry.end();
+    this.#consumers.close();
   }
 
   /** Removes every event listener. */
   clearListeners(): void {
     this.#events.clear();
-  }
-
-  #add(request: FrameRequest, push: (frame: Frame) => void, end: () => void, ended: boolean): Entry | undefined {
-    if (request.cameraId !== undefined && !this.#host.hasCamera(request.cameraId)) {
-      throw new TypeError(`Unknown camera "${request.cameraId}"`);
-    }
-    const entry: Entry = { cameraId: request.cameraId, spec: normalizeVariant(request), background: request.background === true, push, end };
-    if (this.#closed || ended) return undefined;
-    this.#consumers.add(entry);
-    this.#host.consumersChanged(entry.cameraId ?? this.#host.activeCameraId());
-    return entry;
-  }
-
-  #remove(entry: Entry): void {
-    if (!this.#consumers.delete(entry)) return;
-    this.#host.consumersChanged(entry.cameraId ?? this.#host.activeCameraId());
-  }
-
-  #entriesOf(cameraId: string): Entry[] {
-    const active = cameraId === this.#host.activeCameraId();
-    return [...this.#consumers].filter((c) => c.cameraId === cameraId || (active && c.cameraId === undefined));
   }
 }

@@ -3,6 +3,17 @@
  * @module
  */
 
+/**
+ * Throws `error` again in a microtask, off the current stack: a listener's
+ * throw then surfaces (as an uncaught exception) without stopping the other
+ * listeners, the fan-out or the capture that called it.
+ */
+export function rethrowLater(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}
+
 export type Listener<T> = (value: T) => void;
 
 export class Emitter<Events extends Record<string, unknown>> {
@@ -24,9 +35,7 @@ export class Emitter<Events extends Record<string, unknown>> {
         (listener as Listener<Events[K]>)(value);
       } catch (error) {
         // A throwing listener must not stop the others or the capture.
-        queueMicrotask(() => {
-          throw error;
-        });
+        rethrowLater(error);
       }
     }
   }

@@ -83,14 +83,12 @@ export class GopFanout<C extends GopChunk> {
 
   /** Caches the chunk (a keyframe starts a new GOP) and hands it to every sink. */
   push(chunk: C): void {
-    const size = chunk.data.byteLength;
-    if (chunk.keyframe) {
-      this.#gop = [];
-      this.#gopBytes = 0;
-    }
-    if ((chunk.keyframe || this.#gop.length > 0) && this.#gopBytes + size <= this.#maxBytes) {
+    // A keyframe starts the GOP afresh; any other picture extends a cached one.
+    const bytes = (chunk.keyframe ? 0 : this.#gopBytes) + chunk.data.byteLength;
+    if ((chunk.keyframe || this.#gop.length > 0) && bytes <= this.#maxBytes) {
+      if (chunk.keyframe) this.#gop = [];
       this.#gop.push(chunk);
-      this.#gopBytes += size;
+      this.#gopBytes = bytes;
     } else {
       // Past the bound (or no keyframe cached): late joiners wait for the next keyframe.
       this.#gop = [];

@@ -6,7 +6,7 @@
 import { type CameraInfo, validateCameras } from './camera.ts';
 import { cameraInfo, type CameraState, demandKeys, framesOf, motionEventOf, newCameraState } from './camera-state.ts';
 import type { LatestValueIterator } from './conflate.ts';
-import { ConsumerRegistry, type FrameRequest, type FramesOptions } from './consumers.ts';
+import { type ConsumerHost, ConsumerRegistry, type FrameRequest, type FramesOptions } from './consumers.ts';
 import { CannotReadCamera, ErrorCode, reviveError, type ServercamError } from './errors.ts';
 import { type Frame, FULL_VARIANT } from './frame.ts';
 import {
@@ -57,31 +57,22 @@ export class ServerVideoStream implements AsyncDisposable {
 
   constructor(options: ServerVideoStreamOptions) {
     validateCameras(options.cameras);
-    this.#consumers = new ConsumerRegistry<StreamEvents>(
-      {
-        hasCamera: (id) => this.#cameras.has(id),
-        activeCameraId: () => this.#settings.activeCameraId,
-        consumersChanged: (cameraId) => {
-          this.#syncDemand();
-          if (!this.#closed) this.#emitStatus(cameraId);
-        },
+    // JPEG and video consumers alike: plan again, and report the camera.
+    const host: ConsumerHost = {
+      hasCamera: (id) => this.#cameras.has(id),
+      activeCameraId: () => this.#settings.activeCameraId,
+      consumersChanged: (cameraId) => {
+        this.#syncDemand();
+        if (!this.#closed) this.#emitStatus(cameraId);
       },
-      { maxVariants: checkMaxVariants(options.maxVariantsPerCamera ?? DEFAULT_MAX_VARIANTS) },
-    );
-    this.#video = new VideoConsumers(
-      {
-        hasCamera: (id) => this.#cameras.has(id),
-        activeCameraId: () => this.#settings.activeCameraId,
-        consumersChanged: (cameraId) => {
-          this.#syncDemand();
-          if (!this.#closed) this.#emitStatus(cameraId);
-        },
-      },
-      {
-        maxVariants: checkMaxVariants(options.maxVideoVariantsPerCamera ?? DEFAULT_MAX_VIDEO_VARIANTS),
-        maxGopBytes: checkGopBytes(options.videoGopBytes ?? DEFAULT_VIDEO_GOP_BYTES),
-      },
-    );
+    };
+    this.#consumers = new ConsumerRegistry<StreamEvents>(host, {
+      maxVariants: checkMaxVariants(options.maxVariantsPerCamera ?? DEFAULT_MAX_VARIANTS),
+    });
+    this.#video = new VideoConsumers(host, {
+      maxVariants: checkMaxVariants(options.maxVideoVariantsPerCamera ?? DEFAULT_MAX_VIDEO_VARIANTS),
+      maxGopBytes: checkGopBytes(options.videoGopBytes ?? DEFAULT_VIDEO_GOP_BYTES),
+    });
     for (const config of options.cameras) this.#cameras.set(config.id, newCameraState(config));
     this.#cameraIds = new Set(this.#cameras.keys());
     this.#settings = applySettings(

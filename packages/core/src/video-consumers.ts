@@ -10,20 +10,17 @@
  * moved to the new camera's fan-out and starts again from its last keyframe.
  * @module
  */
-import { type VariantSpec, normalizeVariant } from './frame.ts';
-import { GopFanout, type GopSubscription } from './gop-fanout.ts';
-import type { VariantDemand } from './protocol.ts';
+import { type ConsumerEntry, type ConsumerHost, ConsumerSet } from './consumer-set.ts';
+import { rethrowLater } from './emitter.ts';
 import type { ServercamError } from './errors.ts';
+import { GopFanout, type GopSink, type GopSubscription } from './gop-fanout.ts';
+import type { VariantDemand } from './protocol.ts';
 import { type PlannedConsumer, planVariants, type VariantPlan } from './variants.ts';
 import { VideoIterator } from './video-iterator.ts';
-import { type VideoChunk, type VideoOptions, type VideoRequest, videoVariantKey } from './video.ts';
+import { VIDEO_CODEC, type VideoChunk, type VideoOptions, type VideoRequest } from './video.ts';
 
-export interface VideoConsumerHost {
-  hasCamera(cameraId: string): boolean;
-  activeCameraId(): string;
-  /** A video consumer came or went: plan again and report `cameraId`. */
-  consumersChanged(cameraId: string): void;
-}
+/** What the video consumers ask of their source: the same as the frame registry (consumers.ts). */
+export type VideoConsumerHost = ConsumerHost;
 
 export interface VideoConsumersOptions {
   /** Distinct video widths a camera encodes at most. */
@@ -32,18 +29,26 @@ export interface VideoConsumersOptions {
   readonly maxGopBytes: number;
 }
 
-interface Entry {
-  readonly cameraId: string | undefined;
-  readonly spec: VariantSpec;
-  readonly sink: VideoIterator | ListenerSink;
-  /** Where it is attached: a camera's video variant. */
-  at: { cameraId: string; key: string; subscription: GopSubscription } | undefined;
+/** A video consumer's end: an iterator, or a listener. */
+interface VideoSink extends GopSink<VideoChunk> {
+  /** The encoder failed: the consumer ends with `error`. */
+  fail(error: ServercamError): void;
+  close(): void;
 }
 
-class ListenerSink {
+type Entry = ConsumerEntry<VideoSink>;
+
+/** Where a consumer is attached: a camera's video variant. */
+interface Attachment {
+  readonly cameraId: string;
+  readonly key: string;
+  readonly subscription: GopSubscription;
+}
+
+class ListenerSink implements VideoSink {
   readonly #listener: (chunk: VideoChunk) => void;
   readonly #onError: ((error: ServercamError) => void) | undefined;
-  closed = false;
+  #closed = false;
 
   constructor(listener: (chunk: VideoChunk) => void, onError: ((error: ServercamError) => void) | undefined) {
     this.#listener = listener;
@@ -51,25 +56,23 @@ class ListenerSink {
   }
 
   write(chunk: VideoChunk): boolean {
-    if (this.closed) return true;
+    if (this.#closed) return true;
     try {
       this.#listener(chunk);
     } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
+      rethrowLater(error);
     }
     return true;
   }
 
   fail(error: ServercamError): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.#closed) return;
+    this.#closed = true;
     this.#onError?.(error);
   }
 
   close(): void {
-    this.closed = true;
+    this.#closed = true;
   }
 }
 
@@ -100,46 +103,31 @@ function capKeys<C extends PlannedConsumer>(plan: VariantPlan<C>, maxVariants: n
   return { demand: plan.demand.filter((variant) => kept.has(variant.key)), routes };
 }
 
-const fanoutId = (cameraId: string, key: string): string => `${cameraId}\n${key}`;
-
 export class VideoConsumers {
-  readonly #host: VideoConsumerHost;
   readonly #options: VideoConsumersOptions;
-  readonly #entries = new Set<Entry>();
-  readonly #fanouts = new Map<string, GopFanout<VideoChunk>>();
-  #closed = false;
+  readonly #consumers: ConsumerSet<VideoSink>;
+  readonly #attached = new Map<Entry, Attachment>();
+  /** Per camera, the fan-out of each planned video variant. */
+  readonly #fanouts = new Map<string, Map<string, GopFanout<VideoChunk>>>();
 
-  constructor(host: VideoConsumerHost, options: VideoConsumersOptions) {
-    this.#host = host;
+  constructor(host: ConsumerHost, options: VideoConsumersOptions) {
     this.#options = options;
+    this.#consumers = new ConsumerSet<VideoSink>(host, (entry) => this.#detach(entry));
   }
 
   /** Video chunks as an async iterator; it throws the encoder's typed error if the encoder fails. */
   video(options: VideoOptions = {}): VideoIterator {
-    let entry: Entry | undefined;
-    const iterator = new VideoIterator(this.#options.maxGopBytes, () => {
-      if (entry) this.#remove(entry);
-    });
-    const { signal } = options;
-    entry = this.#add(options, iterator, signal?.aborted === true);
-    if (!entry) iterator.close();
-    else signal?.addEventListener('abort', () => iterator.close(), { once: true });
-    return iterator;
+    return this.#consumers.open(options, (onClose) => new VideoIterator(this.#options.maxGopBytes, onClose));
   }
 
   /** Calls `listener` with each chunk, `onError` if the encoder fails (the subscription then ends). Returns the unsubscribe. */
   subscribe(request: VideoRequest, listener: (chunk: VideoChunk) => void, onError?: (error: ServercamError) => void): () => void {
-    const sink = new ListenerSink(listener, onError);
-    const entry = this.#add(request, sink, false);
-    return () => {
-      sink.close();
-      if (entry) this.#remove(entry);
-    };
+    return this.#consumers.listen(request, new ListenerSink(listener, onError));
   }
 
   /** How many video consumers watch a camera. */
   viewers(cameraId: string): number {
-    return this.#entriesOf(cameraId).length;
+    return this.#consumers.of(cameraId).length;
   }
 
   /**
@@ -148,57 +136,47 @@ export class VideoConsumers {
    * returns what the camera must encode.
    */
   plan(cameraId: string, sourceWidth: number | undefined): VariantDemand[] {
-    const plan = capKeys(planVariants(this.#entriesOf(cameraId), { full: false, sourceWidth, maxVariants: this.#options.maxVariants }), this.#options.maxVariants);
+    const plan = capKeys(planVariants(this.#consumers.of(cameraId), { full: false, sourceWidth, maxVariants: this.#options.maxVariants }), this.#options.maxVariants);
+    const previous = this.#fanouts.get(cameraId);
+    const fanouts = new Map<string, GopFanout<VideoChunk>>();
     const demand: VariantDemand[] = [];
     const routed = new Set<Entry>();
     for (const variant of plan.demand) {
-      const { key: _jpegKey, ...spec } = variant;
-      const key = videoVariantKey(spec);
-      demand.push({ ...spec, key, codec: 'h264' });
-      const id = fanoutId(cameraId, key);
-      let fanout = this.#fanouts.get(id);
-      if (!fanout) {
-        fanout = new GopFanout<VideoChunk>({ maxBytes: this.#options.maxGopBytes });
-        this.#fanouts.set(id, fanout);
-      }
+      const key = `${VIDEO_CODEC}:${variant.key}`;
+      demand.push({ ...variant, key, codec: VIDEO_CODEC });
+      const fanout = previous?.get(key) ?? new GopFanout<VideoChunk>({ maxBytes: this.#options.maxGopBytes });
+      fanouts.set(key, fanout);
       for (const entry of plan.routes.get(variant.key) ?? []) {
         routed.add(entry);
-        if (entry.at?.cameraId === cameraId && entry.at.key === key) continue;
-        entry.at?.subscription.close();
-        entry.at = undefined;
-        entry.at = { cameraId, key, subscription: fanout.add(entry.sink) };
+        const at = this.#attached.get(entry);
+        if (at?.cameraId === cameraId && at.key === key) continue;
+        at?.subscription.close();
+        this.#attached.delete(entry);
+        // The cached GOP is replayed at once: a listener may unsubscribe meanwhile.
+        const subscription = fanout.add(entry.sink);
+        if (this.#consumers.has(entry)) this.#attached.set(entry, { cameraId, key, subscription });
+        else subscription.close();
       }
     }
-    for (const entry of this.#entries) {
-      if (entry.at?.cameraId === cameraId && !routed.has(entry)) {
-        entry.at.subscription.close();
-        entry.at = undefined;
-      }
+    for (const [entry, at] of this.#attached) {
+      if (at.cameraId === cameraId && !routed.has(entry)) this.#detach(entry);
     }
-    const keys = new Set(demand.map((variant) => variant.key));
-    for (const id of this.#fanouts.keys()) {
-      const [camera, key] = id.split('\n') as [string, string];
-      if (camera === cameraId && !keys.has(key)) this.#fanouts.delete(id);
-    }
+    if (fanouts.size > 0) this.#fanouts.set(cameraId, fanouts);
+    else this.#fanouts.delete(cameraId);
     return demand;
   }
 
   /** Hands a chunk to the consumers of its camera's variant. */
   deliver(chunk: VideoChunk): void {
-    this.#fanouts.get(fanoutId(chunk.cameraId, chunk.variant))?.push(chunk);
-  }
-
-  /** The fan-out of a camera's video variant, while it is planned (for its counters). */
-  fanout(cameraId: string, key: string): GopFanout<VideoChunk> | undefined {
-    return this.#fanouts.get(fanoutId(cameraId, key));
+    this.#fanouts.get(chunk.cameraId)?.get(chunk.variant)?.push(chunk);
   }
 
   /** The encoder of a camera's variant failed: its consumers end with `error`, and its cached GOP is dropped. */
   fail(cameraId: string, key: string, error: ServercamError): void {
-    this.#fanouts.get(fanoutId(cameraId, key))?.reset();
-    for (const entry of [...this.#entries]) {
-      if (entry.at?.cameraId === cameraId && entry.at.key === key) {
-        this.#remove(entry);
+    this.#fanouts.get(cameraId)?.get(key)?.reset();
+    for (const [entry, at] of [...this.#attached]) {
+      if (at.cameraId === cameraId && at.key === key) {
+        this.#consumers.remove(entry);
         entry.sink.fail(error);
       }
     }
@@ -206,39 +184,19 @@ export class VideoConsumers {
 
   /** The camera's encoders are gone (the capture side was lost): cached GOPs are dropped, consumers wait for a keyframe. */
   resetCamera(cameraId: string): void {
-    for (const [id, fanout] of this.#fanouts) if (id.startsWith(`${cameraId}\n`)) fanout.reset();
+    for (const fanout of this.#fanouts.get(cameraId)?.values() ?? []) fanout.reset();
   }
 
   /** Ends every consumer; later ones end at once. */
   close(): void {
-    this.#closed = true;
-    const entries = [...this.#entries];
-    this.#entries.clear();
-    for (const fanout of this.#fanouts.values()) fanout.clear();
+    for (const fanouts of this.#fanouts.values()) for (const fanout of fanouts.values()) fanout.clear();
     this.#fanouts.clear();
-    for (const entry of entries) entry.sink.close();
+    this.#attached.clear();
+    this.#consumers.close();
   }
 
-  #add(request: VideoRequest, sink: VideoIterator | ListenerSink, ended: boolean): Entry | undefined {
-    if (request.cameraId !== undefined && !this.#host.hasCamera(request.cameraId)) {
-      throw new TypeError(`Unknown camera "${request.cameraId}"`);
-    }
-    const entry: Entry = { cameraId: request.cameraId, spec: normalizeVariant(request), sink, at: undefined };
-    if (this.#closed || ended) return undefined;
-    this.#entries.add(entry);
-    this.#host.consumersChanged(entry.cameraId ?? this.#host.activeCameraId());
-    return entry;
-  }
-
-  #remove(entry: Entry): void {
-    if (!this.#entries.delete(entry)) return;
-    entry.at?.subscription.close();
-    entry.at = undefined;
-    if (!this.#closed) this.#host.consumersChanged(entry.cameraId ?? this.#host.activeCameraId());
-  }
-
-  #entriesOf(cameraId: string): Entry[] {
-    const active = cameraId === this.#host.activeCameraId();
-    return [...this.#entries].filter((entry) => entry.cameraId === cameraId || (active && entry.cameraId === undefined));
+  #detach(entry: Entry): void {
+    this.#attached.get(entry)?.subscription.close();
+    this.#attached.delete(entry);
   }
 }
