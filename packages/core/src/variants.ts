@@ -29,6 +29,15 @@ export interface VariantPlanOptions {
   readonly sourceWidth: number | undefined;
   /** Distinct widths encoded at most, full size included (≥ 1). */
   readonly maxVariants: number;
+  /**
+   * Cap keys, not only widths: for JPEG the rates of a width share its encode
+   * (`maxFps` only thins), but each video variant is an encoder of its own.
+   * Then at most `maxVariants` keys: the first of each granted width (in the
+   * order consumers came), then other rates of those widths while places are
+   * left; a consumer of a key past the cap gets the first key of its width
+   * (at that key's rate, which may be higher than it asked).
+   */
+  readonly perKey?: boolean | undefined;
 }
 
 export interface VariantPlan<C extends PlannedConsumer> {
@@ -63,7 +72,13 @@ export function planVariants<C extends PlannedConsumer>(consumers: Iterable<C>, 
   }
   const demand = new Map<string, VariantDemand>();
   const routes = new Map<string, C[]>();
-  if (options.full) demand.set('full', { key: 'full' });
+  /** The first key planned of each width, and (perKey) the places left for other rates. */
+  const firstOfWidth = new Map<Width, string>();
+  let otherRates = options.perKey ? maxVariants - granted.size : Number.POSITIVE_INFINITY;
+  if (options.full) {
+    demand.set('full', { key: 'full' });
+    firstOfWidth.set('full', 'full');
+  }
   for (const consumer of list) {
     const wanted = widthOf(consumer.spec);
     const width = granted.has(wanted) ? wanted : nearest(granted, wanted);
@@ -71,8 +86,14 @@ export function planVariants<C extends PlannedConsumer>(consumers: Iterable<C>, 
       ...(width !== 'full' ? { maxWidth: width } : {}),
       ...(consumer.spec.maxFps !== undefined ? { maxFps: consumer.spec.maxFps } : {}),
     };
-    const key = variantKey(spec);
-    if (!demand.has(key)) demand.set(key, { ...spec, key });
+    let key = variantKey(spec);
+    if (!demand.has(key)) {
+      const first = firstOfWidth.get(width);
+      if (first === undefined) firstOfWidth.set(width, key);
+      else if (otherRates > 0) otherRates--;
+      else key = first;
+      if (!demand.has(key)) demand.set(key, { ...spec, key });
+    }
     const route = routes.get(key);
     if (route) route.push(consumer);
     else routes.set(key, [consumer]);

@@ -5,7 +5,8 @@
  *
  * Video variants are planned like JPEG ones (variants.ts: widths snapped to
  * the ladder, first come first served) but against their own cap,
- * `maxVideoVariantsPerCamera` (default 2): each one is an encoder process.
+ * `maxVideoVariantsPerCamera` (default 2), which counts keys, rates included
+ * (`perKey`): each one is an encoder process.
  * A consumer without a camera id follows the active camera: on a switch it is
  * moved to the new camera's fan-out and starts again from its last keyframe.
  * @module
@@ -15,7 +16,7 @@ import { rethrowLater } from './emitter.ts';
 import type { ServercamError } from './errors.ts';
 import { GopFanout, type GopSink, type GopSubscription } from './gop-fanout.ts';
 import type { VariantDemand } from './protocol.ts';
-import { type PlannedConsumer, planVariants, type VariantPlan } from './variants.ts';
+import { planVariants } from './variants.ts';
 import { VideoIterator } from './video-iterator.ts';
 import { VIDEO_CODEC, type VideoChunk, type VideoOptions, type VideoRequest } from './video.ts';
 
@@ -76,33 +77,6 @@ class ListenerSink implements VideoSink {
   }
 }
 
-/**
- * Caps the number of video variants, not only of widths: for JPEG, variants
- * of one width share its encode (`maxFps` only thins), but each video variant
- * is an encoder of its own. So at most `maxVariants` keys: first one per width
- * (in the order consumers came), then other rates of those widths while places
- * are left; a consumer of a key past the cap gets the first key of its width
- * (at that key's rate, which may be higher than it asked).
- */
-function capKeys<C extends PlannedConsumer>(plan: VariantPlan<C>, maxVariants: number): VariantPlan<C> {
-  if (plan.demand.length <= maxVariants) return plan;
-  const byKey = new Map(plan.demand.map((variant) => [variant.key, variant]));
-  const keys = [...plan.routes.keys()];
-  const firstOfWidth = new Map<number | undefined, string>();
-  for (const key of keys) {
-    const width = byKey.get(key)?.maxWidth;
-    if (!firstOfWidth.has(width)) firstOfWidth.set(width, key);
-  }
-  const kept = new Set(firstOfWidth.values());
-  for (const key of keys) if (kept.size < maxVariants) kept.add(key);
-  const routes = new Map<string, C[]>();
-  for (const [key, consumers] of plan.routes) {
-    const target = kept.has(key) ? key : firstOfWidth.get(byKey.get(key)?.maxWidth)!;
-    routes.set(target, [...(routes.get(target) ?? []), ...consumers]);
-  }
-  return { demand: plan.demand.filter((variant) => kept.has(variant.key)), routes };
-}
-
 export class VideoConsumers {
   readonly #options: VideoConsumersOptions;
   readonly #consumers: ConsumerSet<VideoSink>;
@@ -136,7 +110,8 @@ export class VideoConsumers {
    * returns what the camera must encode.
    */
   plan(cameraId: string, sourceWidth: number | undefined): VariantDemand[] {
-    const plan = capKeys(planVariants(this.#consumers.of(cameraId), { full: false, sourceWidth, maxVariants: this.#options.maxVariants }), this.#options.maxVariants);
+    // Each video variant is an encoder: the cap counts keys, not widths.
+    const plan = planVariants(this.#consumers.of(cameraId), { full: false, sourceWidth, maxVariants: this.#options.maxVariants, perKey: true });
     const previous = this.#fanouts.get(cameraId);
     const fanouts = new Map<string, GopFanout<VideoChunk>>();
     const demand: VariantDemand[] = [];

@@ -79,6 +79,21 @@ describe('planVariants', () => {
     expect(routeOf(after, b)).toBe('w160');
   });
 
+  it('with perKey caps keys: the first rate of each width, then other rates while places are left', () => {
+    const consumers = [consumer(undefined, 5), consumer(undefined, 7), consumer(320, 3), consumer(undefined, 9), consumer(320)];
+    expect(keysOf(planVariants(consumers, { full: false, sourceWidth: 640, maxVariants: 2, perKey: true }))).toEqual(['f5', 'w320f3']);
+    expect(keysOf(planVariants(consumers, { full: false, sourceWidth: 640, maxVariants: 3, perKey: true }))).toEqual(['f5', 'f7', 'w320f3']);
+    expect(keysOf(planVariants(consumers, { full: false, sourceWidth: 640, maxVariants: 3 }))).toEqual(['f5', 'f7', 'f9', 'w320', 'w320f3']);
+  });
+
+  it('with perKey gives a consumer of a key past the cap the first key of its width', () => {
+    const [a, b, c, d] = [consumer(undefined, 5), consumer(undefined, 7), consumer(320, 3), consumer(160)];
+    const plan = planVariants([a, b, c, d], { full: false, sourceWidth: 640, maxVariants: 2, perKey: true });
+    expect(routeOf(plan, b)).toBe('f5');
+    expect(routeOf(plan, d)).toBe('w320f3');
+    expect([...plan.routes.keys()].sort()).toEqual(keysOf(plan));
+  });
+
   it('never plans more widths than the cap, whatever 60 consumers ask', () => {
     const consumers = Array.from({ length: 60 }, (_, i) => consumer(16 + i * 31, i % 7));
     for (const maxVariants of [1, 2, 4, 8]) {
