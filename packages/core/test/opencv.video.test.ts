@@ -2,16 +2,22 @@
  * The OpenCV backend feeds the H.264 encoder too (BGR frames from an H.264
  * file): the chunks decode with no error at the file's size.
  */
+import process from 'node:process';
 import { afterEach, expect, it } from 'vitest';
-import { ServerVideoStream, type VideoChunk } from '@servercam/core';
+import { ServerVideoStream, type VideoChunk, VideoEncoderUnavailable } from '@servercam/core';
 import { decodeErrors, expectSameColours, probe, writeH264 } from './helpers/h264.ts';
-import { makeVideo } from './helpers/media.ts';
+import { FfmpegMjpegServer, freePort, makeVideo } from './helpers/media.ts';
 import { describeOpenCv } from './helpers/opencv.ts';
 
 describeOpenCv('H.264 video, OpenCV file backend', () => {
   const streams: ServerVideoStream[] = [];
+  const cameras: FfmpegMjpegServer[] = [];
+  const savedFfmpeg = process.env['SERVERCAM_FFMPEG'];
   afterEach(async () => {
+    if (savedFfmpeg === undefined) delete process.env['SERVERCAM_FFMPEG'];
+    else process.env['SERVERCAM_FFMPEG'] = savedFfmpeg;
     await Promise.all(streams.splice(0).map((stream) => stream.close()));
+    await Promise.all(cameras.splice(0).map((camera) => camera.stop()));
   });
 
   it('encodes the frames of a video file into chunks that decode with no error', async () => {
@@ -36,5 +42,28 @@ describeOpenCv('H.264 video, OpenCV file backend', () => {
     streams.push(stream);
     await stream.start(['file']);
     await expectSameColours(stream, 'file');
+  });
+
+  it('an encoder error of a camera with credentials shows its password nowhere, causes included', async () => {
+    const password = 'video-secret-4711';
+    const camera = new FfmpegMjpegServer(await freePort(), { username: 'admin', password });
+    cameras.push(camera);
+    await camera.start();
+    // The missing encoder's path holds the password: the error quotes it (the capture process is forked with it).
+    process.env['SERVERCAM_FFMPEG'] = `/nonexistent/${password}/ffmpeg`;
+    const stream = new ServerVideoStream({
+      cameras: [{ id: 'ip', source: camera.url, credentials: { username: 'admin', password } }],
+      isolation: 'process',
+      tuning: { reconnectMinMs: 100, reconnectMaxMs: 300 },
+    });
+    streams.push(stream);
+    await stream.start(['ip']);
+    const error = await stream.video({}).next().then(() => undefined, (thrown: unknown) => thrown as Error);
+    expect(error).toBeInstanceOf(VideoEncoderUnavailable);
+    const messages: string[] = [];
+    for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) messages.push(cause.message);
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.join('\n')).toContain('/nonexistent/');
+    expect(messages.join('\n')).not.toContain(password);
   });
 });

@@ -55,8 +55,16 @@ function knownSecrets(spec: SourceSpec): string[] {
   return spec.kind === 'url' && spec.credentials?.password !== undefined ? [spec.credentials.password] : [];
 }
 
-function redactCause(cause: SerializedCause | undefined, known: readonly string[]): SerializedCause | undefined {
-  return cause && { name: cause.name, message: redactSecrets(cause.message, known), cause: redactCause(cause.cause, known) };
+/** A serialized cause chain with each message redacted by `redact`. */
+function redactCause(cause: SerializedCause | undefined, redact: (message: string) => string): SerializedCause | undefined {
+  return cause && { name: cause.name, message: redact(cause.message), cause: redactCause(cause.cause, redact) };
+}
+
+/** An error as viewers get it: its message and every cause's through {@link publicMessage}. */
+export function publicError(error: ServercamError, spec: SourceSpec): SerializedError {
+  const redact = (message: string): string => publicMessage(message, spec);
+  const serialized = error.toJSON();
+  return { ...serialized, message: redact(serialized.message), cause: redactCause(serialized.cause, redact) };
 }
 
 /** The camera's source, with its `credentials` for a network source. */
@@ -103,7 +111,12 @@ export class CameraRunner {
     this.#ctx = ctx;
     this.#motionConfig = config.motion ? resolveMotionConfig(config.motion) : undefined;
     this.#tracker = this.#motionConfig ? new MotionTracker(this.#motionConfig) : undefined;
-    this.#video = new VideoEncoders({ session: ctx.session, cameraId: config.id, post: (message, transfer) => ctx.post(message, transfer) });
+    this.#video = new VideoEncoders({
+      session: ctx.session,
+      cameraId: config.id,
+      post: (message, transfer) => ctx.post(message, transfer),
+      publicError: (error) => publicError(error, this.#spec),
+    });
   }
 
   /** Replaces the set of variants consumers want; an empty set stops capture. */
@@ -143,9 +156,9 @@ export class CameraRunner {
       const typed = asCameraError(error, this.id, CannotOpenCamera);
       this.#fail(typed);
       // The thrown error keeps a file's full path, and loses every secret.
-      const known = knownSecrets(this.#spec);
+      const redact = (message: string): string => redactSecrets(message, knownSecrets(this.#spec));
       const serialized = typed.toJSON();
-      return { ...serialized, message: redactSecrets(serialized.message, known), cause: redactCause(serialized.cause, known) };
+      return { ...serialized, message: redact(serialized.message), cause: redactCause(serialized.cause, redact) };
     }
   }
 

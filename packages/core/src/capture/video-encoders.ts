@@ -13,11 +13,10 @@
  * @module
  */
 import type { CapturedImage, RawImage } from '../backends/backend.ts';
-import { MediaToolUnavailable, type ServercamError, VideoEncoderFailed, VideoEncoderUnavailable } from '../errors.ts';
+import { MediaToolUnavailable, type SerializedError, type ServercamError, VideoEncoderFailed, VideoEncoderUnavailable } from '../errors.ts';
 import { scaledSize } from '../frame.ts';
 import { resolveMediaTool } from '../media-tools.ts';
 import type { VariantDemand, WorkerToMain } from '../protocol.ts';
-import { redactSecrets } from '../redact.ts';
 import { transferableCopy } from './transfer.ts';
 import { type EncoderConfig, H264Encoder, rateControl } from './video-encoder.ts';
 
@@ -29,6 +28,8 @@ export interface VideoContext {
   readonly session: number;
   readonly cameraId: string;
   post(message: WorkerToMain, transfer?: ArrayBuffer[]): void;
+  /** The error as viewers may see it: the camera's secrets and paths redacted, causes included (camera-runner.ts). */
+  publicError(error: ServercamError): SerializedError;
 }
 
 interface Failure {
@@ -165,10 +166,9 @@ export class VideoEncoders {
   }
 
   #postError(key: string, error: ServercamError): void {
-    const serialized = error.toJSON();
     this.#ctx.post({
       type: 'video.error', session: this.#ctx.session, cameraId: this.#ctx.cameraId, variant: key,
-      error: { ...serialized, cameraId: this.#ctx.cameraId, message: redactSecrets(serialized.message) },
+      error: { ...this.#ctx.publicError(error), cameraId: this.#ctx.cameraId },
     });
   }
 
