@@ -22,6 +22,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The wait before retry number `attempt` (0 for the first): `minMs`, doubling
+ * with each attempt, at most `maxMs` (reconnects, restarts, encoder respawns).
+ */
+export function backoffDelay(attempt: number, minMs: number, maxMs: number): number {
+  // The exponent is capped only so that it never overflows to Infinity.
+  return Math.min(maxMs, minMs * 2 ** Math.min(attempt, 20));
+}
+
 /** Frames per second over a sliding window of the most recent frame times. */
 export class RateMeter {
   readonly #times: number[] = [];

@@ -11,7 +11,7 @@ import { scaledSize } from '../frame.ts';
 import type { StreamSettings } from '../settings.ts';
 import { redactSecrets } from '../redact.ts';
 import { parseSource, type SourceSpec } from '../source.ts';
-import { epochNow, RateMeter } from '../time.ts';
+import { backoffDelay, epochNow, RateMeter } from '../time.ts';
 import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from '../protocol.ts';
 import { transferableCopy } from './transfer.ts';
 import type { MotionAnalyzer } from './motion/analyzer.ts';
@@ -412,7 +412,7 @@ export class CameraRunner {
 
   #backoff(failures: number, signal: AbortSignal): Promise<void> {
     const { reconnectMinMs, reconnectMaxMs } = this.#ctx.tuning;
-    const delay = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.min(failures, 20));
+    const delay = backoffDelay(failures, reconnectMinMs, reconnectMaxMs);
     return this.#waitForChange(signal, delay * (0.9 + Math.random() * 0.2), false);
   }
 

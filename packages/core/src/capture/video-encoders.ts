@@ -17,6 +17,7 @@ import { MediaToolUnavailable, type SerializedError, type ServercamError, VideoE
 import { scaledSize } from '../frame.ts';
 import { resolveMediaTool } from '../media-tools.ts';
 import type { VariantDemand, WorkerToMain } from '../protocol.ts';
+import { backoffDelay } from '../time.ts';
 import { transferableCopy } from './transfer.ts';
 import { type EncoderConfig, H264Encoder, rateControl } from './video-encoder.ts';
 
@@ -173,8 +174,7 @@ export class VideoEncoders {
   }
 
   #inBackoff(failure: Failure): boolean {
-    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failure.count - 1, 10));
-    return Date.now() - failure.at < delay;
+    return Date.now() - failure.at < backoffDelay(failure.count - 1, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
   }
 
   #stop(key: string, encoder: H264Encoder): void {

@@ -10,6 +10,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import type { MainToWorker, WorkerToMain } from '../protocol.ts';
+import { backoffDelay } from '../time.ts';
 import { HostBase, type SessionHandler } from './capture-host.ts';
 import { withOpenCvDefaults } from './opencv-env.ts';
 import { captureModuleUrl } from './worker-host.ts';
@@ -148,7 +149,7 @@ export class ChildProcessHost extends HostBase {
     if (this.#closed) return;
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     this.lost(new Error(`the capture process ${how}; restarting it`));
-    const delay = Math.min(this.#options.restartMaxMs, this.#options.restartMinMs * 2 ** Math.min(this.#crashes++, 20));
+    const delay = backoffDelay(this.#crashes++, this.#options.restartMinMs, this.#options.restartMaxMs);
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
       if (this.#closed) return;
