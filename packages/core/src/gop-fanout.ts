@@ -76,11 +76,6 @@ export class GopFanout<C extends GopChunk> {
     return this.#gop.length;
   }
 
-  /** How many sinks are attached. */
-  get size(): number {
-    return this.#sinks.size;
-  }
-
   /** Caches the chunk (a keyframe starts a new GOP) and hands it to every sink. */
   push(chunk: C): void {
     // A keyframe starts the GOP afresh; any other picture extends a cached one.

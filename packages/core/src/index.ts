@@ -63,7 +63,6 @@ export type { VideoChunk, VideoOptions, VideoRequest } from './video.ts';
 export {
   DEFAULT_MAX_VIDEO_VARIANTS,
   DEFAULT_VIDEO_GOP_BYTES,
-  isVideoVariant,
   VIDEO_CODEC,
   VIDEO_KEYFRAME_INTERVAL_MS,
   videoVariantKey,

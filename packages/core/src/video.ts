@@ -51,11 +51,6 @@ export function videoVariantKey(spec: VariantSpec = {}): string {
   return `${VIDEO_CODEC}:${variantKey(spec)}`;
 }
 
-/** Whether a variant key names a video variant. */
-export function isVideoVariant(key: string): boolean {
-  return key.startsWith(`${VIDEO_CODEC}:`);
-}
-
 /** The default bound of a video variant's cached GOP, in bytes (and of a consumer's unread chunks). */
 export const DEFAULT_VIDEO_GOP_BYTES = 8 * 1024 * 1024;
 

@@ -13,7 +13,6 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { VideoEncoderFailed, VideoEncoderUnavailable, type ServercamError } from '../errors.ts';
-import { splitAvcc, NalType, nalType } from '../h264/annexb.ts';
 import { parseAvcc } from '../h264/avcc.ts';
 import { FlvVideoReader } from '../h264/flv.ts';
 import { parseSps } from '../h264/sps.ts';
@@ -142,10 +141,6 @@ export class H264Encoder {
     return this.#pictures;
   }
 
-  get failed(): boolean {
-    return this.#failed;
-  }
-
   /**
    * Writes one raw frame. Returns false, writing nothing, while more than a
    * frame is still waiting in the pipe (the encoder is behind): the frame is
@@ -186,8 +181,8 @@ export class H264Encoder {
         const frame = this.#inFlight.shift();
         if (!frame) throw new Error('the encoder gave more pictures than frames');
         this.#pictures++;
-        const keyframe = splitAvcc(tag.data).some((nal) => nalType(nal) === NalType.Idr);
-        this.#events.picture({ ...frame, keyframe, ...config, data: tag.data });
+        // The FLV tag's frame type says IDR (ffmpeg's muxer sets it from the packet's key flag).
+        this.#events.picture({ ...frame, keyframe: tag.keyframe, ...config, data: tag.data });
       }
     } catch (error) {
       this.#fail(new VideoEncoderFailed(`The H.264 encoder's output could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));

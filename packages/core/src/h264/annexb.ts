@@ -6,6 +6,7 @@
  * read bounds-checked: they parse bytes from a child process.
  * @module
  */
+import { BitReader, unescapeRbsp } from './bits.ts';
 
 /** The NAL unit types this project looks at (ITU-T H.264 table 7-1). */
 export const NalType = {
@@ -57,29 +58,13 @@ function trimZeros(bytes: Uint8Array, start: number, end: number): Uint8Array {
  * unit; undefined when the unit is too short. Only the first bytes are read.
  */
 export function firstMbInSlice(nal: Uint8Array): number | undefined {
-  // ue(v) over at most 4 bytes after the header: enough for any picture up to 8K.
-  let zeros = 0;
-  let bit = 8; // the bit position in the NAL unit, after its 1-byte header
-  const limit = Math.min(nal.length * 8, 8 + 64);
-  const read = (): number | undefined => {
-    if (bit >= limit) return undefined;
-    const value = (nal[bit >> 3]! >> (7 - (bit & 7))) & 1;
-    bit++;
-    return value;
-  };
-  for (;;) {
-    const b = read();
-    if (b === undefined) return undefined;
-    if (b === 1) break;
-    if (++zeros > 31) return undefined;
+  // ue(v) over at most 8 bytes after the header: enough for any picture up to 8K.
+  try {
+    return new BitReader(unescapeRbsp(nal.subarray(1, 9))).ue();
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
-  let value = 0;
-  for (let k = 0; k < zeros; k++) {
-    const b = read();
-    if (b === undefined) return undefined;
-    value = value * 2 + b;
-  }
-  return value + 2 ** zeros - 1;
 }
 
 function isVcl(type: number): boolean {
