@@ -21,6 +21,8 @@ const DEFAULT_FILE_FPS = 30;
 class OpenCvImage implements CapturedImage, HasMat {
   readonly #cv: OpenCv;
   #mat: CvMat | undefined;
+  /** The image scaled to each size asked (a JPEG and an H.264 variant of one width share it), until release. */
+  readonly #scaled = new Map<string, Promise<CvMat>>();
 
   constructor(cv: OpenCv, mat: CvMat) {
     this.#cv = cv;
@@ -47,14 +49,7 @@ class OpenCvImage implements CapturedImage, HasMat {
   }
 
   async raw(width: number, height: number): Promise<RawImage> {
-    const mat = this.mat;
-    if (width === mat.cols && height === mat.rows) return { data: mat.getData(), pixelFormat: 'bgr24' };
-    const sized = await mat.resizeAsync(height, width, 0, 0, this.#cv.INTER_AREA);
-    try {
-      return { data: sized.getData(), pixelFormat: 'bgr24' };
-    } finally {
-      sized.release();
-    }
+    return { data: (await this.#scaledTo(width, height)).getData(), pixelFormat: 'bgr24' };
   }
 
   get height(): number {
@@ -62,22 +57,29 @@ class OpenCvImage implements CapturedImage, HasMat {
   }
 
   async encode(options: EncodeOptions): Promise<Uint8Array> {
-    const mat = this.#mat;
-    if (!mat) throw new Error('image was released');
     const cv = this.#cv;
-    const sized = options.width === mat.cols
-      ? mat
-      : await mat.resizeAsync(options.height, options.width, 0, 0, cv.INTER_AREA);
-    try {
-      return await cv.imencodeAsync('.jpg', sized, [cv.IMWRITE_JPEG_QUALITY, options.quality]);
-    } finally {
-      if (sized !== mat) sized.release();
-    }
+    const sized = await this.#scaledTo(options.width, options.height);
+    return cv.imencodeAsync('.jpg', sized, [cv.IMWRITE_JPEG_QUALITY, options.quality]);
   }
 
   release(): void {
+    for (const scaled of this.#scaled.values()) void scaled.then((mat) => mat.release(), () => {});
+    this.#scaled.clear();
     this.#mat?.release();
     this.#mat = undefined;
+  }
+
+  /** The image at `width`×`height`: itself at its own size, else one resize per size, shared until release. */
+  #scaledTo(width: number, height: number): Promise<CvMat> {
+    const mat = this.mat;
+    if (width === mat.cols && height === mat.rows) return Promise.resolve(mat);
+    const key = `${width}x${height}`;
+    let scaled = this.#scaled.get(key);
+    if (!scaled) {
+      scaled = mat.resizeAsync(height, width, 0, 0, this.#cv.INTER_AREA);
+      this.#scaled.set(key, scaled);
+    }
+    return scaled;
   }
 }
 

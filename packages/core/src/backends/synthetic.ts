@@ -62,13 +62,29 @@ class SyntheticSource implements OpenedSource {
     // A fresh buffer per frame: encodes of one frame may still run while the next is read.
     const rgb = new Uint8Array(width * height * 3);
     this.#pattern.render(rgb, ++this.#seq, new Date(), this.#label);
+    // The frame scaled for the H.264 encoder, per size: a JPEG of that size encodes from it rather than scale again.
+    const scaled = new Map<string, Promise<Uint8Array>>();
     return {
       width,
       height,
-      encode: (options) => encodeRgbJpeg(rgb, width, height, options),
+      encode: async (options) => {
+        // A failed resize for the encoder is the video's error, never the JPEG's: then scale here.
+        const resized = await scaled.get(`${options.width}x${options.height}`)?.catch(() => undefined);
+        return resized
+          ? encodeRgbJpeg(resized, options.width, options.height, options)
+          : encodeRgbJpeg(rgb, width, height, options);
+      },
       grayscale: (w, h) => grayscaleRgb(rgb, width, height, w, h),
-      raw: async (w, h) => ({ data: w === width && h === height ? rgb : await resizeRgb(rgb, width, height, w, h), pixelFormat: 'rgb24' }),
-      release: () => {},
+      raw: async (w, h) => {
+        if (w === width && h === height) return { data: rgb, pixelFormat: 'rgb24' };
+        let resized = scaled.get(`${w}x${h}`);
+        if (!resized) {
+          resized = resizeRgb(rgb, width, height, w, h);
+          scaled.set(`${w}x${h}`, resized);
+        }
+        return { data: await resized, pixelFormat: 'rgb24' };
+      },
+      release: () => scaled.clear(),
     };
   }
 
