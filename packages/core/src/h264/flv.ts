@@ -25,6 +25,14 @@ export class FlvError extends Error {
   override readonly name = 'FlvError';
 }
 
+/**
+ * A read past the end of the queue: a bug of the reader, never of the stream
+ * (so neither an FlvError nor a RangeError, which the parsers throw).
+ */
+class QueueOverrun extends Error {
+  override readonly name = 'QueueOverrun';
+}
+
 /** A queue of byte chunks, read without copying until a whole item is there. */
 class ByteQueue {
   readonly #chunks: Uint8Array[] = [];
@@ -42,6 +50,7 @@ class ByteQueue {
 
   /** The first `n` bytes (n ≤ length), consumed: a view of one chunk, or one copy across chunks. */
   take(n: number): Uint8Array {
+    if (n > this.#length) throw new QueueOverrun(`FLV reader: took ${n} bytes of ${this.#length}`);
     const first = this.#chunks[0]!;
     if (first.length >= n) {
       const out = first.subarray(0, n);
@@ -71,7 +80,7 @@ class ByteQueue {
       if (k < chunk.length) return chunk[k]!;
       k -= chunk.length;
     }
-    throw new RangeError('ByteQueue: index past the end');
+    throw new QueueOverrun(`FLV reader: byte ${i} of ${this.#length}`);
   }
 }
 
