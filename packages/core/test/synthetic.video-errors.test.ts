@@ -6,6 +6,7 @@ import process from 'node:process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type Frame, ServerVideoStream, type ServerVideoStreamOptions, VideoEncoderFailed, VideoEncoderUnavailable } from '@servercam/core';
 import { until } from './helpers/wait.ts';
+import { cameraStats } from '../../testing/src/stats.ts';
 
 const streams: ServerVideoStream[] = [];
 async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<ServerVideoStream> {
@@ -30,7 +31,7 @@ function countFrames(stream: ServerVideoStream): { readonly count: number; stop(
 
 async function encoderPid(stream: ServerVideoStream): Promise<number> {
   return until(async () => {
-    const encoders = (await stream.stats()).find((stats) => stats.cameraId === 'cam')?.videoEncoders ?? {};
+    const encoders = (await cameraStats(stream)).videoEncoders ?? {};
     return Object.values(encoders)[0]?.pid;
   }, 'a running encoder');
 }

@@ -4,9 +4,10 @@
  * camera switching, and the GOP cache's bound.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GopFanout, parseAvcc, parseSps, ServerVideoStream, type ServerVideoStreamOptions, type VideoChunk } from '@servercam/core';
-import { decodeErrors, expectSameColours, probe, writeH264 } from './helpers/h264.ts';
+import { parseAvcc, parseSps, ServerVideoStream, type ServerVideoStreamOptions, type VideoChunk } from '@servercam/core';
+import { expectDecodes, expectSameColours, probe, writeH264 } from './helpers/h264.ts';
 import { until } from './helpers/wait.ts';
+import { cameraStats } from '../../testing/src/stats.ts';
 
 const streams: ServerVideoStream[] = [];
 async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<ServerVideoStream> {
@@ -42,8 +43,7 @@ describe('H.264 video, synthetic camera', () => {
     const video = stream.video({ maxWidth: 320 });
     const chunks = await take(video, 60);
     await video.return?.();
-    const file = writeH264(chunks);
-    expect(decodeErrors(file)).toEqual({ status: 0, errors: '' });
+    const file = expectDecodes(chunks);
     expect(Number(probe(file).nb_read_frames)).toBe(chunks.length);
     expect(chunks.every((chunk) => chunk.cameraId === 'cam' && chunk.variant === 'h264:w320')).toBe(true);
     for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.seq).toBeGreaterThan(chunks[i - 1]!.seq);
@@ -99,7 +99,7 @@ describe('H.264 video, synthetic camera', () => {
     expect(video.dropped).toBeGreaterThan(0);
     expect(after[0]!.keyframe).toBe(true);
     expect(after[0]!.seq).toBeGreaterThanOrEqual(keyframeWhileStalled!.seq);
-    expect(decodeErrors(writeH264(after))).toEqual({ status: 0, errors: '' });
+    expectDecodes(after);
   });
 
   it('encodes no frame while paused, and goes on after', async () => {
@@ -110,9 +110,9 @@ describe('H.264 video, synthetic camera', () => {
     stream.paused = true;
     await until(() => stream.camera('cam')?.status === 'paused', 'the camera to pause');
     // A fresh stream's seq counts captured frames: nothing after `captured` may come.
-    const captured = (await stream.stats()).find((s) => s.cameraId === 'cam')!.captured;
+    const captured = (await cameraStats(stream)).captured;
     await sleep(1000);
-    expect((await stream.stats()).find((s) => s.cameraId === 'cam')!.captured).toBe(captured);
+    expect((await cameraStats(stream)).captured).toBe(captured);
     expect(chunks.every((chunk) => chunk.seq <= captured)).toBe(true);
     stream.paused = false;
     await until(() => chunks.some((chunk) => chunk.seq > captured), 'chunks after the pause');
@@ -133,28 +133,36 @@ describe('H.264 video, synthetic camera', () => {
     expect(after[0]).toMatchObject({ cameraId: 'other', keyframe: true, width: 320, height: 240 });
     expect(after[0]!.description).toBeInstanceOf(Uint8Array);
     expect(after.every((c) => c.cameraId === 'other')).toBe(true);
-    expect(decodeErrors(writeH264(after))).toEqual({ status: 0, errors: '' });
+    expectDecodes(after);
   });
 
-  it('keeps the cached GOP within its byte bound, and caches again from the next keyframe', async () => {
-    const stream = await open();
-    const chunks: VideoChunk[] = [];
-    const stop = stream.subscribeVideo({}, (chunk) => void chunks.push(chunk));
-    await until(() => chunks.filter((c) => c.keyframe).length >= 2, 'two keyframes');
-    stop();
-    // A bound of two keyframes' bytes: a whole GOP of real pictures outgrows it.
-    const bound = chunks[0]!.data.byteLength * 2;
-    const gop = chunks.slice(0, chunks.findIndex((c, i) => i > 0 && c.keyframe));
-    expect(gop.reduce((sum, c) => sum + c.data.byteLength, 0)).toBeGreaterThan(bound);
-    const fanout = new GopFanout<VideoChunk>({ maxBytes: bound });
-    let most = 0;
-    for (const chunk of chunks) {
-      fanout.push(chunk);
-      most = Math.max(most, fanout.cachedBytes);
-      if (chunk.keyframe) expect(fanout.cachedChunks).toBe(1);
+  it('bounds the cached GOP by videoGopBytes: a late joiner whose GOP outgrew it waits for the next keyframe', async () => {
+    // 1 KiB: less than a keyframe of this camera, so no GOP is ever cached.
+    const stream = await open({ videoGopBytes: 1024 });
+    const early: VideoChunk[] = [];
+    const stopEarly = stream.subscribeVideo({}, (chunk) => void early.push(chunk));
+    await until(() => early.length >= 10, 'chunks well into a GOP');
+    const had = early.at(-1)!.seq;
+    const late: VideoChunk[] = [];
+    const stopLate = stream.subscribeVideo({}, (chunk) => void late.push(chunk));
+    await until(() => late.length >= 3, 'chunks for the late joiner');
+    stopLate();
+    stopEarly();
+    expect(early[0]).toMatchObject({ keyframe: true });
+    expect(early[0]!.data.byteLength).toBeGreaterThan(1024);
+    // Not the cached keyframe (one the early consumer had): the next one, which both got.
+    expect(late[0]).toMatchObject({ keyframe: true });
+    expect(late[0]!.seq).toBeGreaterThan(had);
+    expect(early.find((chunk) => chunk.seq === late[0]!.seq)?.keyframe).toBe(true);
+    expectDecodes(late);
+  });
+
+  it('checks videoGopBytes: a whole number of at least 1024', () => {
+    const cameras = [{ id: 'cam', source: 'synthetic:64x48@5' }];
+    for (const videoGopBytes of [1023, 0, -1, 4096.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new ServerVideoStream({ cameras, videoGopBytes })).toThrow(RangeError);
     }
-    expect(most).toBeLessThanOrEqual(bound);
-    expect(most).toBeGreaterThan(0);
+    expect(() => new ServerVideoStream({ cameras, videoGopBytes: 1024 })).not.toThrow();
   });
 
   it('works the same with capture in a child process', async () => {
@@ -163,7 +171,7 @@ describe('H.264 video, synthetic camera', () => {
     const chunks = await take(video, 20);
     await video.return?.();
     expect(chunks[0]).toMatchObject({ keyframe: true, width: 160, height: 120 });
-    expect(decodeErrors(writeH264(chunks))).toEqual({ status: 0, errors: '' });
+    expectDecodes(chunks);
   });
 
   it('starts a new encoder on a change of quality: its first picture is a keyframe with a description', async () => {
@@ -171,7 +179,7 @@ describe('H.264 video, synthetic camera', () => {
     const chunks: VideoChunk[] = [];
     const stop = stream.subscribeVideo({}, (chunk) => void chunks.push(chunk));
     await until(() => chunks.length >= 5, 'chunks');
-    const encoders = async () => Object.values((await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? {});
+    const encoders = async () => Object.values((await cameraStats(stream)).videoEncoders ?? {});
     const [before] = await encoders();
     stream.quality = 40;
     const [after] = await until(async () => {
@@ -191,7 +199,7 @@ describe('H.264 video, synthetic camera', () => {
     const requests = [{ maxFps: 5 }, { maxFps: 7 }, { maxFps: 9 }, { maxWidth: 320, maxFps: 3 }, { maxWidth: 320 }, { maxWidth: 160 }];
     const stops = requests.map((request, i) => stream.subscribeVideo(request, (chunk) => void got[i]!.push(chunk)));
     await until(() => got.every((chunks) => chunks.length >= 3), 'chunks for every consumer', 20_000);
-    const encoders = (await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? {};
+    const encoders = (await cameraStats(stream)).videoEncoders ?? {};
     stops.forEach((stop) => stop());
     expect(Object.keys(encoders)).toHaveLength(2);
     expect(new Set(got.flat().map((chunk) => chunk.variant)).size).toBeLessThanOrEqual(2);
@@ -202,13 +210,13 @@ describe('H.264 video, synthetic camera', () => {
     const stream = await open();
     const frames = stream.frames({});
     await frames.next();
-    expect((await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders).toEqual({});
+    expect((await cameraStats(stream)).videoEncoders).toEqual({});
     const video = stream.video({});
     await take(video, 2);
-    const running = (await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? {};
+    const running = (await cameraStats(stream)).videoEncoders ?? {};
     expect(Object.keys(running)).toEqual(['h264:full']);
     await video.return?.();
-    await until(async () => Object.keys((await stream.stats()).find((s) => s.cameraId === 'cam')?.videoEncoders ?? { x: 1 }).length === 0, 'the encoder to stop');
+    await until(async () => Object.keys((await cameraStats(stream)).videoEncoders ?? { x: 1 }).length === 0, 'the encoder to stop');
     await frames.return();
   });
 });

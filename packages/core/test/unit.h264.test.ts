@@ -19,6 +19,7 @@ import {
   splitAvcc,
   toAvcc,
 } from '@servercam/core';
+import { rateControl } from '../src/capture/video-encoder.ts';
 import { ffmpegBytes, h264Stream, probe } from './helpers/h264.ts';
 import { tempPath } from './helpers/media.ts';
 
@@ -121,5 +122,28 @@ describe('FLV reader', () => {
 
   it('refuses a stream that is not FLV', () => {
     expect(() => new FlvVideoReader().push(stream.subarray(0, 64))).toThrow(/not FLV/);
+  });
+});
+
+describe('rateControl', () => {
+  it('maps quality to CRF: 18 + (100 − quality) / 2, within 18–51', () => {
+    const crf = (quality: number) => rateControl(quality, 640, 480, 25).crf;
+    expect(crf(80)).toBe(28);
+    expect(crf(100)).toBe(18);
+    expect(crf(75)).toBe(31); // 30.5, rounded
+    expect(crf(1)).toBe(51);
+    expect(crf(120)).toBe(18);
+  });
+
+  it('caps the bitrate at 0.1 bit per pixel per frame: 2.8 Mbit/s for 720p30', () => {
+    expect(rateControl(80, 1280, 720, 30).maxrateKbps).toBe(2765);
+    expect(rateControl(80, 1280, 720, 10).maxrateKbps).toBe(922);
+  });
+
+  it('takes 30 fps for an unlimited rate, at most 60, and never less than 100 kbit/s', () => {
+    expect(rateControl(80, 1280, 720, Number.POSITIVE_INFINITY).maxrateKbps).toBe(2765);
+    expect(rateControl(80, 1280, 720, 0).maxrateKbps).toBe(2765);
+    expect(rateControl(80, 1280, 720, 120).maxrateKbps).toBe(5530);
+    expect(rateControl(80, 160, 120, 5).maxrateKbps).toBe(100);
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CameraConfig, ServerVideoStream, type ServerVideoStreamOptions } from '@servercam/core';
 import { jpegSize } from './media.ts';
 import { framesFor, until, untilStatus } from './wait.ts';
+import { cameraStats } from '../../../testing/src/stats.ts';
 
 export interface BackendFixture {
   /** Two cameras: `big` and `small`, of different sizes. */
@@ -176,9 +177,9 @@ export function behaviourSuite(
         return stream.subscribe({}, (frame) => void seen.set(frame.seq, frame));
       });
       await until(() => received[0]!.size >= 2, 'frames');
-      const before = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      const before = await cameraStats(stream, 'big');
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const after = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      const after = await cameraStats(stream, 'big');
       stops.forEach((stop) => stop());
       const captured = after.captured - before.captured;
       expect(captured).toBeGreaterThan(5);
@@ -197,9 +198,9 @@ export function behaviourSuite(
         stream.subscribe({ maxWidth: 160 }, () => {}),
       ];
       await until(() => widths.size > 0, 'a scaled frame');
-      const before = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      const before = await cameraStats(stream, 'big');
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const after = (await stream.stats()).find((s) => s.cameraId === 'big')!;
+      const after = await cameraStats(stream, 'big');
       stops.forEach((stop) => stop());
       expect([...widths]).toEqual([96]);
       const captured = after.captured - before.captured;

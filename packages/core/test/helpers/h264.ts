@@ -31,6 +31,13 @@ export function decodeErrors(path: string): { status: number | null; errors: str
   return { status: result.status, errors: result.stderr.trim() };
 }
 
+/** Expects `chunks`, written as a .h264 file, to decode with no error; returns the file. */
+export function expectDecodes(chunks: readonly VideoChunk[]): string {
+  const file = writeH264(chunks);
+  expect(decodeErrors(file)).toEqual({ status: 0, errors: '' });
+  return file;
+}
+
 export interface ProbedStream {
   nb_read_frames: string;
   profile: string;
