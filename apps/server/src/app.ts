@@ -24,13 +24,13 @@ import {
   type ProcessSupervision,
   type StreamSettingsPatch,
 } from '@servercam/core';
-import { cameraRouteRefusal, eventRouteRefusal, eventVisibleTo } from './access/doors.ts';
+import { cameraRouteRefusal, eventRouteRefusal } from './access/doors.ts';
 import { LiveAccess } from './access/live.ts';
 import { type Grant, NO_GRANT } from './access/principal.ts';
-import { inScope } from './access/scope.ts';
+import { inScope, scopeFilter } from './access/scope.ts';
 import { AccessStore } from './access/store.ts';
 import { AuditLog } from './audit/log.ts';
-import { AuditRecorder } from './audit/record.ts';
+import { AuditRecorder, EXPIRY_CHECK_MS } from './audit/record.ts';
 import { AppMetrics } from './metrics/registry.ts';
 import { METRICS_PATH, MetricsRoute } from './metrics/route.ts';
 import { TransportMeter } from './metrics/transport-meter.ts';
@@ -242,7 +242,11 @@ export class ServercamApp implements AsyncDisposable {
     this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer, this.#meter);
     this.#mp4 = new Mp4Streams(this.stream, this.cameras, this.subscriptions, this.logger.child({ component: 'mp4' }));
     this.security = new Security({ ...options, access: this.access }); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
-    this.audit = new AuditRecorder(new AuditLog(this.access.database, { retentionDays: options.auditRetentionDays }), this.security.auth, this.access);
+    this.audit = new AuditRecorder(new AuditLog(this.access.database, { retentionDays: options.auditRetentionDays }), {
+      auth: this.security.auth,
+      access: this.access,
+      expiryCheckMs: EXPIRY_CHECK_MS,
+    });
     this.#context = {
       audit: this.audit,
       meter: this.#meter,
@@ -343,7 +347,7 @@ export class ServercamApp implements AsyncDisposable {
         throw error;
       }
     }
-    if (pathname === GRAPHQL_PATH) return limited ?? this.live.guardResponse(principal, await this.#graphql(request, principal));
+    if (pathname === GRAPHQL_PATH) return limited ?? this.live.guardGraphqlResponse(principal, await this.#graphql(request, principal));
     const camera = CAMERA_ROUTE.exec(pathname);
     if (camera) {
       if (limited) return limited;
@@ -376,7 +380,7 @@ export class ServercamApp implements AsyncDisposable {
       }
       const refusal = eventRouteRefusal(principal.grant);
       if (refusal) return refusal;
-      return this.live.guardResponse(principal, await eventFileResponse(request, this.events, id, event[2]!, eventVisibleTo(principal.grant)));
+      return this.live.guardResponse(principal, await eventFileResponse(request, this.events, id, event[2]!, scopeFilter(principal.grant)));
     }
     if (pathname === '/healthz') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);

@@ -6,7 +6,7 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { applySettings, type CameraConfig, DEFAULT_FPS, DEFAULT_QUALITY, InvalidSettings, parseSource } from '@servercam/core';
+import { applySettings, CAMERA_ID_PATTERN, type CameraConfig, DEFAULT_FPS, DEFAULT_QUALITY, InvalidSettings, parseSource } from '@servercam/core';
 import { checkCredentials } from './config-credentials.ts';
 import type { Problem } from './config-error.ts';
 import { checkMotion } from './events/config.ts';
@@ -14,7 +14,6 @@ import { LOG_LEVELS } from './logger.ts';
 import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits, parseAllowedHost, parseProxyEntry, tokenProblem } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
 
-const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime', 'motion', 'credentials'] as const;
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -179,7 +178,7 @@ export function checkAuth(value: unknown, problem: Problem): AuthTokens {
 }
 
 export function checkCameraId(value: unknown, key: string, problem: Problem): string {
-  if (typeof value !== 'string' || !CAMERA_ID.test(value)) {
+  if (typeof value !== 'string' || !CAMERA_ID_PATTERN.test(value)) {
     throw problem(key, `must be 1 to 64 letters, digits, "-" or "_", got ${JSON.stringify(value)}`);
   }
   return value;

@@ -30,6 +30,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from './logger.ts';
+import { SHARE_PATH } from './access/share-links.ts';
 
 /** The request an error belongs to. */
 export interface RequestScope {
@@ -49,7 +50,7 @@ export function pathForLog(target: string | undefined): string {
   const raw = target ?? '';
   const query = raw.indexOf('?');
   let path = query < 0 ? raw : raw.slice(0, query);
-  if (path.startsWith('/share/')) path = '/share/***';
+  if (path.startsWith(SHARE_PATH)) path = `${SHARE_PATH}***`;
   return path.length > 256 ? `${path.slice(0, 256)}…` : path;
 }
 

@@ -8,8 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliProcess, freePort, spawnCli, startCli } from '@servercam/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SHARE_PATH } from '../src/access/share-links.ts';
 import { gql, wsConnect } from './helpers/access.ts';
-import { closeAll, mjpegParts, next } from './helpers/clients.ts';
+import { closeAll, mjpegParts, next, startServer } from './helpers/clients.ts';
 import { tempDir } from './helpers/media.ts';
 
 const children: CliProcess[] = [];
@@ -51,6 +52,24 @@ describe('servercam token', () => {
     const again = await token(['revoke', made.id, '--data-dir', dataDir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`No token "${made.id}"`);
+  });
+
+  it('records a token created and revoked with the CLI in the audit log, by "cli"', async () => {
+    const auditDir = mkdtempSync(join(tempDir, 'token-audit-'));
+    const created = await token(['create', '--label', 'porch', '--camera', 'porch', '--data-dir', auditDir, '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const { id } = (JSON.parse(created.stdout) as { token: { id: string } }).token;
+    const revoked = await token(['revoke', id, '--data-dir', auditDir]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const admin = 'adm-Rz4Kw8Nq2Ls6Xt9Vb3Mj';
+    const { url } = await startServer({ auth: { adminToken: admin }, dataDir: auditDir });
+    const log = await gql(url, admin, '{ auditLog { edges { node { action principal address detail } } } }');
+    const rows = (log.data?.['auditLog'] as { edges: Array<{ node: unknown }> }).edges.map(({ node }) => node);
+    const detail = JSON.stringify({ id, label: 'porch' });
+    expect(rows).toEqual([
+      { action: 'TOKEN_REVOKED', principal: 'cli', address: null, detail },
+      { action: 'TOKEN_CREATED', principal: 'cli', address: null, detail },
+    ]);
   });
 
   it.each([
@@ -96,7 +115,7 @@ describe('a server on the data directory', () => {
     const made = await gql(url, admin, 'mutation { createAccessToken(input: { label: "hall", cameras: ["hall"], capabilities: [VIEW, EVENTS] }) { token { id } secret } }');
     const gqlSecret = (made.data?.['createAccessToken'] as { secret: string }).secret;
     const link = await gql(url, admin, `mutation { createShareLink(input: { cameraId: "hall", label: "guest", expiresAt: "${new Date(Date.now() + 600_000).toISOString()}" }) { url } }`);
-    const linkSecret = (link.data?.['createShareLink'] as { url: string }).url.slice('/share/'.length);
+    const linkSecret = (link.data?.['createShareLink'] as { url: string }).url.slice(SHARE_PATH.length);
     const secrets = [cliSecret, gqlSecret, linkSecret, admin];
     // Each is used, signs in, and (the token) fails after revocation: every path that could log it.
     const signIn = await fetch(`${url}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: linkSecret }) });

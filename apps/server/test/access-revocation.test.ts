@@ -12,6 +12,7 @@ import process from 'node:process';
 import { SERVER_CLI } from '@servercam/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { SHARE_PATH } from '../src/access/share-links.ts';
 import { ADMIN, type AccessWorld, accessWorld, get, gql, sseOpen, wsConnect } from './helpers/access.ts';
 import { closeAll, mjpegParts, next } from './helpers/clients.ts';
 import { recordFigures } from './helpers/figures.ts';
@@ -191,6 +192,8 @@ describe('an expiring token', () => {
     const token = await newToken({ expiresAt: new Date(expiresAt).toISOString() });
     const streams = await openStreams(token.secret);
     try {
+      // Open (each gave a frame) and not yet expired: else there would be nothing left to test, so fail rather than pass.
+      expect(Date.now(), 'the streams opened within the token\'s 2 s life').toBeLessThan(expiresAt);
       await closedWithin(Promise.all([streams.wsClosed, streams.sseEnded, streams.mjpegEnded]), 'a stream of the expired token', expiresAt - Date.now() + BOUND_MS);
       // Each closed because of the expiry, not before it.
       expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
@@ -208,7 +211,7 @@ describe('revoking a share link', () => {
       input: { cameraId: 'a', label: 'door', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
     });
     const { url: path, link } = created.data?.['createShareLink'] as { url: string; link: { id: string } };
-    const secret = path.slice('/share/'.length);
+    const secret = path.slice(SHARE_PATH.length);
     const abort = new AbortController();
     const mjpeg = await get(`${world.running.url}/cameras/a/stream.mjpeg?maxWidth=96`, secret, { signal: abort.signal });
     expect(mjpeg.status).toBe(200);

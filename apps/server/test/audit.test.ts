@@ -145,6 +145,22 @@ describe('the audit trail', () => {
     expect(await actions()).toEqual(['TOKEN_EXPIRED -', 'TOKEN_CREATED role:admin']);
   });
 
+  it('records a share link expiring, with no principal', async () => {
+    const { url } = await startServer({ auth: { adminToken: ADMIN } });
+    // A link's expiry is kept to the second and must be in the future: 2.5 s leaves at least one.
+    const expiresAt = new Date(Date.now() + 2500).toISOString();
+    const made = await gql(url, ADMIN, `mutation { createShareLink(input: { cameraId: "synthetic", label: "brief link", expiresAt: "${expiresAt}" }) { link { id } } }`);
+    const id = (made.data!['createShareLink'] as { link: { id: string } }).link.id;
+    const actions = async (): Promise<string[]> => {
+      const log = await gql(url, ADMIN, '{ auditLog { edges { node { action principal cameraId detail } } } }');
+      return (log.data!['auditLog'] as { edges: Array<{ node: { action: string; principal: string | null; cameraId: string | null; detail: string } }> }).edges
+        .filter(({ node }) => node.detail === JSON.stringify({ id, label: 'brief link' }))
+        .map(({ node }) => `${node.action} ${node.principal ?? '-'} ${node.cameraId}`);
+    };
+    await until(async () => (await actions()).length === 2, 'the expiry row');
+    expect(await actions()).toEqual(['LINK_EXPIRED - synthetic', 'LINK_CREATED role:admin synthetic']);
+  });
+
   it('refuses a cursor that is not one of its own', async () => {
     const { url } = await startServer({ auth: { adminToken: ADMIN } });
     const answer = await gql(url, ADMIN, '{ auditLog(after: "1 OR 1=1") { totalCount } }');

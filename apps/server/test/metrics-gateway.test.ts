@@ -4,11 +4,11 @@
  * frames, parsed by a real Prometheus text parser; the capture node going
  * away shows in them.
  */
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, expect, it } from 'vitest';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { createGateway } from '../src/roles/gateway.ts';
 import { silentLogger } from '../src/index.ts';
+import { parseMetrics, sample } from './helpers/prometheus.ts';
 import { closeAll, mjpegParts, next, openMjpeg, until } from './helpers/clients.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
@@ -20,9 +20,7 @@ afterAll(async () => {
 
 /** The value of `name`'s sample whose labels include `labels`. */
 async function metric(url: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
-  const families = parsePrometheusTextFormat(await (await fetch(`${url}/metrics`)).text());
-  const found = families.find((family) => family.name === name)?.metrics.find((sample) => Object.entries(labels).every(([key, value]) => sample.labels?.[key] === value));
-  return found?.value === undefined ? undefined : Number(found.value);
+  return sample(parseMetrics(await (await fetch(`${url}/metrics`)).text()), name, labels);
 }
 
 it.skipIf(!hasRedis)('a gateway reports the bus state, the capture node and the lag of its frames', async () => {

@@ -6,14 +6,13 @@
  * operations and errors are counted. And who may read it: loopback only by
  * default; with a metrics token, that token from anywhere, nothing else.
  */
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gql } from './helpers/access.ts';
+import { type Families, parseMetrics, sample } from './helpers/prometheus.ts';
 import { closeAll, httpRequest, mjpegParts, next, openMjpeg, sseEvents, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 
 afterEach(closeAll);
 
-type Families = ReturnType<typeof parsePrometheusTextFormat>;
 
 const FPS = 10;
 const CAMERAS = [{ id: 'cam', source: 'synthetic:64x48' }, { id: 'idle', source: 'synthetic:64x48' }];
@@ -23,15 +22,9 @@ async function scrape(url: string, headers: Record<string, string> = {}): Promis
   const response = await fetch(`${url}/metrics`, { headers });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parsePrometheusTextFormat(await response.text());
+  return parseMetrics(await response.text());
 }
 
-/** The value of `name`'s sample whose labels include `labels`; undefined when there is none. */
-function sample(families: Families, name: string, labels: Record<string, string> = {}): number | undefined {
-  const family = families.find((entry) => entry.name === name);
-  const found = family?.metrics.find((metric) => Object.entries(labels).every(([key, value]) => metric.labels?.[key] === value));
-  return found?.value === undefined ? undefined : Number(found.value);
-}
 
 describe('/metrics', () => {
   it('reports plausible values for a known run on every transport', async () => {

@@ -59,7 +59,8 @@ export interface CameraInfo {
   readonly motion: boolean;
 }
 
-const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A camera id: 1 to 64 letters, digits, `-` or `_` (safe in URLs, file names and Redis channel names). */
+export const CAMERA_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Validates a camera list: at least one camera, unique well-formed ids.
@@ -70,7 +71,7 @@ export function validateCameras(cameras: readonly CameraConfig[]): void {
   const seen = new Set<string>();
   for (const [index, camera] of cameras.entries()) {
     const at = `cameras[${index}]`;
-    if (!CAMERA_ID.test(camera.id)) {
+    if (!CAMERA_ID_PATTERN.test(camera.id)) {
       throw new InvalidSettings(`${at}.id`, `Camera id "${camera.id}" is invalid: use 1–64 letters, digits, "-" or "_"`);
     }
     if (seen.has(camera.id)) throw new InvalidSettings(`${at}.id`, `Camera id "${camera.id}" is configured twice`);

@@ -25,7 +25,7 @@ export type { CameraPlanInput, Consumer, ConsumerHost, ConsumerRegistryOptions, 
 export { Emitter } from './emitter.ts';
 export type { Listener } from './emitter.ts';
 export type { CameraConfig, CameraErrorInfo, CameraInfo, CameraStatus } from './camera.ts';
-export { validateCameras } from './camera.ts';
+export { CAMERA_ID_PATTERN, validateCameras } from './camera.ts';
 export type { Frame, VariantSpec } from './frame.ts';
 export type { MotionBox, MotionConfig, MotionEvent, ResolvedMotionConfig } from './motion.ts';
 export { resolveMotionConfig } from './motion.ts';

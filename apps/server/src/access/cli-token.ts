@@ -16,11 +16,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AuditLog } from '../audit/log.ts';
+import { AuditRecorder } from '../audit/record.ts';
 import { ConfigError } from '../config-error.ts';
 import { DEFAULT_DATA_DIR } from '../events/config.ts';
 import { DATABASE_FILE } from './database.ts';
 import type { Capability } from './principal.ts';
-import { AccessStore } from './store.ts';
+import { AccessStore, CLI_ACTOR } from './store.ts';
 import { type AccessToken, InvalidAccessInput } from './token-store.ts';
 
 export const TOKEN_USAGE = `Usage: servercam token create --label LABEL [--camera ID]... [--can CAPABILITY]... [--expires WHEN]
@@ -53,6 +55,11 @@ function describe(token: AccessToken): string {
   const expires = token.expiresAt === undefined ? 'never' : new Date(token.expiresAt).toISOString();
   const used = token.lastUsedAt === undefined ? 'never' : new Date(token.lastUsedAt).toISOString();
   return `${token.id}  ${token.label}  cameras: ${token.cameras.join(',')}  can: ${token.capabilities.join(',')}  expires: ${expires}  last used: ${used}`;
+}
+
+/** The audit trail on the store's database: the command's changes are recorded as `cli` (written when disposed, before the store closes). */
+function auditOf(store: AccessStore): AuditRecorder {
+  return new AuditRecorder(new AuditLog(store.database, { prune: false }), { access: store });
 }
 
 export interface TokenCommandIo {
@@ -98,6 +105,7 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
     if (values.label === undefined) throw new ConfigError('--label', `servercam token create needs --label\n\n${TOKEN_USAGE}`);
     const expiresAt = values.expires !== undefined ? parseExpiry(values.expires) : undefined;
     using store = AccessStore.open(dataDir);
+    using _audit = auditOf(store);
     let created;
     try {
       created = store.createToken({
@@ -105,7 +113,7 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
         cameras: values.camera ?? ['*'],
         capabilities: (values.can ?? ['view']) as Capability[],
         expiresAt,
-      }, 'cli');
+      }, CLI_ACTOR);
     } catch (error) {
       if (error instanceof InvalidAccessInput) {
         const flag = `--${error.field === 'capabilities' ? 'can' : error.field === 'cameras' ? 'camera' : error.field}`;
@@ -135,7 +143,8 @@ export async function runTokenCommand(argv: readonly string[], io: TokenCommandI
     if (id === undefined || more.length > 0) throw new ConfigError('(arguments)', `servercam token revoke needs one token id\n\n${TOKEN_USAGE}`);
     if (!existsSync(join(dataDir, DATABASE_FILE))) throw new ConfigError('--data-dir', `No database in ${dataDir}: give the server's --data-dir`);
     using store = AccessStore.open(dataDir);
-    const token = store.revokeToken(id, 'cli');
+    using _audit = auditOf(store);
+    const token = store.revokeToken(id, CLI_ACTOR);
     if (!token) throw new ConfigError('(id)', `No token "${id}" to revoke (see servercam token list)`);
     io.out(json ? `${JSON.stringify(token)}\n` : `revoked: ${describe(token)}\n`);
     return;

@@ -15,10 +15,8 @@
  * (docs/security.md, "Tokens and share links").
  * @module
  */
-import { chmodSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openSqlite, type SqliteDatabase } from '../events/sqlite.ts';
+import { openDataFile, type SqliteDatabase } from '../events/sqlite.ts';
 
 /** The database's file name in the data directory. */
 export const DATABASE_FILE = 'servercam.db';
@@ -41,22 +39,7 @@ export class ServerDatabase implements Disposable {
 
   /** Opens (creating) `servercam.db` in `dataDir`, or a throwaway in-memory database. */
   static open(dataDir: string | ':memory:'): ServerDatabase {
-    let path = ':memory:';
-    if (dataDir !== ':memory:') {
-      mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
-      path = join(resolve(dataDir), DATABASE_FILE);
-    }
-    const db = openSqlite(path);
-    if (path !== ':memory:') {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 2000');
-      try {
-        chmodSync(path, 0o600);
-      } catch {
-        // Not POSIX (or not ours to change): the directory's mode still applies.
-      }
-    }
+    const { db, path } = openDataFile(dataDir, DATABASE_FILE, { private: true, busyTimeoutMs: 2000 });
     db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)');
     db.exec('CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)');
     return new ServerDatabase(db, path);

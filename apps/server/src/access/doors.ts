@@ -7,7 +7,7 @@
  */
 import { errorResponse } from '../routes/http.ts';
 import type { Grant } from './principal.ts';
-import { canSeeCamera, inScope } from './scope.ts';
+import { canSeeCamera } from './scope.ts';
 
 /** The refusal of `/cameras/:id/…` (view needed), or undefined when the caller may reach it. */
 export function cameraRouteRefusal(grant: Grant, cameraId: string, exists: (id: string) => boolean): Response | undefined {
@@ -16,12 +16,7 @@ export function cameraRouteRefusal(grant: Grant, cameraId: string, exists: (id: 
   return undefined;
 }
 
-/** The refusal of `/events/:id/…` for a caller without the events capability; camera scope is checked with the event. */
+/** The refusal of `/events/:id/…` for a caller without the events capability; camera scope is checked with the event (scope.ts's `scopeFilter`). */
 export function eventRouteRefusal(grant: Grant): Response | undefined {
   return grant.capabilities.has('events') ? undefined : errorResponse(403, 'Forbidden: event files need the events capability');
-}
-
-/** Whether an event of `cameraId` is visible to the caller (else it is answered as an unknown event). */
-export function eventVisibleTo(grant: Grant): (cameraId: string) => boolean {
-  return (cameraId) => inScope(grant, cameraId);
 }

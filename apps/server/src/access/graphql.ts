@@ -16,14 +16,12 @@ import type {
 import { GraphQLError } from 'graphql';
 import { isoTime } from '../frames/serialize.ts';
 import { badUserInput, unknownCamera } from '../schema/errors.ts';
-import { type Capability, type Grant, grantKey } from './principal.ts';
-import { canSeeCamera, inScope, visibleIds } from './scope.ts';
-import type { ShareLink } from './share-links.ts';
-import type { AccessStore } from './store.ts';
+import type { Capability, Grant } from './principal.ts';
+import { canSeeCamera, forbidden, inScope, visibleIds } from './scope.ts';
+import { SHARE_PATH, type ShareLink } from './share-links.ts';
+import type { AccessActor, AccessStore } from './store.ts';
 import { type AccessToken, InvalidAccessInput } from './token-store.ts';
 
-/** The UI's path of a share link (relative to the server's base). */
-export const SHARE_PATH = '/share/';
 
 const toGraphQLCapability = (capability: Capability): GraphQLCapability => capability.toUpperCase() as GraphQLCapability;
 const fromGraphQLCapability = (capability: GraphQLCapability): Capability => capability.toLowerCase() as Capability;
@@ -54,20 +52,9 @@ export function viewerOf(grant: Grant): Viewer {
   };
 }
 
-function forbidden(message: string): GraphQLError {
-  return new GraphQLError(`Forbidden: ${message}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
-}
-
 function store(access: AccessStore | undefined): AccessStore {
   if (!access) throw new GraphQLError('Access tokens are not available on this server', { extensions: { code: 'ACCESS_UNAVAILABLE' } });
   return access;
-}
-
-function time(value: string | null | undefined, field: string): number | undefined {
-  if (value == null) return undefined;
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw badUserInput(`${field} must be a date and time`, 'input', field);
-  return ms;
 }
 
 function asUserInput<T>(make: () => T): T {
@@ -95,6 +82,7 @@ export function createAccessToken(
   { input }: MutationCreateAccessTokenArgs,
   grant: Grant,
   cameras: { has(id: string): boolean; readonly ids: readonly string[] },
+  by: AccessActor,
 ): { token: GraphQLAccessToken; secret: string } {
   checkNamedCameras(input.cameras, grant, (id) => cameras.has(id), cameras.ids);
   for (const capability of input.capabilities) {
@@ -105,8 +93,9 @@ export function createAccessToken(
       label: input.label,
       cameras: input.cameras,
       capabilities: input.capabilities.map(fromGraphQLCapability),
-      expiresAt: time(input.expiresAt, 'expiresAt'),
-    }, grantKey(grant)),
+      // A DateTime scalar: already checked (schema/scalars.ts); a bad one would be refused by the store anyway.
+      expiresAt: input.expiresAt == null ? undefined : Date.parse(input.expiresAt),
+    }, by),
   );
   return { token: toGraphQLToken(created.token), secret: created.secret };
 }
@@ -116,10 +105,11 @@ export function createShareLink(
   { input }: MutationCreateShareLinkArgs,
   grant: Grant,
   cameras: { has(id: string): boolean; readonly ids: readonly string[] },
+  by: AccessActor,
 ): { link: GraphQLShareLink; url: string } {
   checkNamedCameras([input.cameraId], grant, (id) => cameras.has(id), cameras.ids);
-  const expiresAt = time(input.expiresAt, 'expiresAt')!;
-  const created = asUserInput(() => store(access).createLink({ cameraId: input.cameraId, label: input.label, expiresAt }, grantKey(grant)));
+  const expiresAt = Date.parse(input.expiresAt);
+  const created = asUserInput(() => store(access).createLink({ cameraId: input.cameraId, label: input.label, expiresAt }, by));
   return { link: toGraphQLLink(created.link), url: `${SHARE_PATH}${created.token}` };
 }
 
@@ -137,16 +127,16 @@ export const accessQueries = {
     store(access).tokens.list().filter((token) => manages(grant, token.cameras)).map(toGraphQLToken),
   shareLinks: (access: AccessStore | undefined, grant: Grant): GraphQLShareLink[] =>
     store(access).links.list().filter((link) => manages(grant, [link.cameraId])).map(toGraphQLLink),
-  revokeAccessToken: (access: AccessStore | undefined, id: string, grant: Grant): GraphQLAccessToken | null => {
+  revokeAccessToken: (access: AccessStore | undefined, id: string, grant: Grant, by: AccessActor): GraphQLAccessToken | null => {
     const existing = store(access).tokens.get(id);
     if (!existing || !manages(grant, existing.cameras)) return null;
-    const token = store(access).revokeToken(id, grantKey(grant));
+    const token = store(access).revokeToken(id, by);
     return token ? toGraphQLToken(token) : null;
   },
-  revokeShareLink: (access: AccessStore | undefined, id: string, grant: Grant): GraphQLShareLink | null => {
+  revokeShareLink: (access: AccessStore | undefined, id: string, grant: Grant, by: AccessActor): GraphQLShareLink | null => {
     const existing = store(access).links.get(id);
     if (!existing || !manages(grant, [existing.cameraId])) return null;
-    const link = store(access).revokeLink(id, grantKey(grant));
+    const link = store(access).revokeLink(id, by);
     return link ? toGraphQLLink(link) : null;
   },
 };

@@ -8,8 +8,9 @@
  *   store's change closes the holders of that credential synchronously.
  * - **Revoked elsewhere** (`servercam token revoke` on the same database,
  *   another server on it): SQLite's `data_version` is polled every
- *   {@link POLL_MS}; when another connection has committed, every held
- *   credential is checked again.
+ *   {@link POLL_MS} while a stream is held (never for an in-memory
+ *   database, which no other process reaches); when another connection has
+ *   committed, every held credential is checked again.
  * - **Expired**: each holder has a timer at its credential's expiry (or its
  *   session's, whichever is first).
  *
@@ -42,7 +43,8 @@ export interface HeldPrincipal {
 
 export class LiveAccess {
   readonly #stillValid: (grant: Grant) => boolean;
-  readonly #store: AccessStore | undefined;
+  /** The database other processes may change (a file), polled while streams are held. */
+  readonly #shared: AccessStore | undefined;
   readonly #held = new Map<string, Set<Holder>>();
   #poll: ReturnType<typeof setInterval> | undefined;
   #version: number | undefined;
@@ -51,14 +53,11 @@ export class LiveAccess {
   /** `stillValid` asks whether a credential still counts (security/auth.ts's `stillValid`). */
   constructor(stillValid: (grant: Grant) => boolean, store: AccessStore | undefined) {
     this.#stillValid = stillValid;
-    this.#store = store;
     if (!store) return;
+    this.#shared = store.database.path === ':memory:' ? undefined : store;
     this.#offChange = store.onChange((change) => {
       if (change.change === 'revoked') this.#recheck(grantKey({ kind: change.kind, id: change.kind === 'token' ? change.token.id : change.link.id }));
     });
-    this.#version = store.database.dataVersion();
-    this.#poll = setInterval(() => this.#tick(), POLL_MS);
-    this.#poll.unref?.();
   }
 
   /** Whether streams of this caller are tracked: a stored token or a share link, or anything that expires. */
@@ -93,11 +92,14 @@ export class LiveAccess {
       const set = this.#held.get(key);
       set?.delete(holder);
       if (set?.size === 0) this.#held.delete(key);
+      if (this.#held.size === 0) this.#stopPolling();
     };
     let set = this.#held.get(key);
     if (!set) this.#held.set(key, (set = new Set()));
     set.add(holder);
     this.#arm(holder);
+    // Before the check below: a commit after it is seen by the poll, one before it by the check.
+    this.#startPolling();
     // Revoked between the check of the request and now: end at once.
     if (!this.#stillValid(grant)) queueMicrotask(() => holder.close('revoked'));
     return release;
@@ -158,6 +160,16 @@ export class LiveAccess {
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
+  /**
+   * {@link guardResponse} for a `/graphql` answer: only one that goes on
+   * (SSE, `text/event-stream`, or Yoga's `multipart/mixed` subscriptions)
+   * holds anything; a single result is answered as it is.
+   */
+  guardGraphqlResponse(principal: HeldPrincipal | undefined, response: Response): Response {
+    const type = response.headers.get('content-type') ?? '';
+    return type.startsWith('text/event-stream') || type.startsWith('multipart/') ? this.guardResponse(principal, response) : response;
+  }
+
   /** Streams held now (for tests and stats). */
   get size(): number {
     let count = 0;
@@ -167,8 +179,7 @@ export class LiveAccess {
 
   /** Stops watching (the streams themselves end with the server). */
   close(): void {
-    clearInterval(this.#poll);
-    this.#poll = undefined;
+    this.#stopPolling();
     this.#offChange?.();
     for (const set of this.#held.values()) for (const holder of set) clearTimeout(holder.timer);
     this.#held.clear();
@@ -188,11 +199,25 @@ export class LiveAccess {
     holder.timer.unref?.();
   }
 
-  #tick(): void {
-    const store = this.#store!;
+  #startPolling(): void {
+    if (!this.#shared || this.#poll !== undefined) return;
     try {
-      store.noteExpiries();
-      const version = store.database.dataVersion();
+      this.#version = this.#shared.database.dataVersion();
+    } catch {
+      return; // The database is closing with the server.
+    }
+    this.#poll = setInterval(() => this.#tick(), POLL_MS);
+    this.#poll.unref?.();
+  }
+
+  #stopPolling(): void {
+    clearInterval(this.#poll);
+    this.#poll = undefined;
+  }
+
+  #tick(): void {
+    try {
+      const version = this.#shared!.database.dataVersion();
       if (version === this.#version) return;
       this.#version = version;
       for (const key of [...this.#held.keys()]) this.#recheck(key);

@@ -60,6 +60,11 @@ export function grantKey(grant: Pick<Grant, 'kind' | 'id'>): string {
   return `${grant.kind}:${grant.id}`;
 }
 
+/** A principal's name in the audit log: `role:operator`, `token:<id>`, `link:<id>`, `open` (auth off). Never a secret. */
+export function principalName(grant: Pick<Grant, 'kind' | 'id'>): string {
+  return grant.kind === 'open' ? 'open' : grantKey(grant);
+}
+
 /** Whether the grant is past its expiry at `now`. */
 export function isExpired(grant: Grant, now = Date.now()): boolean {
   return grant.expiresAt !== undefined && grant.expiresAt <= now;

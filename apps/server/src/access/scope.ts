@@ -64,6 +64,16 @@ export function inScope(grant: Grant, cameraId: string): boolean {
   return grant.cameras === '*' || grant.cameras.has(cameraId);
 }
 
+/** The grant's scope as a filter of camera ids, for the streams and lists that take one: undefined for every camera (`*`). */
+export function scopeFilter(grant: Grant): ((cameraId: string) => boolean) | undefined {
+  return grant.cameras === '*' ? undefined : (cameraId) => inScope(grant, cameraId);
+}
+
+/** The grant's scope as a list of camera ids (the event store's query): undefined for every camera (`*`). */
+export function scopeIds(grant: Grant): readonly string[] | undefined {
+  return grant.cameras === '*' ? undefined : [...grant.cameras];
+}
+
 /** Whether the camera exists and is in scope: the one test of "this caller may know of this camera". */
 export function canSeeCamera(grant: Grant, cameraId: string, exists: (id: string) => boolean): boolean {
   return inScope(grant, cameraId) && exists(cameraId);
@@ -84,10 +94,14 @@ export function canControl(grant: Grant, activeCameraId: string): boolean {
   return grant.capabilities.has('control') && inScope(grant, activeCameraId);
 }
 
-/** A refused field: `FORBIDDEN`, naming what it needs, never what exists. */
-export function forbiddenField(field: string, need: Need): GraphQLError {
-  const needs = need === 'any' || need === 'member' ? 'a token (a share link reaches only its camera)' : `the ${need} capability`;
-  return new GraphQLError(`Forbidden: ${field} needs ${needs}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+/** The one refusal of GraphQL: `FORBIDDEN`, `Forbidden: <what>`, naming what is needed, never what exists. */
+export function forbidden(what: string): GraphQLError {
+  return new GraphQLError(`Forbidden: ${what}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+}
+
+/** A need in words, for {@link forbidden}: `the control capability`. */
+export function needText(need: Need): string {
+  return need === 'any' || need === 'member' ? 'a token (a share link reaches only its camera)' : `the ${need} capability`;
 }
 
 type Resolver = (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown;
@@ -106,7 +120,7 @@ export function guardRootFields<R extends Partial<Record<'Query' | 'Mutation' | 
     const need = FIELD_ACCESS[type][field];
     const grant = grantOf(context);
     // No caller never gets here (security/plugins.ts refuses the operation); fail closed anyway.
-    if (need === undefined || !grant || !meets(grant, need)) throw forbiddenField(`${type}.${field}`, need ?? 'admin');
+    if (need === undefined || !grant || !meets(grant, need)) throw forbidden(`${type}.${field} needs ${needText(need ?? 'admin')}`);
   };
   for (const type of ['Query', 'Mutation', 'Subscription'] as const) {
     const fields = resolvers[type] as RootResolvers | undefined;

@@ -11,14 +11,18 @@
  * `POST /auth/session`); the UI opens `/share/<token>`.
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { CAMERA_ID_PATTERN } from '@servercam/core';
+import type { SqliteStatement } from '../events/sqlite.ts';
+import { macMatches, macOf } from '../security/digest.ts';
 import type { Migration, ServerDatabase } from './database.ts';
 import type { Grant } from './principal.ts';
 import { checkLabel, InvalidAccessInput } from './token-store.ts';
 
 export const LINK_PREFIX = 'scl1.';
+/** The UI's path of a share link (relative to the server's base): `/share/<token>`. */
+export const SHARE_PATH = '/share/';
 const LINK_ID = /^[A-Za-z0-9_-]{16}$/;
-const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SECONDS = /^\d{1,12}$/;
 const MAC = /^[A-Za-z0-9_-]{43}$/;
 /** A share link lasts at most this long (ms): it is a bearer credential in a URL. */
@@ -35,6 +39,13 @@ export const LINK_MIGRATIONS: readonly Migration[] = [
             expires_at REAL NOT NULL,
             revoked_at REAL
           );`,
+  },
+  {
+    // Expiries noted once each for the audit log (audit/record.ts), as tokens' are; links already past theirs are not news.
+    name: 'share-links-2',
+    sql: `ALTER TABLE share_links ADD COLUMN expiry_noted_at REAL;
+          UPDATE share_links SET expiry_noted_at = expires_at WHERE expires_at <= (julianday('now') - 2440587.5) * 86400000.0;
+          CREATE INDEX share_links_unnoted_expiry ON share_links (expires_at) WHERE expiry_noted_at IS NULL AND revoked_at IS NULL;`,
   },
 ];
 
@@ -71,53 +82,65 @@ export function linkGrant(link: Pick<ShareLink, 'id' | 'cameraId' | 'expiresAt'>
   return { kind: 'link', id: link.id, cameras: new Set([link.cameraId]), capabilities: new Set(['view']), expiresAt: link.expiresAt };
 }
 
+/** Whether a link is neither revoked nor expired at `now`. */
+export function isLinkLive(link: ShareLink, now = Date.now()): boolean {
+  return link.revokedAt === undefined && link.expiresAt > now;
+}
+
 export class ShareLinkStore {
-  readonly #database: ServerDatabase;
   readonly #key: Buffer;
+  readonly #statements: Readonly<Record<'insert' | 'get' | 'list' | 'revoke' | 'takeExpired', SqliteStatement>>;
 
   constructor(database: ServerDatabase) {
-    this.#database = database;
     database.migrate(LINK_MIGRATIONS);
     this.#key = database.secret('share-links');
-  }
-
-  #mac(body: string): string {
-    return createHmac('sha256', this.#key).update(body).digest('base64url');
+    const { db } = database;
+    this.#statements = {
+      insert: db.prepare('INSERT INTO share_links (id, camera_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      get: db.prepare('SELECT * FROM share_links WHERE id = ?'),
+      list: db.prepare('SELECT * FROM share_links WHERE revoked_at IS NULL AND expires_at > ? ORDER BY created_at, id'),
+      revoke: db.prepare('UPDATE share_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      // One statement: atomic, so each expiry is returned once over every process on the database.
+      takeExpired: db.prepare('UPDATE share_links SET expiry_noted_at = ? WHERE expires_at <= ? AND expiry_noted_at IS NULL AND revoked_at IS NULL RETURNING *'),
+    };
   }
 
   /** Makes a link to `cameraId` until `expiresAt` (epoch ms, rounded down to the second). @throws {InvalidAccessInput} */
   create(input: { cameraId: string; label: string; expiresAt: number }, now = Date.now()): { link: ShareLink; token: string } {
     const label = checkLabel(input.label);
-    if (!CAMERA_ID.test(input.cameraId)) throw new InvalidAccessInput('cameraId', 'cameraId must be a camera id');
+    if (!CAMERA_ID_PATTERN.test(input.cameraId)) throw new InvalidAccessInput('cameraId', 'cameraId must be a camera id');
     const expiresS = Math.floor(input.expiresAt / 1000);
     if (!Number.isFinite(input.expiresAt) || expiresS * 1000 <= now) throw new InvalidAccessInput('expiresAt', 'expiresAt must be in the future');
     if (input.expiresAt - now > MAX_LINK_LIFETIME_MS) throw new InvalidAccessInput('expiresAt', 'a share link lasts at most 365 days');
     const id = randomBytes(12).toString('base64url');
-    this.#database.db
-      .prepare('INSERT INTO share_links (id, camera_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, input.cameraId, label, now, expiresS * 1000);
+    this.#statements.insert.run(id, input.cameraId, label, now, expiresS * 1000);
     const body = `${LINK_PREFIX}${id}.${input.cameraId}.${expiresS}`;
-    return { link: this.get(id)!, token: `${body}.${this.#mac(body)}` };
+    return { link: this.get(id)!, token: `${body}.${macOf(this.#key, body)}` };
   }
 
   get(id: string): ShareLink | undefined {
-    const row = this.#database.db.prepare('SELECT * FROM share_links WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#statements.get.get(id) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   /** The links neither revoked nor expired, oldest first. */
   list(now = Date.now()): ShareLink[] {
-    return (this.#database.db.prepare('SELECT * FROM share_links WHERE revoked_at IS NULL AND expires_at > ? ORDER BY created_at, id').all(now) as Row[]).map(fromRow);
+    return (this.#statements.list.all(now) as Row[]).map(fromRow);
   }
 
   revoke(id: string, now = Date.now()): ShareLink | undefined {
-    const { changes } = this.#database.db.prepare('UPDATE share_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id);
+    const { changes } = this.#statements.revoke.run(now, id);
     return changes > 0 ? this.get(id) : undefined;
   }
 
   isActive(id: string, now = Date.now()): boolean {
     const link = this.get(id);
-    return link !== undefined && link.revokedAt === undefined && link.expiresAt > now;
+    return link !== undefined && isLinkLive(link, now);
+  }
+
+  /** The links that have expired since last asked (each returned once, over every process on the database): for the audit log. */
+  takeExpired(now = Date.now()): ShareLink[] {
+    return (this.#statements.takeExpired.all(now, now) as Row[]).map(fromRow);
   }
 
   /** Whether `text` has the shape of a link token (not whether it is genuine). */
@@ -131,13 +154,11 @@ export class ShareLinkStore {
     const parts = token.split('.');
     if (parts.length !== 5) return undefined;
     const [, id, cameraId, expiresText, given] = parts as [string, string, string, string, string];
-    if (!LINK_ID.test(id) || !CAMERA_ID.test(cameraId) || !SECONDS.test(expiresText) || !MAC.test(given)) return undefined;
-    const expected = Buffer.from(this.#mac(`${LINK_PREFIX}${id}.${cameraId}.${expiresText}`));
-    const actual = Buffer.from(given);
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
+    if (!LINK_ID.test(id) || !CAMERA_ID_PATTERN.test(cameraId) || !SECONDS.test(expiresText) || !MAC.test(given)) return undefined;
+    if (!macMatches(this.#key, `${LINK_PREFIX}${id}.${cameraId}.${expiresText}`, given)) return undefined;
     if (Number(expiresText) * 1000 <= now) return undefined;
     const link = this.get(id);
-    if (!link || link.revokedAt !== undefined || link.cameraId !== cameraId || link.expiresAt <= now) return undefined;
+    if (!link || link.cameraId !== cameraId || !isLinkLive(link, now)) return undefined;
     return link;
   }
 }

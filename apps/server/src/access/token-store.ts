@@ -12,14 +12,16 @@
  * listed.
  * @module
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CAMERA_ID_PATTERN } from '@servercam/core';
+import type { SqliteStatement } from '../events/sqlite.ts';
+import { sha256 } from '../security/digest.ts';
 import { CAPABILITIES, type Capability, type Grant } from './principal.ts';
 import type { Migration, ServerDatabase } from './database.ts';
 
 /** The prefix of every stored token's secret (secret scanners and logs can spot it). */
 export const TOKEN_PREFIX = 'sct_';
 const SECRET_SHAPE = /^sct_[A-Za-z0-9_-]{43}$/;
-const CAMERA_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_LABEL = 100;
 const MAX_CAMERAS = 256;
 
@@ -38,6 +40,11 @@ export const TOKEN_MIGRATIONS: readonly Migration[] = [
             revoked_at REAL,
             expiry_noted_at REAL
           );`,
+  },
+  {
+    // Expiries are looked for every second (audit/record.ts): only the rows not noted yet are indexed.
+    name: 'access-tokens-2',
+    sql: 'CREATE INDEX access_tokens_unnoted_expiry ON access_tokens (expires_at) WHERE expires_at IS NOT NULL AND expiry_noted_at IS NULL AND revoked_at IS NULL;',
   },
 ];
 
@@ -96,7 +103,13 @@ const fromRow = (row: Row): AccessToken => ({
   revokedAt: row.revoked_at ?? undefined,
 });
 
-export const hashSecret = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
+/** The key a secret is kept under: its SHA-256, hex. */
+export const hashSecret = (secret: string, digest: Buffer = sha256(secret)): string => digest.toString('hex');
+
+/** Whether a token is neither revoked nor expired at `now`. */
+export function isLive(token: AccessToken, now = Date.now()): boolean {
+  return token.revokedAt === undefined && (token.expiresAt === undefined || token.expiresAt > now);
+}
 
 /** The grant of a stored token. */
 export function tokenGrant(token: AccessToken): Grant {
@@ -121,7 +134,7 @@ export function checkLabel(label: unknown): string {
 export function checkCameraList(cameras: readonly unknown[]): string[] {
   if (cameras.length === 0 || cameras.length > MAX_CAMERAS) throw new InvalidAccessInput('cameras', `cameras must list 1 to ${MAX_CAMERAS} camera ids, or "*" for all`);
   for (const camera of cameras) {
-    if (camera !== '*' && (typeof camera !== 'string' || !CAMERA_ID.test(camera))) {
+    if (camera !== '*' && (typeof camera !== 'string' || !CAMERA_ID_PATTERN.test(camera))) {
       throw new InvalidAccessInput('cameras', `cameras must be camera ids (1 to 64 letters, digits, "-" or "_") or "*", got ${JSON.stringify(camera)}`);
     }
   }
@@ -149,12 +162,24 @@ export function checkExpiry(expiresAt: number | undefined, now = Date.now()): nu
 const LAST_USED_EVERY_MS = 60_000;
 
 export class AccessTokenStore {
-  readonly #database: ServerDatabase;
   readonly #lastUsedWritten = new Map<string, number>();
+  readonly #statements: Readonly<Record<'insert' | 'get' | 'list' | 'revoke' | 'bySecret' | 'used' | 'takeExpired', SqliteStatement>>;
 
   constructor(database: ServerDatabase) {
-    this.#database = database;
     database.migrate(TOKEN_MIGRATIONS);
+    const { db } = database;
+    this.#statements = {
+      insert: db.prepare('INSERT INTO access_tokens (id, label, cameras, capabilities, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      get: db.prepare('SELECT * FROM access_tokens WHERE id = ?'),
+      list: db.prepare('SELECT * FROM access_tokens WHERE revoked_at IS NULL ORDER BY created_at, id'),
+      revoke: db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      bySecret: db.prepare('SELECT * FROM access_tokens WHERE secret_hash = ?'),
+      used: db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?'),
+      // One statement: atomic, so each expiry is returned once over every process on the database.
+      takeExpired: db.prepare(
+        'UPDATE access_tokens SET expiry_noted_at = ? WHERE expires_at IS NOT NULL AND expires_at <= ? AND expiry_noted_at IS NULL AND revoked_at IS NULL RETURNING *',
+      ),
+    };
   }
 
   /** Makes a token; its secret is returned here only. @throws {InvalidAccessInput} */
@@ -165,45 +190,46 @@ export class AccessTokenStore {
     const expiresAt = checkExpiry(input.expiresAt, now);
     const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const id = randomUUID();
-    this.#database.db
-      .prepare('INSERT INTO access_tokens (id, label, cameras, capabilities, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, label, JSON.stringify(cameras), JSON.stringify(capabilities), hashSecret(secret), now, expiresAt ?? null);
+    this.#statements.insert.run(id, label, JSON.stringify(cameras), JSON.stringify(capabilities), hashSecret(secret), now, expiresAt ?? null);
     return { token: this.get(id)!, secret };
   }
 
   /** A token by id, revoked ones included. */
   get(id: string): AccessToken | undefined {
-    const row = this.#database.db.prepare('SELECT * FROM access_tokens WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#statements.get.get(id) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   /** The tokens not revoked (expired ones included, so an admin sees them), oldest first. */
   list(): AccessToken[] {
-    return (this.#database.db.prepare('SELECT * FROM access_tokens WHERE revoked_at IS NULL ORDER BY created_at, id').all() as Row[]).map(fromRow);
+    return (this.#statements.list.all() as Row[]).map(fromRow);
   }
 
   /** Revokes a token: refused from now on. Returns it, or undefined when there is none (or it was revoked already). */
   revoke(id: string, now = Date.now()): AccessToken | undefined {
-    const { changes } = this.#database.db.prepare('UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id);
+    const { changes } = this.#statements.revoke.run(now, id);
     return changes > 0 ? this.get(id) : undefined;
   }
 
   /** Whether `id` is a token that is neither revoked nor expired. */
   isActive(id: string, now = Date.now()): boolean {
     const token = this.get(id);
-    return token !== undefined && token.revokedAt === undefined && (token.expiresAt === undefined || token.expiresAt > now);
+    return token !== undefined && isLive(token, now);
   }
 
   /**
    * The token of a presented secret, if it is live (not revoked, not
-   * expired), noting its use. Anything not shaped like a secret is not looked up.
+   * expired), noting its use. Anything not shaped like a secret is not looked
+   * up. `digest` is the secret's SHA-256 when the caller has it already.
    */
-  verify(secret: string, now = Date.now()): AccessToken | undefined {
+  verify(secret: string, now = Date.now(), digest?: Buffer): AccessToken | undefined {
     if (!SECRET_SHAPE.test(secret)) return undefined;
-    const row = this.#database.db.prepare('SELECT * FROM access_tokens WHERE secret_hash = ?').get(hashSecret(secret)) as Row | undefined;
-    if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return undefined;
-    this.noteUse(row.id, now);
-    return fromRow(row);
+    const row = this.#statements.bySecret.get(hashSecret(secret, digest)) as Row | undefined;
+    if (!row) return undefined;
+    const token = fromRow(row);
+    if (!isLive(token, now)) return undefined;
+    this.noteUse(token.id, now);
+    return token;
   }
 
   /** Records a use (`lastUsedAt`), at most once a minute per token. */
@@ -211,7 +237,7 @@ export class AccessTokenStore {
     const last = this.#lastUsedWritten.get(id);
     if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
     this.#lastUsedWritten.set(id, now);
-    this.#database.db.prepare('UPDATE access_tokens SET last_used_at = ? WHERE id = ?').run(now, id);
+    this.#statements.used.run(now, id);
   }
 
   /**
@@ -219,13 +245,6 @@ export class AccessTokenStore {
    * every process on the database): for the audit log's "expired" rows.
    */
   takeExpired(now = Date.now()): AccessToken[] {
-    return this.#database.db.transaction(() => {
-      const rows = this.#database.db
-        .prepare('SELECT * FROM access_tokens WHERE expires_at IS NOT NULL AND expires_at <= ? AND expiry_noted_at IS NULL AND revoked_at IS NULL')
-        .all(now) as Row[];
-      const mark = this.#database.db.prepare('UPDATE access_tokens SET expiry_noted_at = ? WHERE id = ?');
-      for (const row of rows) mark.run(now, row.id);
-      return rows.map(fromRow);
-    })();
+    return (this.#statements.takeExpired.all(now, now) as Row[]).map(fromRow);
   }
 }

@@ -67,6 +67,11 @@ export interface AuditLimits {
 export interface AuditOptions extends Partial<AuditLimits> {
   /** Days a row is kept (default 90; 0: until `maxRows`). */
   readonly retentionDays?: number | undefined;
+  /**
+   * Prune at start and every hour (default true). `servercam token` records
+   * without pruning: the retention is the server's (its config), not the command's.
+   */
+  readonly prune?: boolean | undefined;
 }
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
@@ -98,7 +103,7 @@ export class AuditLog {
   readonly #retentionMs: number;
   readonly #queue: Pending[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #pruneTimer: ReturnType<typeof setInterval>;
+  readonly #pruneTimer: ReturnType<typeof setInterval> | undefined;
   /** This minute's failure rows, by address and reason. */
   readonly #failures = new Map<string, Pending>();
   #minute = -1;
@@ -109,9 +114,11 @@ export class AuditLog {
     database.migrate(MIGRATIONS);
     this.#limits = { failureRowsPerMinute: options.failureRowsPerMinute ?? 100, maxRows: options.maxRows ?? 1_000_000 };
     this.#retentionMs = (options.retentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS) * DAY_MS;
-    this.prune();
-    this.#pruneTimer = setInterval(() => this.prune(), HOUR_MS);
-    unref(this.#pruneTimer);
+    if (options.prune !== false) {
+      this.prune();
+      this.#pruneTimer = setInterval(() => this.prune(), HOUR_MS);
+      unref(this.#pruneTimer);
+    }
   }
 
   /** Queues one row (written on the next turn of the event loop). */

@@ -5,55 +5,65 @@
  * access/store.ts, from GraphQL or the `servercam token` command), and
  * `updateStream` (its principal, camera, old and new values).
  *
- * The principal of a token or link change made through GraphQL is the
- * caller ({@link AuditRecorder.as}); one made by the CLI or noticed as an
- * expiry has none.
+ * The principal of a token or link change is the change's author
+ * (access/store.ts's `AccessChange.by`): the GraphQL caller and its address,
+ * `cli` for the command line; an expiry has none. Expiries are looked for
+ * every {@link EXPIRY_CHECK_MS} by the server's recorder.
  * @module
  */
 import type { StreamSettings } from '@servercam/core';
-import { grantKey, type Grant } from '../access/principal.ts';
+import { principalName } from '../access/principal.ts';
 import type { AccessChange, AccessStore } from '../access/store.ts';
 import type { Authenticator, Principal } from '../security/auth.ts';
 import type { AuditAction, AuditLog } from './log.ts';
 
-/** A principal's name in the log: `role:operator`, `token:<id>`, `link:<id>`, `open` (auth off). Never a secret. */
-export function principalName(grant: Grant): string {
-  return grant.kind === 'open' ? 'open' : grantKey(grant);
-}
+export { principalName };
+
+/** How often the server looks for tokens and links that expired (ms). */
+export const EXPIRY_CHECK_MS = 1000;
 
 const ACCESS_ACTIONS: Record<AccessChange['kind'], Record<AccessChange['change'], AuditAction>> = {
   token: { created: 'TOKEN_CREATED', revoked: 'TOKEN_REVOKED', expired: 'TOKEN_EXPIRED' },
   link: { created: 'LINK_CREATED', revoked: 'LINK_REVOKED', expired: 'LINK_EXPIRED' },
 };
 
-export class AuditRecorder {
+/** What a recorder listens to: the server gives all three; `servercam token` only its store. */
+export interface AuditSources {
+  readonly auth?: Authenticator | undefined;
+  readonly access?: AccessStore | undefined;
+  /** Look for expired tokens and links this often (ms) in `access`; undefined: never (a one-shot command). */
+  readonly expiryCheckMs?: number | undefined;
+}
+
+export class AuditRecorder implements Disposable {
   readonly log: AuditLog;
-  #actor: Principal | undefined;
   readonly #offs: Array<() => void> = [];
 
-  constructor(log: AuditLog, auth: Authenticator, access: AccessStore) {
+  constructor(log: AuditLog, { auth, access, expiryCheckMs }: AuditSources) {
     this.log = log;
-    this.#offs.push(
-      auth.onEvent((event) => {
+    if (auth) {
+      this.#offs.push(auth.onEvent((event) => {
         if (event.kind === 'failed') return log.authFailed(event.address, event.reason);
         log.record({
           action: event.kind === 'signed-in' ? 'SIGN_IN' : 'SIGN_OUT',
           principal: principalName(event.principal.grant),
           address: event.principal.address,
         });
-      }),
-      access.onChange((change) => this.#accessChanged(change)),
-    );
-  }
-
-  /** Runs `change` (a token or link mutation) with `principal` named as its author. */
-  as<T>(principal: Principal | undefined, change: () => T): T {
-    const previous = this.#actor;
-    this.#actor = principal;
-    try {
-      return change();
-    } finally {
-      this.#actor = previous;
+      }));
+    }
+    if (access) {
+      this.#offs.push(access.onChange((change) => this.#accessChanged(change)));
+      if (expiryCheckMs !== undefined) {
+        const timer = setInterval(() => {
+          try {
+            access.noteExpiries();
+          } catch {
+            // The database is closing with the server; the next tick (if any) tries again.
+          }
+        }, expiryCheckMs);
+        (timer as { unref?: () => void }).unref?.();
+        this.#offs.push(() => clearInterval(timer));
+      }
     }
   }
 
@@ -73,20 +83,24 @@ export class AuditRecorder {
     });
   }
 
+  /** Stops listening and writes what is queued (the database is closed by its owner, after this). */
   close(): void {
     for (const off of this.#offs.splice(0)) off();
     this.log.close();
   }
 
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   #accessChanged(change: AccessChange): void {
-    const actor = this.#actor;
     const subject = change.kind === 'token'
       ? { id: change.token.id, label: change.token.label, cameraId: undefined }
       : { id: change.link.id, label: change.link.label, cameraId: change.link.cameraId };
     this.log.record({
       action: ACCESS_ACTIONS[change.kind][change.change],
-      principal: actor ? principalName(actor.grant) : undefined,
-      address: actor?.address,
+      principal: change.by?.name,
+      address: change.by?.address,
       cameraId: subject.cameraId,
       detail: JSON.stringify({ id: subject.id, label: subject.label }),
     });

@@ -1,5 +1,5 @@
 /**
- * SQLite for the event history, on whichever runtime runs the server: the
+ * SQLite for the event history and the server's database (access/database.ts), on whichever runtime runs the server: the
  * built-in `node:sqlite` where there is one (Node 22.13+, Node 24, Deno 2),
  * else better-sqlite3 (Node 20). better-sqlite3 12 cannot serve the other
  * runtimes: on Node 24 its statements abort the process when they are
@@ -11,7 +11,9 @@
  * The interface is the part of better-sqlite3's API the store uses.
  * @module
  */
+import { chmodSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import process from 'node:process';
 
 export interface RunResult {
@@ -106,4 +108,35 @@ export function openSqlite(path: string): SqliteDatabase {
   // Node 20: better-sqlite3 (its API is the interface above).
   const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => SqliteDatabase;
   return new BetterSqlite(path);
+}
+
+export interface DataFileOptions {
+  /** The directory made 0700 and the file 0600 (POSIX): the file holds secrets. */
+  readonly private?: boolean | undefined;
+  /** Wait this long (ms) for another connection's lock instead of failing at once. */
+  readonly busyTimeoutMs?: number | undefined;
+}
+
+/**
+ * Opens (creating) `file` in `dataDir` (made if missing) in WAL mode with
+ * `synchronous = NORMAL`, or a throwaway in-memory database when `dataDir`
+ * is `:memory:`. Returns the database and its path (`:memory:` for one in memory).
+ */
+export function openDataFile(dataDir: string, file: string, options: DataFileOptions = {}): { db: SqliteDatabase; path: string } {
+  if (dataDir === ':memory:') return { db: openSqlite(':memory:'), path: ':memory:' };
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true, ...(options.private ? { mode: 0o700 } : {}) });
+  const path = join(dir, file);
+  const db = openSqlite(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs)}`);
+  if (options.private) {
+    try {
+      chmodSync(path, 0o600);
+    } catch {
+      // Not POSIX (or not ours to change): the directory's mode still applies.
+    }
+  }
+  return { db, path };
 }

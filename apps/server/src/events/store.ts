@@ -11,10 +11,8 @@
  * ```
  * @module
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MotionBox } from '@servercam/core';
-import { openSqlite, type SqliteDatabase } from './sqlite.ts';
+import { openDataFile, type SqliteDatabase } from './sqlite.ts';
 
 /** Where an event's clip stands. `none`: recording is off for it. */
 export type RecordingStatus = 'recording' | 'ready' | 'failed' | 'none';
@@ -177,14 +175,7 @@ export class EventStore implements Disposable {
 
   /** Opens (creating) `events.db` in `dataDir` and migrates it. `:memory:` for a throwaway store. */
   static open(dataDir: string | ':memory:'): EventStore {
-    let path = ':memory:';
-    if (dataDir !== ':memory:') {
-      mkdirSync(dataDir, { recursive: true });
-      path = join(dataDir, 'events.db');
-    }
-    const db = openSqlite(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    const { db, path } = openDataFile(dataDir, 'events.db');
     const store = new EventStore(db, path);
     store.#migrate();
     return store;

@@ -15,15 +15,13 @@
  * loopback without a configured token).
  * @module
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearerToken, type Authenticator } from '../security/auth.ts';
+import { sameDigest, sha256 } from '../security/digest.ts';
 import { isLoopbackHost } from '../security/exposure.ts';
 import { rateLimitedResponse } from '../security/failed-auth.ts';
 import type { AppMetrics } from './registry.ts';
 
 export const METRICS_PATH = '/metrics';
-
-const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 const refusal = (status: 401 | 403 | 405, error: string, code: string, headers: Record<string, string> = {}): Response =>
   Response.json({ error, code }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
@@ -36,7 +34,7 @@ export class MetricsRoute {
   constructor(metrics: AppMetrics, auth: Authenticator, token: string | undefined) {
     this.#metrics = metrics;
     this.#auth = auth;
-    this.#token = token ? digest(token) : undefined;
+    this.#token = token ? sha256(token) : undefined;
   }
 
   async respond(request: Request, address: string): Promise<Response> {
@@ -52,17 +50,12 @@ export class MetricsRoute {
       if (isLoopbackHost(address)) return undefined;
       return refusal(403, 'Forbidden: /metrics answers loopback callers only; set metricsToken (SERVERCAM_METRICS_TOKEN) to scrape from elsewhere', 'FORBIDDEN');
     }
-    const retryAfterS = this.#auth.failures.retryAfterS(address);
-    if (retryAfterS > 0) {
-      this.#auth.note({ kind: 'failed', address, reason: 'over the failed-authentication budget' });
-      return rateLimitedResponse(retryAfterS, false);
-    }
+    const token = this.#token;
     const presented = bearerToken(headers.get('authorization'));
-    if (presented !== undefined && timingSafeEqual(digest(presented), this.#token)) return undefined;
-    if (presented !== undefined) {
-      this.#auth.note({ kind: 'failed', address, reason: 'wrong metrics token' });
-      this.#auth.failures.fail(address);
-    }
+    // A missing token is refused without counting; a wrong one is a failed authentication.
+    const result = this.#auth.attempt(address, () => (presented !== undefined && sameDigest(sha256(presented), token)) || undefined, 'wrong metrics token', presented !== undefined);
+    if (result.kind === 'limited') return rateLimitedResponse(result.retryAfterS, false);
+    if (result.kind === 'ok') return undefined;
     return refusal(401, 'Unauthenticated: send "Authorization: Bearer <metrics token>"', 'UNAUTHENTICATED', { 'WWW-Authenticate': 'Bearer realm="servercam-metrics"' });
   }
 }

@@ -12,6 +12,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { SHARE_PATH } from '../access/share-links.ts';
 import { errorResponse } from './http.ts';
 import { AssetCache, assetResponse, StaticAsset } from './static-asset.ts';
 
@@ -62,7 +63,7 @@ export async function hasUi(dir: string | undefined): Promise<boolean> {
 }
 
 /** Client-side routes whose last segment may hold dots (a share link's token, `scl1.<id>.<camera>...`): never an asset. */
-const CLIENT_ROUTE_PREFIXES = ['/share/'];
+const CLIENT_ROUTE_PREFIXES = [SHARE_PATH];
 
 /** SvelteKit's hashed files (`_app/immutable/`): their names change with their content. */
 const IMMUTABLE = ['_app', 'immutable'];

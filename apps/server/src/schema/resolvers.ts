@@ -4,11 +4,12 @@
  * in-memory pub/sub: a slow subscriber gets the newest frame, not a backlog.
  * @module
  */
-import { type CameraInfo, type Frame, InvalidSettings, type StreamSettings } from '@servercam/core';
+import { applySettings, type CameraInfo, type Frame, InvalidSettings, type StreamSettings } from '@servercam/core';
 import type { Resolvers, StreamSettingsInput } from '@servercam/schema';
 import { accessQueries, createAccessToken, createShareLink, viewerOf } from '../access/graphql.ts';
-import { type Grant, NO_GRANT } from '../access/principal.ts';
-import { canControl, canSeeCamera, forbiddenField, guardRootFields, inScope, visibleActiveCamera, visibleIds } from '../access/scope.ts';
+import { type Grant, NO_GRANT, principalName } from '../access/principal.ts';
+import type { AccessActor } from '../access/store.ts';
+import { canControl, canSeeCamera, forbidden, guardRootFields, inScope, needText, scopeFilter, scopeIds, visibleActiveCamera, visibleIds } from '../access/scope.ts';
 import { principalOf } from '../security/plugins.ts';
 import { eventsPage, toGraphQLChange, toGraphQLEvent } from '../events/graphql.ts';
 import type { EventChange } from '../events/hub.ts';
@@ -41,9 +42,25 @@ function settingsFor(context: ResolverContext, settings: StreamSettings): Return
   return { ...shown, activeCameraId: visibleActiveCamera(grantOf(context), shown.activeCameraId) };
 }
 
-/** Runs a token or link mutation with the caller named as its author in the audit trail. */
-function audited<T>(context: ResolverContext, change: () => T): T {
-  return context.audit ? context.audit.as(principalOf(context), change) : change();
+/** The caller as the author of a token or link change (the audit trail's principal and address). */
+function actorOf(context: ResolverContext): AccessActor {
+  const principal = principalOf(context);
+  return { name: principalName(grantOf(context)), address: principal?.address };
+}
+
+/** The core's refusal of a setting as BAD_USER_INPUT on the field it names. */
+function settingsRefusal(error: unknown): unknown {
+  return error instanceof InvalidSettings ? badUserInput(error.message, 'input', error.field) : error;
+}
+
+/** Opens a subscription whose `maxFps` or `maxWidth` out of range (the core's RangeError) is BAD_USER_INPUT on that argument. */
+function withRateArguments<T>(open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof RangeError) throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
+    throw error;
+  }
 }
 
 /** Drops nulls: an explicit null means "leave unchanged", like an omitted field. */
@@ -85,7 +102,7 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
     events: (_parent, args, context) => {
       if (args.cameraId != null) requireCamera(context, args.cameraId);
       const grant = grantOf(context);
-      return eventsPage(context.events, args, grant.cameras === '*' ? undefined : [...grant.cameras]);
+      return eventsPage(context.events, args, scopeIds(grant));
     },
     event: (_parent, { id }, context) => {
       const event = context.events?.store.get(id);
@@ -98,12 +115,16 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
       const grant = grantOf(context);
       const ids = visibleIds(grant, context.cameras.ids);
       if (patch.activeCameraId !== undefined && !ids.includes(patch.activeCameraId)) {
-        // The core's own refusal, with only the cameras the caller may see: an out-of-scope camera reads as a missing one.
-        throw badUserInput(`activeCameraId must be a configured camera (${ids.join(', ')}), got "${patch.activeCameraId}"`, 'input', 'activeCameraId');
+        // The core's own refusal, judged against only the cameras the caller may see: an out-of-scope camera reads as a missing one.
+        try {
+          applySettings(context.stream.settings, { activeCameraId: patch.activeCameraId }, new Set(ids));
+        } catch (error) {
+          throw settingsRefusal(error);
+        }
       }
       // Control of the shared stream needs the camera it shows (after the change) in scope.
       if (!canControl(grant, patch.activeCameraId ?? context.stream.activeCameraId)) {
-        throw forbiddenField('updateStream while the active camera is one this token does not control', 'control');
+        throw forbidden(`updateStream while the active camera is one this token does not control needs ${needText('control')}`);
       }
       try {
         const before = context.stream.settings;
@@ -111,34 +132,26 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         context.audit?.settingsChanged(principalOf(context), before, after);
         return settingsFor(context, after);
       } catch (error) {
-        if (error instanceof InvalidSettings) throw badUserInput(error.message, 'input', error.field);
         if (error instanceof BusUnavailable) throw captureUnavailable(error.message);
-        throw error;
+        throw settingsRefusal(error);
       }
     },
-    createAccessToken: (_parent, args, context) => audited(context, () => createAccessToken(context.access, args, grantOf(context), context.cameras)),
-    revokeAccessToken: (_parent, { id }, context) => audited(context, () => accessQueries.revokeAccessToken(context.access, id, grantOf(context))),
-    createShareLink: (_parent, args, context) => audited(context, () => createShareLink(context.access, args, grantOf(context), context.cameras)),
-    revokeShareLink: (_parent, { id }, context) => audited(context, () => accessQueries.revokeShareLink(context.access, id, grantOf(context))),
+    createAccessToken: (_parent, args, context) => createAccessToken(context.access, args, grantOf(context), context.cameras, actorOf(context)),
+    revokeAccessToken: (_parent, { id }, context) => accessQueries.revokeAccessToken(context.access, id, grantOf(context), actorOf(context)),
+    createShareLink: (_parent, args, context) => createShareLink(context.access, args, grantOf(context), context.cameras, actorOf(context)),
+    revokeShareLink: (_parent, { id }, context) => accessQueries.revokeShareLink(context.access, id, grantOf(context), actorOf(context)),
   },
   Subscription: {
     frames: {
       subscribe: (_parent, { cameraId, maxFps, maxWidth }, context) => {
         if (cameraId != null) requireCamera(context, cameraId);
         const grant = grantOf(context);
-        try {
-          // Without cameraId the active camera's frames, only while it is one the caller may see.
-          return meteredFrames(context.meter, context, cameraId ?? context.stream.activeCameraId, (handoff) => context.subscriptions.frames({
-            cameraId: cameraId ?? undefined,
-            maxFps: maxFps ?? undefined,
-            maxWidth: maxWidth ?? undefined,
-          }, handoff, grant.cameras === '*' ? undefined : (id) => inScope(grant, id)));
-        } catch (error) {
-          if (error instanceof RangeError) {
-            throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
-          }
-          throw error;
-        }
+        // Without cameraId the active camera's frames, only while it is one the caller may see.
+        return withRateArguments(() => meteredFrames(context.meter, context, cameraId ?? context.stream.activeCameraId, (handoff) => context.subscriptions.frames({
+          cameraId: cameraId ?? undefined,
+          maxFps: maxFps ?? undefined,
+          maxWidth: maxWidth ?? undefined,
+        }, handoff, scopeFilter(grant))));
       },
       resolve: (frame: Frame, _args: unknown, context: ResolverContext) => context.serializer.toGraphQLFrame(frame),
     },
@@ -146,19 +159,12 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
       subscribe: (_parent, { cameraId, maxFps, maxWidth }, context) => {
         if (cameraId != null) requireCamera(context, cameraId);
         const grant = grantOf(context);
-        try {
-          // Without cameraId the active camera's video, only while it is one the caller may see.
-          return context.subscriptions.video({
-            cameraId: cameraId ?? undefined,
-            maxFps: maxFps ?? undefined,
-            maxWidth: maxWidth ?? undefined,
-          }, context.frameFeed, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
-        } catch (error) {
-          if (error instanceof RangeError) {
-            throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
-          }
-          throw error;
-        }
+        // Without cameraId the active camera's video, only while it is one the caller may see.
+        return withRateArguments(() => context.subscriptions.video({
+          cameraId: cameraId ?? undefined,
+          maxFps: maxFps ?? undefined,
+          maxWidth: maxWidth ?? undefined,
+        }, context.frameFeed, scopeFilter(grant)));
       },
       resolve: (item: VideoItem, _args: unknown, context: ResolverContext) => {
         if (item instanceof VideoFailure) throw videoFailed(item);
@@ -172,7 +178,7 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
     cameraStatus: {
       subscribe: (_parent, _args, context) => {
         const grant = grantOf(context);
-        return context.subscriptions.statuses(grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
+        return context.subscriptions.statuses(scopeFilter(grant));
       },
       resolve: (camera: CameraInfo, _args: unknown, context: ResolverContext) => toGraphQLCamera(camera, context.motionCameras),
     },
@@ -181,7 +187,7 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         if (cameraId != null) requireCamera(context, cameraId);
         if (!context.eventHub) throw new Error('Motion events are not available');
         const grant = grantOf(context);
-        return context.eventHub.changes(cameraId ?? undefined, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
+        return context.eventHub.changes(cameraId ?? undefined, scopeFilter(grant));
       },
       resolve: (change: EventChange) => toGraphQLChange(change),
     },

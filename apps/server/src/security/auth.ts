@@ -17,12 +17,12 @@
  * localhost.
  * @module
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { type Grant, OPEN_GRANT, roleGrant, roleOfGrant, type RoleName } from '../access/principal.ts';
-import { linkGrant, ShareLinkStore } from '../access/share-links.ts';
+import { isLinkLive, linkGrant, ShareLinkStore } from '../access/share-links.ts';
 import type { AccessStore } from '../access/store.ts';
-import { tokenGrant } from '../access/token-store.ts';
+import { isLive, tokenGrant } from '../access/token-store.ts';
+import { sameDigest, sha256 } from './digest.ts';
 import { FailedAuthLimiter } from './failed-auth.ts';
 import { readSessionCookie, type Session, type SessionKeys } from './session-cookie.ts';
 import { SessionRevocations } from './sessions.ts';
@@ -59,6 +59,12 @@ export type AuthResult =
   | { readonly kind: 'refused' }
   | { readonly kind: 'limited'; readonly retryAfterS: number };
 
+/** The outcome of {@link Authenticator.attempt}: `ok` with what the check gave, `refused` (counted) or `limited`. */
+export type Attempt<T> =
+  | { readonly kind: 'ok'; readonly value: T }
+  | { readonly kind: 'refused' }
+  | { readonly kind: 'limited'; readonly retryAfterS: number };
+
 /**
  * What the audit trail hears of authentication (audit/record.ts): a failure
  * with the client address and a reason written by the server (never the
@@ -79,8 +85,6 @@ export interface AuthenticatorOptions {
 export const TOKEN_ENV = { viewer: 'SERVERCAM_VIEWER_TOKEN', operator: 'SERVERCAM_OPERATOR_TOKEN', admin: 'SERVERCAM_ADMIN_TOKEN' } as const;
 
 export { MIN_TOKEN_BITS, MIN_TOKEN_LENGTH, tokenBits, tokenProblem } from './token-strength.ts';
-
-const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
 export const SAME_TOKEN_MESSAGE = 'the viewer, operator and admin tokens must differ: with one token for two roles every viewer is an operator';
 
@@ -106,15 +110,15 @@ export class Authenticator {
     const given = [tokens.viewerToken, tokens.operatorToken, tokens.adminToken].filter(Boolean);
     if (new Set(given).size !== given.length) throw new TypeError(SAME_TOKEN_MESSAGE);
     const entries: Array<{ role: Role; digest: Buffer }> = [];
-    if (tokens.adminToken) entries.push({ role: 'admin', digest: digest(tokens.adminToken) });
-    if (tokens.operatorToken) entries.push({ role: 'operator', digest: digest(tokens.operatorToken) });
-    if (tokens.viewerToken) entries.push({ role: 'viewer', digest: digest(tokens.viewerToken) });
+    if (tokens.adminToken) entries.push({ role: 'admin', digest: sha256(tokens.adminToken) });
+    if (tokens.operatorToken) entries.push({ role: 'operator', digest: sha256(tokens.operatorToken) });
+    if (tokens.viewerToken) entries.push({ role: 'viewer', digest: sha256(tokens.viewerToken) });
     this.#digests = entries;
     this.access = options.access;
     this.sessionKeys = {
-      viewer: tokens.viewerToken ? digest(`servercam-session-v1:viewer:${tokens.viewerToken}`) : undefined,
-      operator: tokens.operatorToken ? digest(`servercam-session-v1:operator:${tokens.operatorToken}`) : undefined,
-      admin: tokens.adminToken ? digest(`servercam-session-v1:admin:${tokens.adminToken}`) : undefined,
+      viewer: tokens.viewerToken ? sha256(`servercam-session-v1:viewer:${tokens.viewerToken}`) : undefined,
+      operator: tokens.operatorToken ? sha256(`servercam-session-v1:operator:${tokens.operatorToken}`) : undefined,
+      admin: tokens.adminToken ? sha256(`servercam-session-v1:admin:${tokens.adminToken}`) : undefined,
       // Sessions of stored tokens and share links: keyed by the database's secret, shared by the servers on it.
       access: options.access?.database.secret('sessions'),
     };
@@ -139,11 +143,14 @@ export class Authenticator {
   /** The role a token grants, compared in constant time against every configured token. */
   roleOfToken(token: string | undefined): Role | undefined {
     if (token === undefined || token === '') return undefined;
-    const given = digest(token);
+    return this.#roleOfDigest(sha256(token));
+  }
+
+  #roleOfDigest(given: Buffer): Role | undefined {
     let role: Role | undefined;
     for (const entry of this.#digests) {
       // No early exit: every token is compared.
-      if (timingSafeEqual(given, entry.digest) && role === undefined) role = entry.role;
+      if (sameDigest(given, entry.digest) && role === undefined) role = entry.role;
     }
     return role;
   }
@@ -154,14 +161,17 @@ export class Authenticator {
    * token (by its SHA-256). Undefined for a wrong, revoked or expired one.
    */
   grantOfToken(token: string | undefined, now = Date.now()): Grant | undefined {
-    const role = this.roleOfToken(token);
+    if (token === undefined || token === '') return undefined;
+    // Hashed once: the role tokens are compared with it, and a stored token is looked up by it.
+    const given = sha256(token);
+    const role = this.#roleOfDigest(given);
     if (role) return roleGrant(role);
-    if (token === undefined || !this.access) return undefined;
+    if (!this.access) return undefined;
     if (ShareLinkStore.looksLikeLink(token)) {
       const link = this.access.links.verify(token, now);
       return link ? linkGrant(link) : undefined;
     }
-    const stored = this.access.tokens.verify(token, now);
+    const stored = this.access.tokens.verify(token, now, given);
     return stored ? tokenGrant(stored) : undefined;
   }
 
@@ -172,12 +182,12 @@ export class Authenticator {
     if (!this.access) return undefined;
     if (subject.kind === 'token') {
       const token = this.access.tokens.get(subject.id);
-      if (!token || !this.access.tokens.isActive(subject.id, now)) return undefined;
+      if (!token || !isLive(token, now)) return undefined;
       this.access.tokens.noteUse(subject.id, now);
       return tokenGrant(token);
     }
     const link = this.access.links.get(subject.id);
-    return link && this.access.links.isActive(subject.id, now) ? linkGrant(link) : undefined;
+    return link && isLinkLive(link, now) ? linkGrant(link) : undefined;
   }
 
   /** Whether a grant is still good (not revoked, not expired): live streams ask again when told of a change. */
@@ -235,18 +245,32 @@ export class Authenticator {
     return grant ? { role: roleOfGrant(grant), address, grant } : undefined;
   }
 
-  /** Checks credentials unless `address` is over its budget; a failure is counted. */
-  #attempt(address: string, check: () => Principal | undefined, reason: string): AuthResult {
+  /**
+   * Checks a credential unless `address` is over its failed-auth budget
+   * (`limited`: nothing is compared, and the attempt is noted). A check that
+   * gives nothing is a failure, noted with `reason` (never the credential)
+   * and counted against the budget, unless `presented` is false (no
+   * credential came: refused, not counted). Every door that takes a
+   * credential goes through here (metrics/route.ts too).
+   */
+  attempt<T>(address: string, check: () => T | undefined, reason: string, presented = true): Attempt<T> {
     const retryAfterS = this.failures.retryAfterS(address);
     if (retryAfterS > 0) {
       this.note({ kind: 'failed', address, reason: 'over the failed-authentication budget' });
       return { kind: 'limited', retryAfterS };
     }
-    const principal = check();
-    if (principal) return { kind: 'ok', principal };
-    this.note({ kind: 'failed', address, reason });
-    this.failures.fail(address);
+    const value = check();
+    if (value !== undefined) return { kind: 'ok', value };
+    if (presented) {
+      this.note({ kind: 'failed', address, reason });
+      this.failures.fail(address);
+    }
     return { kind: 'refused' };
+  }
+
+  #attempt(address: string, check: () => Principal | undefined, reason: string): AuthResult {
+    const result = this.attempt(address, check, reason);
+    return result.kind === 'ok' ? { kind: 'ok', principal: result.value } : result;
   }
 }
 
@@ -259,10 +283,6 @@ export const UNAUTHENTICATED_MESSAGE = 'Unauthenticated: sign in, or send "Autho
 
 export function unauthenticatedError(): GraphQLError {
   return new GraphQLError(UNAUTHENTICATED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
-
-export function forbiddenError(what: string, needs = 'the control capability (the operator role)'): GraphQLError {
-  return new GraphQLError(`Forbidden: ${what} needs ${needs}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 /** 401 for a plain-HTTP route (JSON), or a GraphQL response for `/graphql`. */

@@ -10,7 +10,8 @@
  */
 import { type DocumentNode, getOperationAST, type OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { forbiddenError, type Principal, unauthenticatedError } from './auth.ts';
+import { forbidden } from '../access/scope.ts';
+import { type Principal, unauthenticatedError } from './auth.ts';
 import { RateLimiter, rateLimited } from './limits.ts';
 
 export { useOperationLimits } from './operation-limits.ts';
@@ -48,7 +49,7 @@ export function useRoles(): Plugin {
       if (!principal) return setResultAndStopExecution({ errors: [unauthenticatedError()] });
       const { capabilities } = principal.grant;
       if (operationType(args.document, args.operationName) === 'mutation' && !capabilities.has('control') && !capabilities.has('admin')) {
-        setResultAndStopExecution({ errors: [forbiddenError('changing the stream settings')] });
+        setResultAndStopExecution({ errors: [forbidden('changing the stream settings needs the control capability (the operator role)')] });
       }
     },
     onSubscribe({ args, setResultAndStopExecution }) {

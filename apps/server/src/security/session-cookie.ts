@@ -16,8 +16,9 @@
  * cookie), `GET` says whether auth is on and who is signed in, `DELETE` signs out.
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Role } from './auth.ts';
+import { macMatches, macOf } from './digest.ts';
 
 export const SESSION_COOKIE = 'servercam_session';
 export const SESSION_PATH = '/auth/session';
@@ -61,10 +62,6 @@ export type SessionCookie =
   | { readonly status: 'expired' }
   | { readonly status: 'forged' };
 
-function mac(key: Buffer, body: string): string {
-  return createHmac('sha256', key).update(body).digest('base64url');
-}
-
 /** A new session for `role`, valid until now + maxAge. */
 export function newSession(role: Role, now = Date.now(), maxAgeS = SESSION_MAX_AGE_S): Session {
   const issued = Math.floor(now / 1000);
@@ -83,12 +80,12 @@ export function sessionValue(keys: SessionKeys, session: Session): string {
   if (session.grant) {
     if (!keys.access) throw new Error('no access store');
     const body = `v3.${session.grant.kind === 'token' ? 't' : 'l'}.${session.grant.id}.${session.issued}.${session.expires}.${session.id}`;
-    return `${body}.${mac(keys.access, body)}`;
+    return `${body}.${macOf(keys.access, body)}`;
   }
   const key = keys[session.role];
   if (!key) throw new Error(`no ${session.role} token configured`);
   const body = `v2.${session.role}.${session.issued}.${session.expires}.${session.id}`;
-  return `${body}.${mac(key, body)}`;
+  return `${body}.${macOf(key, body)}`;
 }
 
 /** The `Set-Cookie` header that signs in. `secure` when the page was served over https. */
@@ -126,18 +123,21 @@ const DIGITS = /^\d{1,12}$/;
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 const GRANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A genuine session: `valid` until it expires. */
+function current(session: Session, now: number): SessionCookie {
+  return session.expires * 1000 <= now ? { status: 'expired' } : { status: 'valid', session };
+}
+
 function verifyGrant(parts: readonly string[], keys: SessionKeys, now: number): SessionCookie {
   if (parts.length !== 7 || !keys.access) return { status: 'forged' };
   const [, kind, grantId, issuedText, expiresText, id, given] = parts as [string, string, string, string, string, string, string];
   if ((kind !== 't' && kind !== 'l') || !GRANT_ID.test(grantId) || !DIGITS.test(issuedText) || !DIGITS.test(expiresText) || !SESSION_ID.test(id)) {
     return { status: 'forged' };
   }
-  const expected = Buffer.from(mac(keys.access, parts.slice(0, 6).join('.')));
-  const actual = Buffer.from(given);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { status: 'forged' };
+  if (!macMatches(keys.access, parts.slice(0, 6).join('.'), given)) return { status: 'forged' };
   const grant: SessionGrant = { kind: kind === 't' ? 'token' : 'link', id: grantId };
   const session: Session = { role: 'viewer', grant, id, issued: Number(issuedText), expires: Number(expiresText) };
-  return session.expires * 1000 <= now ? { status: 'expired' } : { status: 'valid', session };
+  return current(session, now);
 }
 
 function verify(value: string, keys: SessionKeys, now: number): SessionCookie {
@@ -152,9 +152,7 @@ function verify(value: string, keys: SessionKeys, now: number): SessionCookie {
   }
   const key = keys[role];
   if (!key) return { status: 'forged' };
-  const expected = Buffer.from(mac(key, `v2.${role}.${issuedText}.${expiresText}.${id}`));
-  const actual = Buffer.from(given);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { status: 'forged' };
+  if (!macMatches(key, `v2.${role}.${issuedText}.${expiresText}.${id}`, given)) return { status: 'forged' };
   const session: Session = { role, id, issued: Number(issuedText), expires: Number(expiresText) };
-  return session.expires * 1000 <= now ? { status: 'expired' } : { status: 'valid', session };
+  return current(session, now);
 }

@@ -7,11 +7,11 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
-import { parseSse, type SseEvent } from '@servercam/testing';
+import type { Client } from 'graphql-ws';
+import type { SseEvent } from '@servercam/testing';
+import { SHARE_PATH } from '../../src/access/share-links.ts';
 import type { StoredEvent } from '../../src/events/store.ts';
-import { type Running, startServer } from './clients.ts';
+import { bearer, postGraphql, type Running, sseOpen as sseRequest, startServer, wsClient } from './clients.ts';
 import { tempDir } from './media.ts';
 
 export const ADMIN = 'adm-Q7r2Kx9LmZ4pW8vB3nT6';
@@ -36,33 +36,24 @@ export interface GraphQLAnswer {
 
 /** A GraphQL operation over HTTP with `secret` as a bearer token. */
 export async function gql(url: string, secret: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
+  const response = await postGraphql(url, query, variables, { headers: bearer(secret) });
   const text = await response.text();
   return { status: response.status, text, ...(JSON.parse(text) as object) };
 }
 
 /** A GET with `secret` as a bearer token. */
 export function get(url: string, secret: string | undefined, init: RequestInit = {}): Promise<Response> {
-  return fetch(url, { ...init, headers: { ...(secret ? { authorization: `Bearer ${secret}` } : {}) } });
+  return fetch(url, { ...init, headers: bearer(secret) });
 }
 
-/** A graphql-ws client presenting `secret` in `connectionParams`; resolves once acknowledged, or with the close code. */
+/** A graphql-ws client presenting `secret` in `connectionParams` (closed by `closeAll`); resolves once acknowledged, or with the close code. */
 export function wsConnect(wsUrl: string, secret: string | undefined): { client: Client; closed: Promise<number>; acked: Promise<boolean> } {
   let closedWith: (code: number) => void = () => {};
   const closed = new Promise<number>((resolve) => (closedWith = resolve));
   let ackedWith: (ok: boolean) => void = () => {};
   const acked = new Promise<boolean>((resolve) => (ackedWith = resolve));
-  const client = createClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    lazy: false,
-    retryAttempts: 0,
-    connectionParams: secret ? { authorization: `Bearer ${secret}` } : {},
-    onNonLazyError: () => {},
+  const client = wsClient(wsUrl, {
+    connectionParams: bearer(secret),
     on: {
       connected: () => ackedWith(true),
       closed: (event) => {
@@ -74,16 +65,9 @@ export function wsConnect(wsUrl: string, secret: string | undefined): { client: 
   return { client, closed, acked };
 }
 
-/** The SSE events of an operation with `secret` as a bearer token; `response` resolves with the HTTP response. */
-export async function sseOpen(url: string, secret: string | undefined, query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<{ response: Response; events: AsyncGenerator<SseEvent> | undefined }> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-    signal,
-  });
-  const events = response.body && (response.headers.get('content-type') ?? '').startsWith('text/event-stream') ? parseSse(response.body) : undefined;
-  return { response, events };
+/** The SSE events of an operation with `secret` as a bearer token (aborted by `closeAll` too); `response` resolves with the HTTP response. */
+export function sseOpen(url: string, secret: string | undefined, query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<{ response: Response; events: AsyncGenerator<SseEvent> | undefined }> {
+  return sseRequest(url, query, variables, { headers: bearer(secret), signal });
 }
 
 const CREATE_TOKEN = 'mutation ($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { token { id } secret } }';
@@ -140,7 +124,7 @@ export async function accessWorld(): Promise<AccessWorld> {
   });
   const linkUrl = (link.data?.['createShareLink'] as { url: string } | undefined)?.url;
   if (!linkUrl) throw new Error(`createShareLink failed: ${link.text}`);
-  const linkSecret = linkUrl.slice('/share/'.length);
+  const linkSecret = linkUrl.slice(SHARE_PATH.length);
   const secrets: Record<PrincipalName, string | undefined> = {
     none: undefined,
     expired: expired.secret,

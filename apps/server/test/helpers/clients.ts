@@ -1,8 +1,8 @@
 /** Real clients for each transport, and a registry that closes them all (parsers and `until` from @servercam/testing). */
 import { connect, type Socket } from 'node:net';
-import { type Client, createClient, type ExecutionResult } from 'graphql-ws';
+import { type Client, type ClientOptions, createClient, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { type SseEvent, sseEvents as kitSseEvents } from '@servercam/testing';
+import { parseSse, type SseEvent, sseEvents as kitSseEvents } from '@servercam/testing';
 import { createServer, type Servercam, type ServerOptions, silentLogger } from '../../src/index.ts';
 
 export { type MjpegPart, mjpegParts, type SseEvent, until } from '@servercam/testing';
@@ -36,9 +36,14 @@ export async function startServer(options: ServerOptions = {}): Promise<Running>
   return { server, url, wsUrl: `${url.replace(/^http/, 'ws')}/graphql` };
 }
 
-/** A graphql-ws client (connects at once, no retries). */
-export function wsClient(wsUrl: string): Client {
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, onNonLazyError: () => {} });
+/** The `Authorization` header of a bearer `secret`; none without one. */
+export function bearer(secret: string | undefined): Record<string, string> {
+  return secret ? { authorization: `Bearer ${secret}` } : {};
+}
+
+/** A graphql-ws client (connects at once, no retries), closed by {@link closeAll}; `options` add to its own (`connectionParams`, `on`). */
+export function wsClient(wsUrl: string, options: Omit<Partial<ClientOptions>, 'url'> = {}): Client {
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, onNonLazyError: () => {}, ...options });
   open.push(() => client.dispose());
   return client;
 }
@@ -60,13 +65,26 @@ export async function wsRequest<T>(client: Client, query: string, variables: Rec
   return value as Result<T>;
 }
 
-/** A query or mutation over HTTP (a real socket). */
-export async function httpRequest<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<Result<T>> {
-  const response = await fetch(`${url}/graphql`, {
+export interface PostOptions {
+  /** Added to the request's (an `authorization`: {@link bearer}). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly accept?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A GraphQL operation POSTed to `/graphql` (a real socket): the response as it comes. */
+export function postGraphql(url: string, query: string, variables: Record<string, unknown> = {}, options: PostOptions = {}): Promise<Response> {
+  return fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { 'content-type': 'application/json', accept: options.accept ?? 'application/graphql-response+json', ...options.headers },
     body: JSON.stringify({ query, variables }),
+    signal: options.signal ?? null,
   });
+}
+
+/** A query or mutation over HTTP (a real socket); `headers` add to the request's. */
+export async function httpRequest<T>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Readonly<Record<string, string>> = {}): Promise<Result<T>> {
+  const response = await postGraphql(url, query, variables, { headers });
   return (await response.json()) as Result<T>;
 }
 
@@ -122,6 +140,19 @@ export function sseEvents(url: string, query: string, variables: Record<string, 
   signal?.addEventListener('abort', () => controller.abort(), { once: true });
   open.push(() => controller.abort());
   return kitSseEvents(url, query, variables, controller.signal);
+}
+
+/**
+ * A GraphQL operation over SSE as its response, whatever its status, with its
+ * events when it is an event stream; aborted by {@link closeAll} too.
+ */
+export async function sseOpen(url: string, query: string, variables: Record<string, unknown> = {}, options: PostOptions = {}): Promise<{ response: Response; events: AsyncGenerator<SseEvent> | undefined }> {
+  const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  open.push(() => controller.abort());
+  const response = await postGraphql(url, query, variables, { ...options, accept: 'text/event-stream', signal: controller.signal });
+  const events = response.body && (response.headers.get('content-type') ?? '').startsWith('text/event-stream') ? parseSse(response.body) : undefined;
+  return { response, events };
 }
 
 /** Opens an MJPEG stream with fetch; the stream is aborted by {@link closeAll}. */
