@@ -19,11 +19,8 @@
  * @module
  */
 import {
-  BackendUnavailable,
-  CannotOpenCamera,
-  CannotReadCamera,
   ErrorCode,
-  MediaToolUnavailable,
+  reviveError,
   type ServercamError,
   type VariantDemand,
   type VariantSpec,
@@ -31,7 +28,6 @@ import {
   VideoConsumers,
   type VideoConsumerHost,
   VideoEncoderFailed,
-  VideoEncoderUnavailable,
   type VideoOptions,
   type VideoRequest,
 } from '@servercam/core';
@@ -40,18 +36,13 @@ import { FrameChannels } from './redis-frame-channels.ts';
 import type { Channels } from './redis-protocol.ts';
 import { decodeVideo } from './redis-video-protocol.ts';
 
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+const isErrorCode = (code: string): code is ErrorCode => CODES.has(code);
+
 /** The core's typed error of a capture node's code (an unknown one: the encoder failed, its code in the message). */
 function reviveVideoError(code: string, message: string, cameraId: string): ServercamError {
-  const options = { cameraId };
-  switch (code) {
-    case ErrorCode.VideoEncoderUnavailable: return new VideoEncoderUnavailable(message, options);
-    case ErrorCode.MediaToolUnavailable: return new MediaToolUnavailable(message, options);
-    case ErrorCode.CannotOpenCamera: return new CannotOpenCamera(message, options);
-    case ErrorCode.CannotReadCamera: return new CannotReadCamera(message, options);
-    case ErrorCode.BackendUnavailable: return new BackendUnavailable(message, options);
-    case ErrorCode.VideoEncoderFailed: return new VideoEncoderFailed(message, options);
-    default: return new VideoEncoderFailed(`${code}: ${message}`, options);
-  }
+  if (!isErrorCode(code)) return new VideoEncoderFailed(`${code}: ${message}`, { cameraId });
+  return reviveError({ name: code, code, message, cameraId, cause: undefined });
 }
 
 /** Per channel: the capture node's reader, the number of the last chunk given, and whether a keyframe is awaited. */
