@@ -31,17 +31,25 @@ export interface Channels {
   readonly command: string;
   reply(gatewayId: string): string;
   frame(cameraId: string, variant: string): string;
+  /** `P:frame:`, the start of every frame channel. */
+  readonly framePrefix: string;
   video(cameraId: string, variant: string): string;
+  /** `P:video:`, the start of every video channel. */
+  readonly videoPrefix: string;
 }
 
 export function channels(prefix: string = DEFAULT_PREFIX): Channels {
+  const framePrefix = `${prefix}:frame:`;
+  const videoPrefix = `${prefix}:video:`;
   return {
     state: `${prefix}:state`,
     demand: `${prefix}:demand`,
     command: `${prefix}:command`,
     reply: (gatewayId) => `${prefix}:reply:${gatewayId}`,
-    frame: (cameraId, variant) => `${prefix}:frame:${cameraId}:${variant}`,
-    video: (cameraId, variant) => `${prefix}:video:${cameraId}:${variant}`,
+    frame: (cameraId, variant) => `${framePrefix}${cameraId}:${variant}`,
+    framePrefix,
+    video: (cameraId, variant) => `${videoPrefix}${cameraId}:${variant}`,
+    videoPrefix,
   };
 }
 

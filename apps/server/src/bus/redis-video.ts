@@ -57,15 +57,14 @@ export class GatewayVideo {
   readonly #channels: FrameChannels;
   readonly #bad: BadMessages;
   readonly #continuity = new Map<string, Continuity>();
-  /** `P:video:`, the start of every video channel. */
-  readonly #prefix: string;
+  /** The variants planned at the last {@link sync}, per camera: what the demand message says. */
+  #planned = new Map<string, VariantDemand[]>();
 
   constructor(host: VideoConsumerHost, channels: Channels, bad: BadMessages, maxGopBytes: number) {
     // No variant cap here: the capture node's core caps what it encodes, for every gateway at once.
     this.#consumers = new VideoConsumers(host, { maxVariants: Number.POSITIVE_INFINITY, maxGopBytes });
-    this.#channels = new FrameChannels({ ...channels, frame: channels.video });
+    this.#channels = new FrameChannels(channels.video, channels.videoPrefix);
     this.#bad = bad;
-    this.#prefix = channels.video('', '').slice(0, -1);
   }
 
   /** H.264 chunks; see `FrameBus.video`. @throws {TypeError | RangeError} for a bad request. */
@@ -91,23 +90,29 @@ export class GatewayVideo {
     return demand;
   }
 
-  /** Plans, and makes the planned variants' channels the subscribed ones: returns those to subscribe to and to leave. */
+  /**
+   * Plans (which routes the consumers to their variants, and makes or drops
+   * the variants' GOP fan-outs), keeps the plan for {@link demand}, and makes
+   * the planned variants' channels the subscribed ones: returns those to
+   * subscribe to and to leave.
+   */
   sync(cameras: ReadonlyMap<string, { readonly width?: number | undefined }>): { added: string[]; removed: string[] } {
-    const changed = this.#channels.sync(this.#plan(cameras));
+    this.#planned = this.#plan(cameras);
+    const changed = this.#channels.sync(this.#planned);
     for (const channel of changed.removed) this.#continuity.delete(channel);
     return changed;
   }
 
-  /** The `video` of the demand message: the planned variants per camera. */
-  demand(cameras: ReadonlyMap<string, { readonly width?: number | undefined }>): Record<string, VariantSpec[]> {
+  /** The `video` of the demand message: the variants per camera planned at the last {@link sync} (no planning here). */
+  demand(): Record<string, VariantSpec[]> {
     const video: Record<string, VariantSpec[]> = {};
-    for (const [cameraId, variants] of this.#plan(cameras)) video[cameraId] = variants.map(({ maxWidth, maxFps }) => ({ maxWidth, maxFps }));
+    for (const [cameraId, variants] of this.#planned) video[cameraId] = variants.map(({ maxWidth, maxFps }) => ({ maxWidth, maxFps }));
     return video;
   }
 
   /** Whether `channel` is a video channel (ours or not). */
   isVideoChannel(channel: string): boolean {
-    return channel.startsWith(this.#prefix);
+    return this.#channels.covers(channel);
   }
 
   /** A message on a video channel (one just left: late, not bad). */
