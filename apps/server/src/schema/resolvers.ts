@@ -17,10 +17,10 @@ import type { ResolverContext } from './context.ts';
 import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
 import { BusUnavailable } from '../bus/bus.ts';
 import { auditPage } from '../audit/graphql.ts';
-import { meteredFrames } from '../metrics/transport-meter.ts';
+import { measureFrame, measureVideo, meteredFeed } from '../metrics/transport-meter.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
-import { type VideoItem, VideoFailure } from '../video/feed.ts';
+import { type VideoFeed, type VideoItem, VideoFailure } from '../video/feed.ts';
 import { videoFailed } from './errors.ts';
 
 /** The caller's grant (every root field is guarded by access/scope.ts, so there is one). */
@@ -128,7 +128,7 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         const grant = grantOf(context);
         try {
           // Without cameraId the active camera's frames, only while it is one the caller may see.
-          return meteredFrames(context.meter, context, cameraId ?? context.stream.activeCameraId, (handoff) => context.subscriptions.frames({
+          return meteredFeed(context.meter, context, cameraId ?? context.stream.activeCameraId, measureFrame, (handoff) => context.subscriptions.frames({
             cameraId: cameraId ?? undefined,
             maxFps: maxFps ?? undefined,
             maxWidth: maxWidth ?? undefined,
@@ -148,11 +148,11 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         const grant = grantOf(context);
         try {
           // Without cameraId the active camera's video, only while it is one the caller may see.
-          return context.subscriptions.video({
+          return meteredFeed(context.meter, context, cameraId ?? context.stream.activeCameraId, measureVideo, (handoff) => context.subscriptions.video({
             cameraId: cameraId ?? undefined,
             maxFps: maxFps ?? undefined,
             maxWidth: maxWidth ?? undefined,
-          }, context.frameFeed, grant.cameras === '*' ? undefined : (id) => inScope(grant, id));
+          }, handoff, grant.cameras === '*' ? undefined : (id) => inScope(grant, id)), (feed: VideoFeed) => feed.dropped());
         } catch (error) {
           if (error instanceof RangeError) {
             throw badUserInput(error.message, error.message.startsWith('maxWidth') ? 'maxWidth' : 'maxFps');
