@@ -240,7 +240,7 @@ export class ServercamApp implements AsyncDisposable {
     this.access = AccessStore.open(options.dataDir);
     this.subscriptions = new Subscriptions(this.stream, this.cameras);
     this.#mjpeg = new MjpegStreams(this.stream, this.cameras, this.subscriptions, this.#serializer, this.#meter);
-    this.#mp4 = new Mp4Streams(this.stream, this.cameras, this.subscriptions, this.logger.child({ component: 'mp4' }));
+    this.#mp4 = new Mp4Streams(this.stream, this.cameras, this.subscriptions, this.logger.child({ component: 'mp4' }), this.#meter);
     this.security = new Security({ ...options, access: this.access }); // auth, limits, allowedOrigins, allowedHosts, trustedProxies
     this.audit = new AuditRecorder(new AuditLog(this.access.database, { retentionDays: options.auditRetentionDays }), {
       auth: this.security.auth,

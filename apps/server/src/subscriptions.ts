@@ -124,11 +124,11 @@ export class Subscriptions {
   }
 
   /**
-   * H.264 chunks of a camera (or of the active camera), from the current GOP's
-   * keyframe on (the core's video). Throws TypeError/RangeError for a bad
-   * request. `handoff`: as for {@link frames}.
+   * A `video` subscriber's H.264 chunks of a camera (or of the active camera),
+   * from the current GOP's keyframe on (the core's video). Throws
+   * TypeError/RangeError for a bad request. `handoff` and `allow`: as for
+   * {@link frames}.
    */
-  /** A `video` subscriber's chunks; `allow` as for {@link frames}. */
   video(request: VideoRequest, handoff?: FrameFeedHandoff, allow?: (cameraId: string) => boolean): VideoFeed {
     const controller = new AbortController();
     const inner = this.#stream.video({ ...request, signal: controller.signal });

@@ -98,10 +98,12 @@ describeRedis('a gateway\'s video on a lossy bus', () => {
   it('a new reader on the capture node, numbering afresh, is followed from its keyframe', async () => {
     const video = await subscriber();
     for (let i = 0; i < 5; i++) await send(i, 500 + i, 'reader-a');
-    for (let i = 15; i < 20; i++) await send(i, i - 15, 'reader-b');
+    // reader-b's first chunk (16) is a delta: it and the rest of its GOP are passed over, up to the keyframe 30 (its n 14).
+    for (let i = 16; i < 35; i++) await send(i, i - 16, 'reader-b');
     const received = await video.take(10);
     await video.end();
     expect(received.map((chunk) => chunk.keyframe)).toEqual([true, false, false, false, false, true, false, false, false, false]);
+    expect(received.map((chunk) => chunk.seq - 1000)).toEqual([500, 501, 502, 503, 504, 14, 15, 16, 17, 18]);
   });
 
   it('a chunk published twice (a GOP replayed for another gateway) is given once', async () => {

@@ -89,6 +89,41 @@ describe('/metrics', () => {
     await until(async () => sample(await scrape(url), 'servercam_viewers', { camera: 'cam', transport: 'mjpeg' }) === 0, 'no viewer left');
   });
 
+  it('counts a stream.mp4 viewer, and the MP4 bytes it was sent', async () => {
+    const { url } = await startServer({ cameras: [CAMERAS[0]!], fps: FPS });
+    const controller = new AbortController();
+    const response = await fetch(`${url}/cameras/cam/stream.mp4`, { signal: controller.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    try {
+      // The init segment and a first fragment: a few hundred bytes at least.
+      for (let received = 0; received < 1000;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream.mp4 ended early');
+        received += value.byteLength;
+      }
+      const families = await scrape(url);
+      expect(sample(families, 'servercam_viewers', { camera: 'cam', transport: 'mp4' })).toBe(1);
+      expect(sample(families, 'servercam_bytes_sent_total', { camera: 'cam', transport: 'mp4' })).toBeGreaterThanOrEqual(1000);
+    } finally {
+      controller.abort();
+      await reader.cancel().catch(() => {});
+    }
+    await until(async () => sample(await scrape(url), 'servercam_viewers', { camera: 'cam', transport: 'mp4' }) === 0, 'the mp4 viewer to leave');
+  });
+
+  it('counts a video subscription as a viewer of its transport, with its H.264 bytes', async () => {
+    const { url, wsUrl } = await startServer({ cameras: [CAMERAS[0]!], fps: FPS });
+    const video = wsSubscribe<{ video: { seq: number } }>(wsClient(wsUrl), 'subscription { video(cameraId: "cam") { seq data } }');
+    for (let i = 0; i < 3; i++) await next(video, 15_000, 'a video chunk');
+    const families = await scrape(url);
+    expect(sample(families, 'servercam_viewers', { camera: 'cam', transport: 'graphql-ws' })).toBe(1);
+    // The keyframe's access unit alone, as base64, is more than a few bytes.
+    expect(sample(families, 'servercam_bytes_sent_total', { camera: 'cam', transport: 'graphql-ws' })).toBeGreaterThan(100);
+    await video.return?.();
+    await until(async () => sample(await scrape(url), 'servercam_viewers', { camera: 'cam', transport: 'graphql-ws' }) === 0, 'the video subscriber to leave');
+  });
+
   it('keeps a registry per app: two servers in one process count apart', async () => {
     const first = await startServer({ cameras: CAMERAS, fps: FPS });
     const second = await startServer({ cameras: CAMERAS, fps: FPS });

@@ -70,6 +70,14 @@ describe('the process guard', () => {
     expect(JSON.stringify(line)).not.toContain('secret-in-query');
   });
 
+  it('an error in a share-link request is logged with the link’s path redacted, never its secret', async () => {
+    const server = await startGuarded();
+    await get(server.port, '/share/scl1.AbCd.cam.1796428800.secret-mac-value');
+    const line = await until(() => server.logs.find((log) => log['component'] === 'process'), 'the guard’s log line');
+    expect(line).toMatchObject({ level: 50, kind: 'request', path: '/share/***' });
+    expect(JSON.stringify(line)).not.toContain('secret-mac-value');
+  });
+
   it('a promise rejected in a request is logged and the process goes on', async () => {
     const server = await startGuarded();
     await get(server.port, '/reject');

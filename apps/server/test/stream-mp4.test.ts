@@ -120,7 +120,13 @@ describe('stream.mp4', () => {
   });
 
   it('a client that leaves is released', async () => {
-    await receive('/cameras/cam/stream.mp4', (received) => received.byteLength > 0);
+    let clientsWhileReading: number | undefined;
+    await receive('/cameras/cam/stream.mp4', (received) => {
+      if (received.byteLength === 0) return false;
+      clientsWhileReading = running.server.app.stats().mp4.clients;
+      return true;
+    });
+    expect(clientsWhileReading).toBe(1);
     await until(() => running.server.app.stats().mp4.clients === 0, 'the client to be released');
   });
 });

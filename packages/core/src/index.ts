@@ -52,6 +52,8 @@ export {
   VideoEncoderUnavailable,
 } from './errors.ts';
 export type { SerializedError } from './errors.ts';
+export { reviveError } from './errors.ts';
+export { sleep } from './time.ts';
 export type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
 export { ENCODE_MS_BUCKETS, type EncodeTiming } from './capture/encode-timing.ts';
 export type { ProcessSupervision } from './host/process-host.ts';

@@ -66,3 +66,9 @@ export async function runtimeAdapter(): Promise<ServerAdapter> {
   if (isDeno()) return (await import('./deno.ts')).DENO_ADAPTER;
   return (await import('./node.ts')).NODE_ADAPTER;
 }
+
+/** Polls `condition` every 20 ms until it holds or `ms` pass (an adapter's graceful close). */
+export async function until(condition: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -22,9 +22,9 @@ import type { Logger } from '../logger.ts';
 import { pathForLog, requestScope, type RequestScope } from '../process-guard.ts';
 import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
 import type { FrameWriter } from '../transports/fast-frames.ts';
-import type { Listener, ListenOptions, ServerAdapter } from './adapter.ts';
+import { type Listener, type ListenOptions, type ServerAdapter, until } from './adapter.ts';
 import { type DenoWebSocket, denoFrameWriter, serveGraphqlWs } from './deno-websocket.ts';
-import { APP_METHODS, checkRequestHead, type EdgeRefusal, type EdgeRequest, isRefusal, refusalResponse } from './edge.ts';
+import { APP_METHODS, checkRequestHead, type EdgeRefusal, type EdgeRequest, hostForUrl, isRefusal, plainAddress, refusalResponse } from './edge.ts';
 
 interface NetAddr {
   readonly hostname: string;
@@ -140,14 +140,6 @@ function appRequest(request: Request, url: URL, info: ServeInfo): Request {
   return new Request(url, init);
 }
 
-function clientAddress(addr: NetAddr): string {
-  return addr.hostname.startsWith('::ffff:') ? addr.hostname.slice(7) : addr.hostname;
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 const INTERNAL_ERROR = (): Response => Response.json({ error: 'Internal server error' }, { status: 500 });
 
 /** Serves `app` on `host:port` (port 0: any free port) with `Deno.serve`. */
@@ -196,7 +188,7 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
     return response;
   };
 
-  const respond = async (request: Request, info: ServeInfo, address: string, scope: { abort: () => void }): Promise<Response> => {
+  const respond = async (request: Request, info: ServeInfo, address: string, scope: RequestScope): Promise<Response> => {
     // The edge first (bad target 400, oversized header 431, unserved method 405): nothing below sees such a request.
     const verdict = edgeVerdict(request, origin, APP_METHODS);
     if (isRefusal(verdict)) return refusalResponse(verdict);
@@ -204,7 +196,8 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
     try {
       response = await app.fetch(appRequest(request, verdict.url, info), { address });
     } catch (error) {
-      log.error({ err: error, method: request.method, path: verdict.url.pathname }, 'request failed');
+      // The scope's path: redacted like every logged path (pathForLog: no query, no share-link secret).
+      log.error({ err: error, method: request.method, path: scope.path }, 'request failed');
       return INTERNAL_ERROR();
     }
     if (!response.body) return response;
@@ -222,7 +215,7 @@ export async function listenDeno(app: ServercamApp, options: ListenOptions, logg
     port: options.port,
     onListen: () => {},
     handler: (request, info) => {
-      const address = clientAddress(info.remoteAddr);
+      const address = plainAddress(info.remoteAddr.hostname);
       const isUpgrade = request.headers.get('upgrade')?.toLowerCase() === 'websocket';
       const scope: RequestScope = {
         kind: isUpgrade ? 'upgrade' : 'request',
@@ -289,9 +282,3 @@ export const DENO_ADAPTER: ServerAdapter = {
   description: "Deno's own HTTP and WebSocket: Deno.serve and Deno.upgradeWebSocket (adapters/deno.ts)",
   listen: listenDeno,
 };
-
-/** Polls `condition` every 20 ms until it holds or `ms` pass. */
-async function until(condition: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
-}

@@ -154,18 +154,17 @@ function bodyOf(refusal: Pick<EdgeRefusal, 'code' | 'message'>): string {
   return JSON.stringify({ error: refusal.message, code: refusal.code });
 }
 
+/** A refusal's response headers (its JSON body's length aside). */
+function refusalHeaders(refusal: EdgeRefusal): Record<string, string> {
+  return { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...(refusal.close ? { Connection: 'close' } : {}), ...refusal.headers };
+}
+
 /** Answers a refusal on a response not yet started (never throws: a response already gone is left alone). */
 export function writeRefusal(res: ServerResponse, refusal: EdgeRefusal): void {
   try {
     if (res.headersSent || res.destroyed) return;
     const body = bodyOf(refusal);
-    res.writeHead(refusal.status, {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-store',
-      'Content-Length': Buffer.byteLength(body),
-      ...(refusal.close ? { Connection: 'close' } : {}),
-      ...refusal.headers,
-    });
+    res.writeHead(refusal.status, { ...refusalHeaders(refusal), 'Content-Length': String(Buffer.byteLength(body)) });
     res.end(body);
   } catch {
     res.destroy();
@@ -174,10 +173,7 @@ export function writeRefusal(res: ServerResponse, refusal: EdgeRefusal): void {
 
 /** A refusal as a Response, for an adapter that answers with one (Deno's). */
 export function refusalResponse(refusal: EdgeRefusal): Response {
-  return new Response(bodyOf(refusal), {
-    status: refusal.status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...(refusal.close ? { Connection: 'close' } : {}), ...refusal.headers },
-  });
+  return new Response(bodyOf(refusal), { status: refusal.status, headers: refusalHeaders(refusal) });
 }
 
 const REASONS: Readonly<Record<number, string>> = {
@@ -212,10 +208,19 @@ export function endSocket(socket: Socket, status: number, refusal?: Pick<EdgeRef
   }
 }
 
-/** The client's address (IPv4-mapped IPv6 addresses as plain IPv4). */
-export function clientAddress(socket: Socket): string {
-  const address = socket.remoteAddress ?? 'unknown';
+/** A peer's address as the app keys it: an IPv4-mapped IPv6 address as plain IPv4. */
+export function plainAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** The client's address of a Node socket (see {@link plainAddress}). */
+export function clientAddress(socket: Socket): string {
+  return plainAddress(socket.remoteAddress ?? 'unknown');
+}
+
+/** A listening host as a URL writes it (an IPv6 address in brackets). */
+export function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The process guard's view of a request (process-guard.ts): a stray error in it closes its connection only. */

@@ -15,13 +15,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ServercamApp } from '../app.ts';
-import type { HttpStreamStats, Listener, ListenOptions, ServerAdapter, WebSocketStats } from './adapter.ts';
+import { type HttpStreamStats, type Listener, type ListenOptions, type ServerAdapter, until, type WebSocketStats } from './adapter.ts';
 import type { Logger } from '../logger.ts';
 import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
 import { tooManyConnectionsRaw } from '../security/limits.ts';
 import { pathForLog, requestScope } from '../process-guard.ts';
 import { wsFrameWriter } from './ws-frame-writer.ts';
-import { APP_METHODS, BAD_TARGET, checkRequestHead, clientAddress, clientErrorListener, endSocket, isRefusal, methodRefusal, scopeOf, writeRefusal } from './edge.ts';
+import { APP_METHODS, BAD_TARGET, checkRequestHead, clientAddress, clientErrorListener, endSocket, hostForUrl, isRefusal, methodRefusal, scopeOf, writeRefusal } from './edge.ts';
 
 export type NodeListenOptions = ListenOptions;
 export type { HttpStreamStats, WebSocketStats };
@@ -143,10 +143,6 @@ function headersOf(req: IncomingMessage): Headers {
     if (!name.startsWith(':')) headers.append(name, req.rawHeaders[i + 1]!);
   }
   return headers;
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Serves `app` on `host:port` (port 0: any free port). */
@@ -307,9 +303,3 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
 
 /** The `node:http` adapter (the default of `createServer`, and the CLI's under Node). */
 export const NODE_ADAPTER: ServerAdapter = { name: 'node:http', description: 'node:http and ws (adapters/node.ts)', listen: listenNode };
-
-/** Polls `condition` every 20 ms until it holds or `ms` pass. */
-async function until(condition: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
-}

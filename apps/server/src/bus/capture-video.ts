@@ -8,15 +8,17 @@
  *   socket full) makes the variant skip to the next keyframe.
  * - A gateway that starts watching a variant already published gets the
  *   current GOP again at once (`replay`), so its viewers start from a keyframe;
- *   gateways pass over chunks they already had (by `seq`).
+ *   gateways pass over chunks they already had (by `n`, the message's number
+ *   in its reader: bus/redis-video.ts).
  * - A failure of the core's video (the encoder missing or crashing) is
  *   published as an `error` message with the core's code, and the variant is
  *   read again after `retryMs` while it is demanded.
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { isServercamError, redactSecrets, type VariantSpec } from '@servercam/core';
+import { sleep, type VariantSpec } from '@servercam/core';
 import type { VideoChunk } from '@servercam/core';
+import { VideoFailure } from '../video/feed.ts';
 import type { FrameBus } from './bus.ts';
 import { encodeVideoChunk, encodeVideoError } from './redis-video-protocol.ts';
 
@@ -44,7 +46,16 @@ class Held {
   /** The current GOP as published (its messages), for gateways that start watching. */
   gop: Buffer[] = [];
   gopBytes = 0;
+  /** Whether the current GOP lacks a chunk (skipped, or past {@link MAX_GOP_BYTES}): it is not replayed. */
+  gopBroken = false;
   skipping = false;
+
+  /** Starts the current GOP afresh (`broken`: it already lacks a chunk). */
+  resetGop(broken: boolean): void {
+    this.gop = [];
+    this.gopBytes = 0;
+    this.gopBroken = broken;
+  }
 }
 
 export class VideoPublisher {
@@ -111,18 +122,10 @@ export class VideoPublisher {
         return; // the video ended (the stream closes)
       } catch (error) {
         if (signal.aborted) return;
-        const code = isServercamError(error) ? error.code : 'INTERNAL';
-        const message = isServercamError(error) ? redactSecrets(error.message) : 'Unexpected error.';
-        held.gop = [];
-        held.gopBytes = 0;
+        const { code, message } = VideoFailure.of(error);
+        held.resetGop(false);
         if (this.#sink.ready()) void this.#sink.publish(channel, encodeVideoError({ cameraId, variant, code, message })).catch(() => {});
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.#retryMs);
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
-        });
+        await sleep(this.#retryMs, signal);
       }
     }
   }
@@ -131,24 +134,21 @@ export class VideoPublisher {
     const n = held.n++;
     if (chunk.keyframe) {
       held.skipping = false;
-      held.gop = [];
-      held.gopBytes = 0;
+      held.resetGop(false);
     }
     if (held.skipping || !this.#sink.ready()) {
       // An H.264 decoder cannot do without one P-frame: the gateways get nothing more until the next keyframe.
       held.skipping = true;
-      held.gop = [];
-      held.gopBytes = MAX_GOP_BYTES + 1; // a broken GOP is not replayed
+      held.resetGop(true);
       this.#dropped++;
       return;
     }
     const message = encodeVideoChunk(chunk, { stream: held.stream, n }, variant);
-    if (held.gopBytes + message.byteLength <= MAX_GOP_BYTES) {
+    if (!held.gopBroken && held.gopBytes + message.byteLength <= MAX_GOP_BYTES) {
       held.gop.push(message);
       held.gopBytes += message.byteLength;
     } else {
-      held.gop = [];
-      held.gopBytes = MAX_GOP_BYTES + 1; // no replay of this GOP
+      held.resetGop(true); // broken, or too large to keep: no replay of this GOP
     }
     this.#published++;
     this.#sink.publish(channel, message).catch(() => {
@@ -158,7 +158,7 @@ export class VideoPublisher {
   }
 
   #replay(held: Held, cameraId: string, variant: string): void {
-    if (held.gopBytes > MAX_GOP_BYTES || !this.#sink.ready()) return;
+    if (held.gopBroken || !this.#sink.ready()) return;
     const channel = this.#sink.channel(cameraId, variant);
     for (const message of held.gop) void this.#sink.publish(channel, message).catch(() => {});
   }

@@ -1,11 +1,11 @@
 /**
- * The frame channels a gateway is subscribed to (bus/redis-gateway.ts): which
- * camera and variant each one's frames must be of, and the last frame seen
- * on each, so a republished picture is not delivered twice.
+ * The frame (or video) channels a gateway is subscribed to
+ * (bus/redis-gateway.ts, bus/redis-video.ts): which camera and variant each
+ * one's messages must be of, and the last frame seen on each, so a
+ * republished picture is not delivered twice.
  * @module
  */
 import type { Frame, VariantDemand } from '@servercam/core';
-import type { Channels } from './redis-protocol.ts';
 
 /** What a frame channel carries. */
 export interface ChannelTarget {
@@ -14,13 +14,21 @@ export interface ChannelTarget {
 }
 
 export class FrameChannels {
-  readonly #names: Channels;
+  readonly #name: (cameraId: string, variant: string) => string;
+  readonly #prefix: string;
   readonly #targets = new Map<string, ChannelTarget>();
   /** Per channel, the last frame's `seq:capturedAt`. */
   readonly #last = new Map<string, string>();
 
-  constructor(names: Channels) {
-    this.#names = names;
+  /** `name`: a camera variant's channel; `prefix`: the start of every channel of this kind (`Channels.frame` and `Channels.framePrefix`). */
+  constructor(name: (cameraId: string, variant: string) => string, prefix: string) {
+    this.#name = name;
+    this.#prefix = prefix;
+  }
+
+  /** Whether `channel` is of this kind (subscribed or not). */
+  covers(channel: string): boolean {
+    return channel.startsWith(this.#prefix);
   }
 
   /** What `channel` carries, if subscribed. */
@@ -30,13 +38,13 @@ export class FrameChannels {
 
   /** Whether the channel of a camera's variant is wanted. */
   has(cameraId: string, variant: string): boolean {
-    return this.#targets.has(this.#names.frame(cameraId, variant));
+    return this.#targets.has(this.#name(cameraId, variant));
   }
 
   /** Makes the demand's channels the wanted ones; returns those to subscribe to and to leave. */
   sync(demand: ReadonlyMap<string, readonly VariantDemand[]>): { added: string[]; removed: string[] } {
     const wanted = new Map<string, ChannelTarget>();
-    for (const [cameraId, variants] of demand) for (const { key } of variants) wanted.set(this.#names.frame(cameraId, key), { cameraId, variant: key });
+    for (const [cameraId, variants] of demand) for (const { key } of variants) wanted.set(this.#name(cameraId, key), { cameraId, variant: key });
     const added = [...wanted.keys()].filter((channel) => !this.#targets.has(channel));
     const removed = [...this.#targets.keys()].filter((channel) => !wanted.has(channel));
     for (const channel of removed) {

@@ -106,7 +106,7 @@ export class RedisFrameBus implements FrameBus {
   constructor(options: RedisGatewayOptions) {
     this.#logger = options.logger.child({ component: 'redis-bus' });
     this.#channels = channels(options.prefix ?? DEFAULT_PREFIX);
-    this.#frameChannels = new FrameChannels(this.#channels);
+    this.#frameChannels = new FrameChannels(this.#channels.frame, this.#channels.framePrefix);
     this.#captureTimeoutMs = options.captureTimeoutMs ?? 3000;
     this.#demandTtlMs = options.demandTtlMs ?? 6000;
     this.#liveness = new CaptureLiveness(this.#captureTimeoutMs);
@@ -274,7 +274,7 @@ export class RedisFrameBus implements FrameBus {
     if (this.#closed) return;
     const cameras: Record<string, VariantSpec[]> = {};
     for (const [cameraId, variants] of demand) cameras[cameraId] = variants.map(({ key: _key, ...spec }) => spec);
-    const video = this.#video.demand(this.#cameras);
+    const video = this.#video.demand();
     const message: DemandMessage = { type: 'demand', gateway: this.id, ttlMs: this.#demandTtlMs, cameras, ...(Object.keys(video).length > 0 ? { video } : {}) };
     const text = encodeJson(message);
     if (!always && text === this.#demandSent) return;
@@ -287,21 +287,19 @@ export class RedisFrameBus implements FrameBus {
 
   #onMessage(channel: string, message: Buffer): void {
     if (this.#closed) return;
-    if (this.#video.isVideoChannel(channel)) {
-      try {
-        this.#video.onMessage(channel, message);
-      } catch (error) {
-        this.#bad.count('internal', `video: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      return;
-    }
     const expected = this.#frameChannels.target(channel);
-    const kind: BusMessageKind | undefined = expected ? 'frame' : channel === this.#channels.state ? 'state' : channel === this.#channels.reply(this.id) ? 'reply' : undefined;
+    const kind: BusMessageKind | undefined = expected
+      ? 'frame'
+      : this.#video.isVideoChannel(channel)
+        ? 'video'
+        : channel === this.#channels.state ? 'state' : channel === this.#channels.reply(this.id) ? 'reply' : undefined;
     if (kind === undefined) return; // a frame channel just left: not bad, only late
     // A message is checked here, and nothing it holds may throw out of Redis's event handler.
     try {
       if (expected) {
         this.#onFrame(channel, message, expected);
+      } else if (kind === 'video') {
+        this.#video.onMessage(channel, message); // (a video channel just left: ignored there)
       } else if (kind === 'state') {
         const state = decodeState(message);
         if (state.ok) this.#onState(state.value, true);

@@ -31,17 +31,25 @@ export interface Channels {
   readonly command: string;
   reply(gatewayId: string): string;
   frame(cameraId: string, variant: string): string;
+  /** `P:frame:`, the start of every frame channel. */
+  readonly framePrefix: string;
   video(cameraId: string, variant: string): string;
+  /** `P:video:`, the start of every video channel. */
+  readonly videoPrefix: string;
 }
 
 export function channels(prefix: string = DEFAULT_PREFIX): Channels {
+  const framePrefix = `${prefix}:frame:`;
+  const videoPrefix = `${prefix}:video:`;
   return {
     state: `${prefix}:state`,
     demand: `${prefix}:demand`,
     command: `${prefix}:command`,
     reply: (gatewayId) => `${prefix}:reply:${gatewayId}`,
-    frame: (cameraId, variant) => `${prefix}:frame:${cameraId}:${variant}`,
-    video: (cameraId, variant) => `${prefix}:video:${cameraId}:${variant}`,
+    frame: (cameraId, variant) => `${framePrefix}${cameraId}:${variant}`,
+    framePrefix,
+    video: (cameraId, variant) => `${videoPrefix}${cameraId}:${variant}`,
+    videoPrefix,
   };
 }
 
@@ -140,9 +148,13 @@ export function decodeReply(data: Buffer): Checked<UpdateReply> {
   return decode(data, BUS_LIMITS.replyBytes, ReplySchema);
 }
 
+/** `text` cut to at most `max` characters, an ellipsis marking the cut. */
+export function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** A camera as the state message carries it: label and error message cut to the wire format's bounds. */
 export function boundedCamera(camera: CameraInfo): CameraInfo {
-  const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
   return {
     ...camera,
     label: cut(camera.label, BUS_LIMITS.labelLength),
@@ -151,12 +163,81 @@ export function boundedCamera(camera: CameraInfo): CameraInfo {
 }
 
 /**
- * Frames cross Redis as one binary message:
- * `"SCF"` (3 bytes) · version 1 (u8) · header length (u16 BE) · header (JSON, UTF-8) · the JPEG bytes.
- * The header holds `cameraId`, `seq`, `capturedAt`, `width`, `height`, `variant` and the camera's measured `fps`.
+ * The binary messages (frames, video) share one envelope:
+ * magic (3 bytes) · version 1 (u8) · header length (u16 BE) · header (JSON, UTF-8) · the bodies.
  */
-const MAGIC = Buffer.from('SCF', 'latin1');
-const VERSION = 1;
+const ENVELOPE_VERSION = 1;
+
+/** An envelope's kind: its 3 magic bytes, and its names in the reasons of a refusal. */
+export interface EnvelopeMagic {
+  readonly bytes: Buffer;
+  /** `a frame`: "not a frame (no SCF magic)". */
+  readonly noun: string;
+  /** `frame`: "frame format version 2". */
+  readonly format: string;
+}
+
+export interface EnvelopeLimits {
+  /** Bytes of the whole message. */
+  readonly maxBytes: number;
+  /** Bytes of its JSON header. */
+  readonly headerBytes: number;
+  /** Bytes of body it has at least (fewer: truncated). */
+  readonly minBodyBytes: number;
+}
+
+/** `header` and `bodies` in an envelope of kind `magic`. */
+export function envelope(magic: EnvelopeMagic, header: object, ...bodies: Uint8Array[]): Buffer {
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const out = Buffer.allocUnsafe(6 + head.byteLength + bodies.reduce((sum, body) => sum + body.byteLength, 0));
+  magic.bytes.copy(out, 0);
+  out.writeUInt8(ENVELOPE_VERSION, 3);
+  out.writeUInt16BE(head.byteLength, 4);
+  head.copy(out, 6);
+  let at = 6 + head.byteLength;
+  for (const body of bodies) {
+    out.set(body, at);
+    at += body.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The header of an envelope of kind `magic`, checked: the message's size, its
+ * magic and version, the header's size and shape (`schema`), its camera and
+ * variant those of the channel it came on (`expected`); and where the body
+ * starts in `data`. Never throws.
+ */
+export function openEnvelope<S extends v.GenericSchema<unknown, { readonly cameraId: string; readonly variant: string }>>(
+  data: Buffer,
+  magic: EnvelopeMagic,
+  limits: EnvelopeLimits,
+  schema: S,
+  expected: { readonly cameraId: string; readonly variant: string },
+): Checked<{ readonly header: v.InferOutput<S>; readonly bodyAt: number }> {
+  if (data.byteLength > limits.maxBytes) return { ok: false, reason: `too large (${data.byteLength} bytes, at most ${limits.maxBytes})` };
+  if (data.byteLength < 6 || data.compare(magic.bytes, 0, 3, 0, 3) !== 0) return { ok: false, reason: `not ${magic.noun} (no ${magic.bytes.toString('latin1')} magic)` };
+  if (data.readUInt8(3) !== ENVELOPE_VERSION) return { ok: false, reason: `${magic.format} format version ${data.readUInt8(3)} (this gateway reads ${ENVELOPE_VERSION})` };
+  const length = data.readUInt16BE(4);
+  if (length > limits.headerBytes) return { ok: false, reason: `header too large (${length} bytes, at most ${limits.headerBytes})` };
+  const bodyAt = 6 + length;
+  if (data.byteLength < bodyAt + limits.minBodyBytes) return { ok: false, reason: 'truncated' };
+  const checked = decode(data.subarray(6, bodyAt), limits.headerBytes, schema);
+  if (!checked.ok) return { ok: false, reason: `header: ${checked.reason}` };
+  const header = checked.value;
+  if (header.cameraId !== expected.cameraId || header.variant !== expected.variant) {
+    return { ok: false, reason: 'header: camera or variant other than its channel\'s' };
+  }
+  return { ok: true, value: { header, bodyAt } };
+}
+
+/**
+ * Frames cross Redis as one binary message in an envelope (see {@link envelope}),
+ * `"SCF"`, its body the JPEG bytes. The header holds `cameraId`, `seq`,
+ * `capturedAt`, `width`, `height`, `variant` and the camera's measured `fps`.
+ */
+const FRAME_MAGIC: EnvelopeMagic = { bytes: Buffer.from('SCF', 'latin1'), noun: 'a frame', format: 'frame' };
+const FRAME_LIMITS: EnvelopeLimits = { maxBytes: BUS_LIMITS.frameBytes, headerBytes: BUS_LIMITS.frameHeaderBytes, minBodyBytes: 2 };
 
 export interface FrameHeader {
   readonly cameraId: string;
@@ -169,25 +250,16 @@ export interface FrameHeader {
 }
 
 export function encodeFrame(frame: Frame, fps: number): Buffer {
-  const header = Buffer.from(
-    JSON.stringify({
-      cameraId: frame.cameraId,
-      seq: frame.seq,
-      capturedAt: frame.capturedAt,
-      width: frame.width,
-      height: frame.height,
-      variant: frame.variant,
-      fps,
-    } satisfies FrameHeader),
-    'utf8',
-  );
-  const out = Buffer.allocUnsafe(6 + header.byteLength + frame.data.byteLength);
-  MAGIC.copy(out, 0);
-  out.writeUInt8(VERSION, 3);
-  out.writeUInt16BE(header.byteLength, 4);
-  header.copy(out, 6);
-  out.set(frame.data, 6 + header.byteLength);
-  return out;
+  const header: FrameHeader = {
+    cameraId: frame.cameraId,
+    seq: frame.seq,
+    capturedAt: frame.capturedAt,
+    width: frame.width,
+    height: frame.height,
+    variant: frame.variant,
+    fps,
+  };
+  return envelope(FRAME_MAGIC, header, frame.data);
 }
 
 /**
@@ -196,20 +268,10 @@ export function encodeFrame(frame: Frame, fps: number): Buffer {
  * came on (`expected`), and JPEG bytes after it.
  */
 export function decodeFrame(data: Buffer, expected: { readonly cameraId: string; readonly variant: string }): Checked<{ frame: Frame; fps: number }> {
-  if (data.byteLength > BUS_LIMITS.frameBytes) return { ok: false, reason: `too large (${data.byteLength} bytes, at most ${BUS_LIMITS.frameBytes})` };
-  if (data.byteLength < 6 || data.compare(MAGIC, 0, 3, 0, 3) !== 0) return { ok: false, reason: 'not a frame (no SCF magic)' };
-  if (data.readUInt8(3) !== VERSION) return { ok: false, reason: `frame format version ${data.readUInt8(3)} (this gateway reads ${VERSION})` };
-  const length = data.readUInt16BE(4);
-  if (length > BUS_LIMITS.frameHeaderBytes) return { ok: false, reason: `header too large (${length} bytes, at most ${BUS_LIMITS.frameHeaderBytes})` };
-  if (data.byteLength < 6 + length + 2) return { ok: false, reason: 'truncated' };
-  const parsed = parseJson(data.subarray(6, 6 + length), BUS_LIMITS.frameHeaderBytes);
-  const checked = parsed.ok ? check(FrameHeaderSchema, parsed.value) : parsed;
-  if (!checked.ok) return { ok: false, reason: `header: ${checked.reason}` };
-  const header = checked.value;
-  if (header.cameraId !== expected.cameraId || header.variant !== expected.variant) {
-    return { ok: false, reason: 'header: camera or variant other than its channel\'s' };
-  }
-  if (data[6 + length] !== 0xff || data[7 + length] !== 0xd8) return { ok: false, reason: 'not a JPEG after the header' };
+  const opened = openEnvelope(data, FRAME_MAGIC, FRAME_LIMITS, FrameHeaderSchema, expected);
+  if (!opened.ok) return opened;
+  const { header, bodyAt } = opened.value;
+  if (data[bodyAt] !== 0xff || data[bodyAt + 1] !== 0xd8) return { ok: false, reason: 'not a JPEG after the header' };
   const frame: Frame = Object.freeze({
     cameraId: header.cameraId,
     seq: header.seq,
@@ -217,7 +279,7 @@ export function decodeFrame(data: Buffer, expected: { readonly cameraId: string;
     width: header.width,
     height: header.height,
     mimeType: 'image/jpeg',
-    data: new Uint8Array(data.buffer, data.byteOffset + 6 + length, data.byteLength - 6 - length),
+    data: new Uint8Array(data.buffer, data.byteOffset + bodyAt, data.byteLength - bodyAt),
     variant: header.variant,
   });
   return { ok: true, value: { frame, fps: header.fps } };

@@ -48,6 +48,8 @@ const epochMs = v.pipe(v.number(), v.finite(), v.minValue(0));
 const rate = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(10_000));
 const side = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(BUS_LIMITS.frameSide));
 const message = v.pipe(v.string(), v.maxLength(BUS_LIMITS.messageLength));
+/** A variant's key (`full`, `w320`, `h264:w640`...): a channel name's last part. */
+const variantKey = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 
 export const SettingsSchema = v.object({
   paused: v.boolean(),
@@ -131,7 +133,7 @@ export const FrameHeaderSchema = v.object({
   capturedAt: epochMs,
   width: v.pipe(side, v.minValue(1)),
   height: v.pipe(side, v.minValue(1)),
-  variant: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  variant: variantKey,
   fps: rate,
 });
 
@@ -149,14 +151,14 @@ export const VideoHeaderSchema = v.variant('kind', [
     codec: v.pipe(v.string(), v.regex(/^avc1\.[0-9A-Fa-f]{6}$/)),
     width: v.pipe(side, v.minValue(1)),
     height: v.pipe(side, v.minValue(1)),
-    variant: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    variant: variantKey,
     /** Bytes of `avcC` between the header and the access unit (0: none). */
     descriptionBytes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(BUS_LIMITS.descriptionBytes)),
   }),
   v.object({
     kind: v.literal('error'),
     cameraId,
-    variant: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    variant: variantKey,
     code: v.pipe(v.string(), v.regex(CODE)),
     message,
   }),

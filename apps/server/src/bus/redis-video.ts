@@ -19,11 +19,8 @@
  * @module
  */
 import {
-  BackendUnavailable,
-  CannotOpenCamera,
-  CannotReadCamera,
   ErrorCode,
-  MediaToolUnavailable,
+  reviveError,
   type ServercamError,
   type VariantDemand,
   type VariantSpec,
@@ -31,7 +28,6 @@ import {
   VideoConsumers,
   type VideoConsumerHost,
   VideoEncoderFailed,
-  VideoEncoderUnavailable,
   type VideoOptions,
   type VideoRequest,
 } from '@servercam/core';
@@ -40,18 +36,13 @@ import { FrameChannels } from './redis-frame-channels.ts';
 import type { Channels } from './redis-protocol.ts';
 import { decodeVideo } from './redis-video-protocol.ts';
 
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+const isErrorCode = (code: string): code is ErrorCode => CODES.has(code);
+
 /** The core's typed error of a capture node's code (an unknown one: the encoder failed, its code in the message). */
 function reviveVideoError(code: string, message: string, cameraId: string): ServercamError {
-  const options = { cameraId };
-  switch (code) {
-    case ErrorCode.VideoEncoderUnavailable: return new VideoEncoderUnavailable(message, options);
-    case ErrorCode.MediaToolUnavailable: return new MediaToolUnavailable(message, options);
-    case ErrorCode.CannotOpenCamera: return new CannotOpenCamera(message, options);
-    case ErrorCode.CannotReadCamera: return new CannotReadCamera(message, options);
-    case ErrorCode.BackendUnavailable: return new BackendUnavailable(message, options);
-    case ErrorCode.VideoEncoderFailed: return new VideoEncoderFailed(message, options);
-    default: return new VideoEncoderFailed(`${code}: ${message}`, options);
-  }
+  if (!isErrorCode(code)) return new VideoEncoderFailed(`${code}: ${message}`, { cameraId });
+  return reviveError({ name: code, code, message, cameraId, cause: undefined });
 }
 
 /** Per channel: the capture node's reader, the number of the last chunk given, and whether a keyframe is awaited. */
@@ -66,15 +57,14 @@ export class GatewayVideo {
   readonly #channels: FrameChannels;
   readonly #bad: BadMessages;
   readonly #continuity = new Map<string, Continuity>();
-  /** `P:video:`, the start of every video channel. */
-  readonly #prefix: string;
+  /** The variants planned at the last {@link sync}, per camera: what the demand message says. */
+  #planned = new Map<string, VariantDemand[]>();
 
   constructor(host: VideoConsumerHost, channels: Channels, bad: BadMessages, maxGopBytes: number) {
     // No variant cap here: the capture node's core caps what it encodes, for every gateway at once.
     this.#consumers = new VideoConsumers(host, { maxVariants: Number.POSITIVE_INFINITY, maxGopBytes });
-    this.#channels = new FrameChannels({ ...channels, frame: channels.video });
+    this.#channels = new FrameChannels(channels.video, channels.videoPrefix);
     this.#bad = bad;
-    this.#prefix = channels.video('', '').slice(0, -1);
   }
 
   /** H.264 chunks; see `FrameBus.video`. @throws {TypeError | RangeError} for a bad request. */
@@ -100,23 +90,29 @@ export class GatewayVideo {
     return demand;
   }
 
-  /** Plans, and makes the planned variants' channels the subscribed ones: returns those to subscribe to and to leave. */
+  /**
+   * Plans (which routes the consumers to their variants, and makes or drops
+   * the variants' GOP fan-outs), keeps the plan for {@link demand}, and makes
+   * the planned variants' channels the subscribed ones: returns those to
+   * subscribe to and to leave.
+   */
   sync(cameras: ReadonlyMap<string, { readonly width?: number | undefined }>): { added: string[]; removed: string[] } {
-    const changed = this.#channels.sync(this.#plan(cameras));
+    this.#planned = this.#plan(cameras);
+    const changed = this.#channels.sync(this.#planned);
     for (const channel of changed.removed) this.#continuity.delete(channel);
     return changed;
   }
 
-  /** The `video` of the demand message: the planned variants per camera. */
-  demand(cameras: ReadonlyMap<string, { readonly width?: number | undefined }>): Record<string, VariantSpec[]> {
+  /** The `video` of the demand message: the variants per camera planned at the last {@link sync} (no planning here). */
+  demand(): Record<string, VariantSpec[]> {
     const video: Record<string, VariantSpec[]> = {};
-    for (const [cameraId, variants] of this.#plan(cameras)) video[cameraId] = variants.map(({ maxWidth, maxFps }) => ({ maxWidth, maxFps }));
+    for (const [cameraId, variants] of this.#planned) video[cameraId] = variants.map(({ maxWidth, maxFps }) => ({ maxWidth, maxFps }));
     return video;
   }
 
   /** Whether `channel` is a video channel (ours or not). */
   isVideoChannel(channel: string): boolean {
-    return channel.startsWith(this.#prefix);
+    return this.#channels.covers(channel);
   }
 
   /** A message on a video channel (one just left: late, not bad). */

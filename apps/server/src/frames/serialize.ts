@@ -62,7 +62,7 @@ export class FrameSerializer {
         width: frame.width,
         height: frame.height,
         mimeType: frame.mimeType,
-        data: Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength).toString('base64'),
+        data: base64(frame.data),
       });
       this.#graphqlFrames.set(frame, serialized);
     }

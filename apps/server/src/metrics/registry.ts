@@ -144,21 +144,21 @@ export class AppMetrics {
       },
     });
     new Gauge({
-      name: 'servercam_viewers', help: 'Clients watching, per camera and transport (mjpeg, graphql-ws, sse)', labelNames: ['camera', 'transport'], registers,
+      name: 'servercam_viewers', help: 'Clients watching, per camera and transport (mjpeg, mp4, graphql-ws, sse)', labelNames: ['camera', 'transport'], registers,
       collect() {
         this.reset();
         for (const row of read().transports) this.set({ camera: row.cameraId, transport: row.transport }, row.viewers);
       },
     });
     new Counter({
-      name: 'servercam_bytes_sent_total', help: 'Frame bytes sent, per camera and transport (MJPEG parts; the JPEG as base64 over GraphQL)', labelNames: ['camera', 'transport'], registers,
+      name: 'servercam_bytes_sent_total', help: 'Frame bytes sent, per camera and transport (MJPEG parts; MP4; the JPEG or H.264 as base64 over GraphQL)', labelNames: ['camera', 'transport'], registers,
       collect() {
         this.reset();
         for (const row of read().transports) this.inc({ camera: row.cameraId, transport: row.transport }, Math.max(0, row.bytes));
       },
     });
     new Counter({
-      name: 'servercam_frames_dropped_total', help: "Frames a transport skipped for a slow client (its socket was full), per camera and transport", labelNames: ['camera', 'transport'], registers,
+      name: 'servercam_frames_dropped_total', help: "Frames (H.264 chunks) a transport skipped for a slow client (its socket was full), per camera and transport", labelNames: ['camera', 'transport'], registers,
       collect() {
         this.reset();
         for (const row of read().transports) this.inc({ camera: row.cameraId, transport: row.transport }, row.dropped);

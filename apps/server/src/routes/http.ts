@@ -30,3 +30,29 @@ export function parseVariantParams(params: URLSearchParams): VariantSpec | { err
   }
   return spec;
 }
+
+/** A camera stream about to start: the variant asked for, and the response's headers. */
+export interface StreamStart {
+  readonly variant: VariantSpec;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * The start shared by a camera's streaming responses (stream.mjpeg,
+ * stream.mp4): 404 for a camera `cameras` does not have, 400 for a bad
+ * `?maxWidth=`/`?maxFps=`, and a HEAD answered with the headers (the
+ * `contentType`, never cached nor buffered by a proxy); else what to stream with.
+ */
+export function startStream(request: Request, cameraId: string, cameras: { has(id: string): boolean }, contentType: string): Response | StreamStart {
+  if (!cameras.has(cameraId)) return errorResponse(404, `Unknown camera "${cameraId}"`);
+  const variant = parseVariantParams(new URL(request.url).searchParams);
+  if ('error' in variant) return errorResponse(400, variant.error);
+  const headers = {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-store, no-cache, must-revalidate',
+    Pragma: 'no-cache',
+    'X-Accel-Buffering': 'no',
+  };
+  if (request.method === 'HEAD') return new Response(null, { headers });
+  return { variant, headers };
+}

@@ -18,10 +18,10 @@ import type { ResolverContext } from './context.ts';
 import { badUserInput, captureUnavailable, unknownCamera } from './errors.ts';
 import { BusUnavailable } from '../bus/bus.ts';
 import { auditPage } from '../audit/graphql.ts';
-import { meteredFrames } from '../metrics/transport-meter.ts';
+import { measureFrame, measureVideo, meteredFeed } from '../metrics/transport-meter.ts';
 import { toGraphQLCamera, toGraphQLSettings } from './mappers.ts';
 import { DateTime } from './scalars.ts';
-import { type VideoItem, VideoFailure } from '../video/feed.ts';
+import { type VideoFeed, type VideoItem, VideoFailure } from '../video/feed.ts';
 import { videoFailed } from './errors.ts';
 
 /** The caller's grant (every root field is guarded by access/scope.ts, so there is one). */
@@ -147,7 +147,7 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         if (cameraId != null) requireCamera(context, cameraId);
         const grant = grantOf(context);
         // Without cameraId the active camera's frames, only while it is one the caller may see.
-        return withRateArguments(() => meteredFrames(context.meter, context, cameraId ?? context.stream.activeCameraId, (handoff) => context.subscriptions.frames({
+        return withRateArguments(() => meteredFeed(context.meter, context, cameraId ?? context.stream.activeCameraId, measureFrame, (handoff) => context.subscriptions.frames({
           cameraId: cameraId ?? undefined,
           maxFps: maxFps ?? undefined,
           maxWidth: maxWidth ?? undefined,
@@ -160,11 +160,11 @@ export const resolvers: Resolvers<ResolverContext> = guardRootFields<Resolvers<R
         if (cameraId != null) requireCamera(context, cameraId);
         const grant = grantOf(context);
         // Without cameraId the active camera's video, only while it is one the caller may see.
-        return withRateArguments(() => context.subscriptions.video({
+        return withRateArguments(() => meteredFeed(context.meter, context, cameraId ?? context.stream.activeCameraId, measureVideo, (handoff) => context.subscriptions.video({
           cameraId: cameraId ?? undefined,
           maxFps: maxFps ?? undefined,
           maxWidth: maxWidth ?? undefined,
-        }, context.frameFeed, scopeFilter(grant)));
+        }, handoff, scopeFilter(grant)), (feed: VideoFeed) => feed.dropped()));
       },
       resolve: (item: VideoItem, _args: unknown, context: ResolverContext) => {
         if (item instanceof VideoFailure) throw videoFailed(item);

@@ -27,11 +27,6 @@ import type { Feed } from '../subscriptions.ts';
 /** The subscriptions the fast path serves. */
 export type FastField = 'frames' | 'video';
 
-/** Whether `operation` is a subscription to `frames` alone (the fast path serves it). */
-export function isFramesSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
-  return fastSubscriptionField(document, operationName) === 'frames';
-}
-
 /** The field of a subscription to `frames` or `video` alone (the fast path serves it); undefined for any other operation. */
 export function fastSubscriptionField(document: DocumentNode, operationName: string | null | undefined): FastField | undefined {
   let operation: OperationDefinitionNode | undefined;

@@ -8,13 +8,13 @@
  * frames for that client are dropped instead of queued.
  * @module
  */
-import type { TransportMeter } from '../metrics/transport-meter.ts';
+import type { TransportMeter, ViewerMeter } from '../metrics/transport-meter.ts';
 import type { Frame } from '@servercam/core';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import { type FrameSerializer, MJPEG_BOUNDARY } from '../frames/serialize.ts';
 import type { Subscriptions } from '../subscriptions.ts';
-import { errorResponse, parseVariantParams } from '../routes/http.ts';
+import { startStream } from '../routes/http.ts';
 
 export interface MjpegStats {
   readonly clients: number;
@@ -46,39 +46,39 @@ export class MjpegStreams {
   }
 
   respond(request: Request, cameraId: string): Response {
-    if (!this.#cameras.has(cameraId)) return errorResponse(404, `Unknown camera "${cameraId}"`);
-    const variant = parseVariantParams(new URL(request.url).searchParams);
-    if ('error' in variant) return errorResponse(400, variant.error);
-    const headers = {
-      'Content-Type': `multipart/x-mixed-replace; boundary=${MJPEG_BOUNDARY}`,
-      'Cache-Control': 'no-store, no-cache, must-revalidate',
-      Pragma: 'no-cache',
-      'X-Accel-Buffering': 'no',
-    };
-    if (request.method === 'HEAD') return new Response(null, { headers });
+    const start = startStream(request, cameraId, this.#cameras, `multipart/x-mixed-replace; boundary=${MJPEG_BOUNDARY}`);
+    if (start instanceof Response) return start;
+    const { variant, headers } = start;
 
     let end: (() => void) | undefined;
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
+          let viewer: ViewerMeter | undefined;
           const push = (frame: Frame): void => {
             if ((controller.desiredSize ?? 0) > 0) {
               const part = this.#serializer.mjpegPart(frame);
               controller.enqueue(part);
               this.#sent++;
-              this.#meter?.sent('mjpeg', cameraId, part.byteLength);
+              viewer?.sent(part.byteLength);
             } else {
               this.#dropped++;
-              this.#meter?.dropped('mjpeg', cameraId);
+              viewer?.dropped();
             }
           };
           // Show the current picture at once (it matters when paused); scaled variants wait for their first frame.
           const status = this.#cameras.get(cameraId)?.status;
           const latest = variant.maxWidth === undefined ? this.#stream.latest(cameraId) : undefined;
+          viewer = this.#meter?.open('mjpeg', cameraId);
           if (latest && (status === 'live' || status === 'paused')) push(latest);
-          const unsubscribe = this.#stream.subscribe({ cameraId, ...variant }, push);
+          let unsubscribe: () => void;
+          try {
+            unsubscribe = this.#stream.subscribe({ cameraId, ...variant }, push);
+          } catch (error) {
+            viewer?.close();
+            throw error;
+          }
           this.#clients++;
-          const closeViewer = this.#meter?.open('mjpeg', cameraId);
           let ended = false;
           const release = this.#subscriptions.hold(() => {
             end?.();
@@ -94,7 +94,7 @@ export class MjpegStreams {
             unsubscribe();
             release();
             this.#clients--;
-            closeViewer?.();
+            viewer?.close();
           };
         },
         cancel: () => end?.(),

@@ -18,7 +18,8 @@
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 import type { Logger } from '../logger.ts';
-import { errorResponse, parseVariantParams } from '../routes/http.ts';
+import type { TransportMeter } from '../metrics/transport-meter.ts';
+import { errorResponse, startStream } from '../routes/http.ts';
 import type { Subscriptions } from '../subscriptions.ts';
 import type { VideoChunk } from '@servercam/core';
 import { VideoFailure } from '../video/feed.ts';
@@ -44,6 +45,15 @@ const HIGH_WATER_BYTES = 512 * 1024;
 
 type State = 'running' | 'cancelled' | 'shutdown';
 
+/** What the pump of one client's MP4 asks of its response. */
+interface Client {
+  state(): State;
+  /** Resolves when the client reads (or the stream stops). */
+  waitForRead(): Promise<void>;
+  /** Counts the chunks the core skipped for this client since last time (the transport meter's `dropped`). */
+  countDropped(): void;
+}
+
 export interface Mp4Stats {
   readonly clients: number;
   /** Chunks muxed into some client's MP4. */
@@ -59,16 +69,18 @@ export class Mp4Streams {
   readonly #cameras: CameraDirectory;
   readonly #subscriptions: Subscriptions;
   readonly #logger: Logger;
+  readonly #meter: TransportMeter | undefined;
   #clients = 0;
   #sent = 0;
   #dropped = 0;
   #bytes = 0;
 
-  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions, logger: Logger) {
+  constructor(stream: FrameBus, cameras: CameraDirectory, subscriptions: Subscriptions, logger: Logger, meter?: TransportMeter) {
     this.#stream = stream;
     this.#cameras = cameras;
     this.#subscriptions = subscriptions;
     this.#logger = logger;
+    this.#meter = meter;
   }
 
   stats(): Mp4Stats {
@@ -81,16 +93,9 @@ export class Mp4Streams {
    * is 503 with the core's `code`, which a player shows, rather than an empty file.
    */
   async respond(request: Request, cameraId: string): Promise<Response> {
-    if (!this.#cameras.has(cameraId)) return errorResponse(404, `Unknown camera "${cameraId}"`);
-    const variant = parseVariantParams(new URL(request.url).searchParams);
-    if ('error' in variant) return errorResponse(400, variant.error);
-    const headers = {
-      'Content-Type': 'video/mp4',
-      'Cache-Control': 'no-store, no-cache, must-revalidate',
-      Pragma: 'no-cache',
-      'X-Accel-Buffering': 'no',
-    };
-    if (request.method === 'HEAD') return new Response(null, { headers });
+    const start = startStream(request, cameraId, this.#cameras, 'video/mp4');
+    if (start instanceof Response) return start;
+    const { variant, headers } = start;
 
     const controller = new AbortController();
     let chunks: AsyncIterableIterator<VideoChunk> & { readonly dropped: number };
@@ -121,14 +126,22 @@ export class Mp4Streams {
       {
         start: (body) => {
           this.#clients++;
+          const viewer = this.#meter?.open('mp4', cameraId);
           const release = this.#subscriptions.hold(() => stop('shutdown'));
           const mp4 = new Fmp4Stream((bytes) => {
             if (state === 'cancelled') return;
             this.#bytes += bytes.byteLength;
+            viewer?.sent(bytes.byteLength);
             body.enqueue(bytes);
           });
-          const waitForRead = (): Promise<void> => new Promise<void>((resume) => (wake = resume));
-          void this.#pump(pending, chunks, mp4, body, () => state, waitForRead)
+          /** The core's skips for this client, as far as the meter has counted them. */
+          let dropped = 0;
+          const countDropped = (): void => {
+            viewer?.dropped(chunks.dropped - dropped);
+            dropped = chunks.dropped;
+          };
+          const client: Client = { state: () => state, waitForRead: () => new Promise<void>((resume) => (wake = resume)), countDropped };
+          void this.#pump(pending, chunks, mp4, body, client)
             .then(async () => {
               if (state === 'cancelled') return mp4.cancel();
               // The last fragment, then the end of the body.
@@ -141,8 +154,10 @@ export class Mp4Streams {
               if (state !== 'cancelled') body.error(error);
             })
             .finally(() => {
+              countDropped();
               this.#dropped += chunks.dropped;
               this.#clients--;
+              viewer?.close();
               release();
             });
         },
@@ -156,21 +171,20 @@ export class Mp4Streams {
 
   /**
    * Muxes chunks while the client reads, until the video ends or fails, the
-   * picture changes size or codec, or `state()` is no longer `running`.
+   * picture changes size or codec, or `client.state()` is no longer `running`.
    */
   async #pump(
     first: Promise<IteratorResult<VideoChunk>> | undefined,
     chunks: AsyncIterableIterator<VideoChunk>,
     mp4: Fmp4Stream,
     body: ReadableStreamDefaultController<Uint8Array>,
-    state: () => State,
-    waitForRead: () => Promise<void>,
+    client: Client,
   ): Promise<void> {
     try {
       for (;;) {
         // A full body: wait for the client to read; the core skips our chunks to a keyframe meanwhile.
-        while ((body.desiredSize ?? 0) <= 0 && state() === 'running') await waitForRead();
-        if (state() !== 'running') return;
+        while ((body.desiredSize ?? 0) <= 0 && client.state() === 'running') await client.waitForRead();
+        if (client.state() !== 'running') return;
         let result: IteratorResult<VideoChunk>;
         try {
           result = await (first ?? chunks.next());
@@ -179,7 +193,8 @@ export class Mp4Streams {
           // The camera's video failed (its status and the logs say why): the file ends here.
           return;
         }
-        if (result.done || state() !== 'running') return;
+        client.countDropped();
+        if (result.done || client.state() !== 'running') return;
         const added = await mp4.add(result.value);
         if (added === 'reconfigured') return;
         if (added === 'added') this.#sent++;
