@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { sleep } from './harness.ts';
 import { FRAMES_QUERY, VIDEO_QUERY } from './queries.ts';
 
 export interface FirstPictureResult {
@@ -20,8 +21,6 @@ export interface FirstPictureResult {
   readonly startsAtKeyframe: boolean;
   readonly errors: string[];
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Viewer {
   /** Resolves with the ms to the first picture, and whether it was a keyframe. */

@@ -21,31 +21,46 @@ function statFields(pid: number): string[] {
  * process) and, through the kernel's cutime/cstime, those already reaped.
  */
 export function processCpuSeconds(pid: number): number {
-  const fields = statFields(pid);
-  let ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-  for (const child of childrenOf(pid)) {
-    try {
-      ticks += processCpuSeconds(child) * TICKS_PER_SECOND;
-    } catch {
-      // It exited meanwhile: its time is in our cutime from now on.
-    }
+  const { ticks, children } = processTable();
+  if (!ticks.has(pid)) throw new Error(`no process ${pid}`);
+  let total = 0;
+  // Each process once, even if /proc changed under the scan.
+  const seen = new Set<number>();
+  const pending = [pid];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next)) continue;
+    seen.add(next);
+    total += ticks.get(next) ?? 0;
+    pending.push(...(children.get(next) ?? []));
   }
-  return ticks / TICKS_PER_SECOND;
+  return total / TICKS_PER_SECOND;
 }
 
-/** The processes whose parent is `pid` (from /proc: this kernel has no /proc/<pid>/task/<tid>/children). */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
+/**
+ * Every process's CPU ticks (utime, stime, cutime, cstime) and children, from
+ * one scan of /proc (this kernel has no /proc/<pid>/task/<tid>/children). A
+ * process that exits during the scan is left out: its time is in its parent's
+ * cutime from then on.
+ */
+function processTable(): { ticks: Map<number, number>; children: Map<number, number[]> } {
+  const ticks = new Map<number, number>();
+  const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
-    const child = Number(entry);
-    if (!Number.isInteger(child) || child === pid) continue;
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let fields: string[];
     try {
-      if (Number(statFields(child)[1]) === pid) children.push(child);
+      fields = statFields(pid);
     } catch {
-      // Gone meanwhile.
+      continue; // Gone meanwhile.
     }
+    ticks.set(pid, Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
+    const parent = Number(fields[1]);
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(pid);
+    else children.set(parent, [pid]);
   }
-  return children;
+  return { ticks, children };
 }
 
 /** Resident memory of `pid`, in bytes. */

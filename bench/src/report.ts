@@ -3,6 +3,7 @@
  * against the targets of issue 5, then one table per scenario.
  * @module
  */
+import { f1, pct, ratio, verdict } from './figures.ts';
 import type { RunResult } from './harness.ts';
 import type { PipelineRow } from './pipeline.ts';
 import type { MachineInfo } from './proc.ts';
@@ -28,12 +29,7 @@ export interface Report {
   video?: VideoReport | undefined;
 }
 
-const f1 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(1));
-const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(0)}%`);
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
-const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
-  a !== undefined && b !== undefined && b > 0 && Number.isFinite(a) ? a / b : undefined;
-const verdict = (ok: boolean | undefined): string => (ok === undefined ? '–' : ok ? '**met**' : '**missed**');
 
 /** A run measured servercam only if the camera kept its rate: otherwise the machine was saturated (by anything). */
 export const CAPTURE_FPS_FOR_VALID = 27;

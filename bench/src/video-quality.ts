@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { avccToAnnexB, parseAvcc, ServerVideoStream } from '@servercam/core';
+import { sleep } from './harness.ts';
 import { type Psnr, psnr } from './psnr.ts';
 import type { Scene } from './video-scenes.ts';
 
@@ -39,8 +40,6 @@ interface Received {
   readonly keyframes: number;
   readonly file: string;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Plays `scene` through the core for about `seconds` (after the camera is

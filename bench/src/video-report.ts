@@ -4,18 +4,14 @@
  * the tables. Every figure has the 1-minute load average it was measured at.
  * @module
  */
+import { f1, pct, ratio, verdict } from './figures.ts';
 import { quantile } from './proc.ts';
 import type { VideoReport } from './video-bench.ts';
 
-const f1 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(1));
 const f2 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2));
 const kb = (bytes: number | undefined): string => (bytes === undefined || !Number.isFinite(bytes) ? '–' : (bytes / 1000).toFixed(1));
 const kbit = (bytes: number | undefined): string => (bytes === undefined || !Number.isFinite(bytes) ? '–' : ((bytes * 8) / 1000).toFixed(0));
-const pct = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(0)}%`);
 const load1 = (load: readonly number[] | undefined): string => (load ? load[0]!.toFixed(2) : '–');
-const verdict = (ok: boolean | undefined): string => (ok === undefined ? '–' : ok ? '**met**' : '**missed**');
-const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
-  a !== undefined && b !== undefined && b > 0 && Number.isFinite(a) ? a / b : undefined;
 const max = (values: readonly number[]): number | undefined => (values.length > 0 ? Math.max(...values) : undefined);
 const p50 = (values: readonly number[]): number | undefined => (values.length > 0 ? quantile([...values], 0.5) : undefined);
 const name = (transport: string): string => (transport === 'video' ? 'H.264' : 'JPEG q80');

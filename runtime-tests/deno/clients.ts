@@ -6,6 +6,7 @@
  * `freePort` are the kit's (@servercam/testing, imported by path).
  * @module
  */
+import { until } from '../../packages/testing/src/wait.ts';
 
 export type GraphQLResult<T> = { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 
@@ -52,7 +53,7 @@ export class WsClient implements AsyncDisposable {
       }, { once: true });
     });
     this.socket.addEventListener('open', () => {
-      this.socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
+      this.socket.send(JSON.stringify({ type: 'connection_init', payload: bearer(token) }));
     }, { once: true });
     this.socket.addEventListener('message', (event) => {
       const message = JSON.parse(String(event.data)) as WsMessage;
@@ -85,17 +86,25 @@ export class WsClient implements AsyncDisposable {
   }
 }
 
+/** A graphql-ws client that has its `connection_ack`; rejects (the socket closed) when the server closes it first. */
+export async function connected(wsUrl: string, token: string | undefined): Promise<WsClient> {
+  const client = new WsClient(wsUrl, token);
+  try {
+    await until(() => client.messages.some((message) => message.type === 'connection_ack') || client.closeEvent, 'connection_ack');
+    if (client.closeEvent) throw new Error(`WebSocket closed: ${client.closeEvent.code} ${client.closeEvent.reason}`);
+    return client;
+  } catch (error) {
+    await client[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
 /**
  * One subscription over graphql-ws: the first `count` results, then
  * `complete` and close. Rejects when the server ends it first.
  */
 export async function wsSubscription<T>(wsUrl: string, token: string | undefined, query: string, count: number, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>[]> {
-  await using client = new WsClient(wsUrl, token);
-  const acked = (): boolean => client.messages.some((message) => message.type === 'connection_ack');
-  while (!acked()) {
-    if (client.closeEvent) throw new Error(`WebSocket closed: ${client.closeEvent.code} ${client.closeEvent.reason}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await using client = await connected(wsUrl, token);
   client.subscribe('1', query, variables);
   for (;;) {
     const results = client.results<T>('1');

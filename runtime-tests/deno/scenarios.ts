@@ -11,9 +11,9 @@ import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { fromBase64, jpegSize } from '../../packages/testing/src/jpeg.ts';
 import { type MjpegPart, mjpegParts } from '../../packages/testing/src/mjpeg.ts';
-import { parseSse, type SseEvent } from '../../packages/testing/src/sse.ts';
+import { type SseEvent, sseEvents } from '../../packages/testing/src/sse.ts';
 import { until } from '../../packages/testing/src/wait.ts';
-import { bearer, httpGraphQL, rawUpgradeStatus, WsClient, wsSubscription } from './clients.ts';
+import { bearer, connected, httpGraphQL, rawUpgradeStatus, WsClient, wsSubscription } from './clients.ts';
 import { within } from './helpers.ts';
 import { type Target, TOKEN } from './targets.ts';
 
@@ -63,17 +63,9 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ headers
   });
 }
 
-/** A `frames` subscription over SSE, as a response whose events the kit's parser reads. */
-async function sseFrames(url: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<AsyncGenerator<SseEvent>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(TOKEN) },
-    body: JSON.stringify({ query: FRAMES, variables }),
-    signal,
-  });
-  assert.equal(response.status, 200);
-  assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-  return parseSse(response.body!);
+/** A `frames` subscription over SSE with the token: the kit's `sseEvents`, its parser reading the events. */
+function sseFrames(url: string, variables: Record<string, unknown>, signal: AbortSignal): AsyncGenerator<SseEvent> {
+  return sseEvents(url, FRAMES, variables, signal, bearer(TOKEN));
 }
 
 /** The next `count` `next` payloads of SSE `events` (read with `next()`, so the stream stays open). */
@@ -86,14 +78,6 @@ async function nextPayloads<T>(events: AsyncGenerator<SseEvent>, count: number):
     if (event.event === 'next') payloads.push(JSON.parse(event.data) as T);
   }
   return payloads;
-}
-
-/** A graphql-ws client that has its `connection_ack`. */
-async function connected(target: Target): Promise<WsClient> {
-  const client = new WsClient(target.wsUrl, TOKEN);
-  await until(() => client.messages.some((message) => message.type === 'connection_ack') || client.closeEvent, 'connection_ack');
-  assert.equal(client.closeEvent, undefined, `closed: ${JSON.stringify(client.closeEvent)}`);
-  return client;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -145,7 +129,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'delivers frames over SSE',
     async run(target) {
       const controller = new AbortController();
-      const events = await sseFrames(target.url, { cameraId: 'side' }, controller.signal);
+      const events = sseFrames(target.url, { cameraId: 'side' }, controller.signal);
       try {
         const results = await within(nextPayloads<{ data?: { frames: Frame }; errors?: unknown }>(events, 3), '3 frames over SSE', 15_000);
         for (const result of results) assert.equal(result.errors, undefined);
@@ -189,7 +173,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a mutation changes the shared settings; streamSettings and frames follow it',
     async run(target) {
-      await using client = await connected(target);
+      await using client = await connected(target.wsUrl, TOKEN);
       client.subscribe('settings', 'subscription { streamSettings { activeCameraId quality } }');
       // streamSettings sends changes only: a frame on a subscription made after it says it is set up.
       client.subscribe('frames', FRAMES);
@@ -298,11 +282,11 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'shuts down gracefully: a graphql-ws subscription gets complete, then close 1001; an SSE stream ends',
     async run(target) {
-      await using client = await connected(target);
+      await using client = await connected(target.wsUrl, TOKEN);
       client.subscribe('live', FRAMES);
       await until(() => client.results('live').length > 0, 'a frame before the shutdown', 15_000);
       const controller = new AbortController();
-      const sse = await sseFrames(target.url, {}, controller.signal);
+      const sse = sseFrames(target.url, {}, controller.signal);
       await within(nextPayloads(sse, 1), 'an SSE frame before the shutdown', 15_000);
       const code = await within(target.stop(), 'the server to stop', 10_000);
       assert.equal(code, 0);

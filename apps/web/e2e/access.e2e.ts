@@ -31,11 +31,8 @@ let shared: Page | undefined;
 const shareErrors: string[] = [];
 
 /** Opens a share URL in a fresh context (no session cookie), noting its page errors. */
-async function openShare(url: string): Promise<Page> {
-  const page = await openViewer(browser, 'about:blank');
-  page.on('pageerror', (error) => shareErrors.push(error.message));
-  await page.goto(url);
-  return page;
+function openShare(url: string): Promise<Page> {
+  return openViewer(browser, url, { before: (_context, page) => void page.on('pageerror', (error) => shareErrors.push(error.message)) });
 }
 
 /** Signs in on `page` (sent to /sign-in by the page it opened) and waits to be back at `path`. */
@@ -86,7 +83,11 @@ describe('the admin page', () => {
     await expect.poll(async () => row.textContent()).toMatch(/All cameras.*View/);
     await admin.getByRole('button', { name: 'Done' }).click();
     expect(await admin.getByRole('textbox', { name: 'New token secret' }).count()).toBe(0);
+    // Neither in the page's text nor in any field's value (which textContent does not hold).
     expect(await admin.locator('body').textContent()).not.toContain(viewerSecret);
+    const values = await admin.locator('input, textarea').evaluateAll((fields) => fields.map((field) => (field as HTMLInputElement | HTMLTextAreaElement).value));
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.filter((value) => value.includes(viewerSecret))).toEqual([]);
   });
 
   it('creates a share link to one camera and shows its full URL once', async () => {

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openViewer, pictureShot, stage, waitForNewFrame, waitForStage } from './helpers/browser.ts';
+import { launch, openViewer, pictureShot, waitForNewFrame, waitForStage } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/paths.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
 import { WireMeter, figure } from './helpers/video.ts';
@@ -46,10 +46,13 @@ async function viewer(options: { forceJpeg?: boolean } = {}): Promise<{ page: Pa
 }
 
 describe('H.264 in the live view', () => {
-  it('plays through WebCodecs: the overlay says H.264 and the picture changes', async () => {
-    const { page } = await viewer();
+  it('plays through WebCodecs: the `video` subscription carries the pictures, and the picture changes', async () => {
+    const { page, wire } = await viewer();
     await waitForStage(page, (data) => data.painted >= 2 && data.format === 'h264', 'H.264 pictures');
-    expect(await figure(page, 'Format')).toBe('H.264');
+    // What the WebSocket carried: results of the `video` subscription, and no `frames` subscription at all.
+    const traffic = wire.traffic();
+    expect(traffic['Video']?.results).toBeGreaterThanOrEqual(2);
+    expect(traffic['Frames']).toBeUndefined();
     const first = await pictureShot(page, 'h264-1');
     await waitForNewFrame(page);
     await waitForNewFrame(page);
@@ -78,26 +81,36 @@ describe('H.264 in the live view', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     writeFileSync(join(SCREENSHOTS, '..', 'web-video-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
 
-    expect(await figure(jpeg, 'Format')).toBe('JPEG');
+    // Each viewer's WebSocket carried its own format only.
+    expect(Object.keys(h264Wire.traffic()).filter((name) => name === 'Video' || name === 'Frames')).toEqual(['Video']);
+    expect(Object.keys(jpegWire.traffic()).filter((name) => name === 'Video' || name === 'Frames')).toEqual(['Frames']);
     expect(h264Rate).toBeGreaterThan(0);
     expect(h264Rate).toBeLessThan(jpegRate ?? 0);
   });
 
   it('"Force JPEG" switches this browser to JPEG, and is remembered after a reload', async () => {
-    const { page } = await viewer();
+    const { page, wire } = await viewer();
     await waitForStage(page, (data) => data.painted >= 1 && data.format === 'h264', 'H.264 pictures');
     const force = page.getByRole('checkbox', { name: 'Force JPEG' });
     await force.check();
     await waitForStage(page, (data) => data.format === 'jpeg', 'the switch to JPEG');
     await waitForNewFrame(page);
-    expect(await figure(page, 'Format')).toBe('JPEG');
+    // On the wire: every `video` subscription was stopped, and `frames` results came.
+    const switched = wire.traffic();
+    expect(switched['Video']?.completed).toBe(switched['Video']?.subscribed);
+    expect(switched['Frames']?.results).toBeGreaterThan(0);
 
     await page.reload();
     await waitForStage(page, (data) => data.painted >= 1 && data.format === 'jpeg', 'JPEG pictures after the reload');
     expect(await page.getByRole('checkbox', { name: 'Force JPEG' }).isChecked()).toBe(true);
+    const beforeUncheck = wire.traffic();
     await page.getByRole('checkbox', { name: 'Force JPEG' }).uncheck();
     await waitForStage(page, (data) => data.format === 'h264', 'H.264 again');
     await waitForNewFrame(page);
-    expect(await stage(page).getAttribute('data-format')).toBe('h264');
+    // On the wire, since the uncheck: a new `video` subscription with results, and the `frames` one stopped.
+    const again = wire.traffic();
+    expect(again['Video']?.subscribed).toBeGreaterThan(beforeUncheck['Video']?.subscribed ?? 0);
+    expect(again['Video']?.results).toBeGreaterThan(beforeUncheck['Video']?.results ?? 0);
+    expect(again['Frames']?.completed).toBeGreaterThan(beforeUncheck['Frames']?.completed ?? 0);
   });
 });

@@ -47,21 +47,28 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
 }
 
 /**
- * A GraphQL operation over SSE: POSTs it to `url`/graphql and yields its
- * events. Aborting `signal` (or stopping the iteration) ends the request.
+ * A GraphQL operation over SSE: POSTs it to `url`/graphql, with `headers`
+ * added (an `authorization`, say), and yields its events. Aborting `signal`
+ * (or stopping the iteration) ends the request.
  */
-export async function* sseEvents(url: string, query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): AsyncGenerator<SseEvent> {
+export async function* sseEvents(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  signal?: AbortSignal,
+  headers: Record<string, string> = {},
+): AsyncGenerator<SseEvent> {
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   signal?.addEventListener('abort', abort, { once: true });
   try {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { ...headers, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ query, variables }),
       signal: controller.signal,
     });
-    if (!response.ok || !response.body) throw new Error(`SSE request failed: ${response.status}`);
+    if (response.status !== 200 || !response.body) throw new Error(`SSE request failed: ${response.status}`);
     const type = response.headers.get('content-type') ?? '';
     if (!type.startsWith('text/event-stream')) throw new Error(`not SSE: ${type}`);
     yield* parseSse(response.body);

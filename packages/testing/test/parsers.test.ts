@@ -2,7 +2,7 @@
  * The SSE and MJPEG parsers and the JPEG reader of the kit, on real bytes
  * (served over a real loopback socket where a Response is read).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jpegSize, mjpegParts, parseMultipart, parseSse, sseEvents } from '../src/index.ts';
@@ -37,10 +37,11 @@ function part(data: Uint8Array, boundary = 'frame'): Uint8Array {
 }
 
 const servers: Server[] = [];
-async function serve(type: string, body: Uint8Array | string): Promise<string> {
-  const server = createServer((_request, response) => {
+/** A server answering every request with `type` and `body` (or the body `body` makes of the request). */
+async function serve(type: string, body: Uint8Array | string | ((request: IncomingMessage) => string)): Promise<string> {
+  const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': type });
-    response.end(body);
+    response.end(typeof body === 'function' ? body(request) : body);
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -68,6 +69,12 @@ describe('parseSse', () => {
   it('sseEvents POSTs the operation and refuses a response that is not SSE', async () => {
     const url = await serve('application/json', '{}');
     await expect(all(sseEvents(url, '{ __typename }'))).rejects.toThrow(/not SSE/);
+  });
+
+  it('sseEvents sends the headers it is given with its own', async () => {
+    const url = await serve('text/event-stream', (request) => `event: next\ndata: ${request.headers.authorization} ${request.headers.accept}\n\n`);
+    const events = await all(sseEvents(url, '{ __typename }', {}, undefined, { authorization: 'Bearer t0ken' }));
+    expect(events).toEqual([{ event: 'next', data: 'Bearer t0ken text/event-stream' }]);
   });
 });
 

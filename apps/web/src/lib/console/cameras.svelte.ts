@@ -14,15 +14,15 @@ export class CameraList {
 
   /** Replaces the list (a fresh `cameras` query). */
   replace(cameras: readonly Camera[]): void {
-    this.list = cameras.map(copy);
+    this.list = cameras.map(copyCamera);
     this.loaded = true;
   }
 
   /** Updates one camera (a `cameraStatus` event); an unknown one is appended. */
   upsert(camera: Camera): void {
     const index = this.list.findIndex((known) => known.id === camera.id);
-    if (index === -1) this.list.push(copy(camera));
-    else this.list[index] = copy(camera);
+    if (index === -1) this.list.push(copyCamera(camera));
+    else this.list[index] = copyCamera(camera);
   }
 
   get(id: string | null | undefined): Camera | undefined {
@@ -30,6 +30,7 @@ export class CameraList {
   }
 }
 
-function copy(camera: Camera): Camera {
+/** A camera detached from the GraphQL result it came in (its error too). */
+export function copyCamera(camera: Camera): Camera {
   return { ...camera, error: camera.error ? { ...camera.error } : null };
 }

@@ -23,7 +23,7 @@ import {
 } from '@servercam/schema/client';
 import { ConnectionState } from '../graphql/connection.svelte.ts';
 import type { Document } from '../graphql/document.ts';
-import type { OperationError } from '../graphql/errors.ts';
+import { OperationError } from '../graphql/errors.ts';
 import { request } from '../graphql/http.ts';
 import { needsSignIn } from '../auth/session.ts';
 import { can, type Capability, type ViewerAccess } from '../auth/access.ts';
@@ -105,9 +105,8 @@ export class ServercamConsole {
       const { viewer } = await this.query(ViewerDocument, {});
       this.viewer = { capabilities: [...viewer.capabilities], cameras: [...viewer.cameras], shareLink: viewer.shareLink, expiresAt: viewer.expiresAt ?? null };
       this.#followEvents();
-    } catch (error) {
-      this.loadError = (error as OperationError).message;
-      if (needsSignIn(error as OperationError)) this.#unauthenticated();
+    } catch (cause) {
+      this.#loadFailed(cause);
     }
   }
 
@@ -130,9 +129,8 @@ export class ServercamConsole {
       const { cameras } = await this.query(CamerasDocument, {});
       this.cameras.replace(cameras);
       this.loadError = null;
-    } catch (error) {
-      this.loadError = (error as OperationError).message;
-      if (needsSignIn(error as OperationError)) this.#unauthenticated();
+    } catch (cause) {
+      this.#loadFailed(cause);
     }
   }
 
@@ -140,9 +138,8 @@ export class ServercamConsole {
     try {
       const { stream } = await this.query(StreamSettingsDocument, {});
       this.settings.applyServer(stream);
-    } catch (error) {
-      this.loadError = (error as OperationError).message;
-      if (needsSignIn(error as OperationError)) this.#unauthenticated();
+    } catch (cause) {
+      this.#loadFailed(cause);
     }
   }
 
@@ -177,6 +174,13 @@ export class ServercamConsole {
   /** The latest frame of a camera; null before its first frame. */
   async snapshot(cameraId: string): Promise<Frame | null> {
     return (await this.query(SnapshotDocument, { cameraId })).snapshot;
+  }
+
+  /** A load that failed: its message for the page, and a sign-in when the server asks for one. */
+  #loadFailed(cause: unknown): void {
+    const error = OperationError.from(cause);
+    this.loadError = error.message;
+    if (needsSignIn(error)) this.#unauthenticated();
   }
 
   /** Asks for a sign-in once. */

@@ -4,7 +4,7 @@ import type { Camera } from './cameras.svelte.ts';
 import { STALL_MS, stageNotice, type StageInput } from './stage-notice.ts';
 
 const live: Camera = liveCamera();
-const broken: Camera = { ...live, ...brokenCamera('Cannot open /nope.mp4'), width: 640, height: 360, measuredFps: 10, viewers: 1 };
+const broken: Camera = { ...brokenCamera('Cannot open /nope.mp4'), width: 640, height: 360, measuredFps: 10, viewers: 1 };
 const now = 1_000_000;
 const base: StageInput = {
   phase: 'connected',

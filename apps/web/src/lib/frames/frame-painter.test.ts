@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FramePainter, type Bitmap, type PaintInfo, type PaintableFrame } from './frame-painter.ts';
+import { FramePainter, type Bitmap, type FrameInfo, type PaintableFrame } from './frame-painter.ts';
+import type { Painted } from './latest-picture.ts';
 
 /** A decoded image that remembers whether it was closed. */
 class TestBitmap implements Bitmap {
@@ -18,7 +19,7 @@ function setup() {
   const animationFrames: (() => void)[] = [];
   const drawn: number[] = [];
   const bitmaps: TestBitmap[] = [];
-  const paints: PaintInfo[] = [];
+  const paints: Painted<FrameInfo>[] = [];
   const painter = new FramePainter<TestBitmap>({
     surface: { draw: (bitmap) => drawn.push(bitmap.seq) },
     decode: async (blob) => {

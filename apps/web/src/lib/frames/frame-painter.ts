@@ -10,7 +10,7 @@
  */
 import type { FrameFieldsFragment } from '@servercam/schema/client';
 import { base64ToBytes } from './base64.ts';
-import { LatestPicture, type Painted } from './latest-picture.ts';
+import { LatestPicture, type PaintOptions } from './latest-picture.ts';
 
 /** What the painter needs of a frame. */
 export type PaintableFrame = Pick<FrameFieldsFragment, 'cameraId' | 'seq' | 'capturedAt' | 'width' | 'height' | 'mimeType' | 'data'>;
@@ -29,9 +29,6 @@ export interface PaintSurface<B extends Bitmap> {
   draw(bitmap: B): void;
 }
 
-/** A frame as it is drawn: when, and how long after its capture. */
-export type PaintInfo = Painted<FrameInfo>;
-
 export interface PainterCounts {
   received: number;
   decoded: number;
@@ -41,21 +38,14 @@ export interface PainterCounts {
   decodeErrors: number;
 }
 
-export interface FramePainterOptions<B extends Bitmap> {
-  readonly surface: PaintSurface<B>;
+export interface FramePainterOptions<B extends Bitmap> extends PaintOptions<B, FrameInfo> {
   readonly decode: (blob: Blob) => Promise<B>;
-  /** Schedules drawing; `requestAnimationFrame` in a browser. */
-  readonly requestFrame: (callback: () => void) => unknown;
-  /** Wall-clock now (epoch ms), for latency. */
-  readonly now?: (() => number) | undefined;
-  readonly onPaint?: ((info: PaintInfo) => void) | undefined;
   readonly onDecodeError?: ((error: unknown, frame: FrameInfo) => void) | undefined;
 }
 
 export class FramePainter<B extends Bitmap> {
   readonly counts: PainterCounts = { received: 0, decoded: 0, painted: 0, dropped: 0, decodeErrors: 0 };
   readonly #options: FramePainterOptions<B>;
-  readonly #now: () => number;
   #decoding = false;
   #pending: PaintableFrame | null = null;
   readonly #latest: LatestPicture<B, FrameInfo>;
@@ -63,16 +53,7 @@ export class FramePainter<B extends Bitmap> {
 
   constructor(options: FramePainterOptions<B>) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
-    this.#latest = new LatestPicture({
-      requestFrame: options.requestFrame,
-      draw: (bitmap) => options.surface.draw(bitmap),
-      now: this.#now,
-      onPainted: (painted) => {
-        this.counts.painted++;
-        options.onPaint?.(painted);
-      },
-    });
+    this.#latest = new LatestPicture(options, this.counts);
   }
 
   /** Whether a frame is being decoded now. */
@@ -115,7 +96,7 @@ export class FramePainter<B extends Bitmap> {
       }
       this.counts.decoded++;
       const { data: _data, ...info } = frame;
-      if (this.#latest.offer(bitmap, info)) this.counts.dropped++;
+      this.#latest.offer(bitmap, info);
     } catch (error) {
       this.counts.decodeErrors++;
       const { data: _data, ...info } = frame;

@@ -2,7 +2,8 @@
  * The newest decoded picture, waiting for the next animation frame: a newer
  * one replaces (and closes) one never painted, so painting never falls behind
  * the stream. Shared by the JPEG painter (ImageBitmap) and the H.264 player
- * (VideoFrame): both hold pictures that must be closed.
+ * (VideoFrame): both hold pictures that must be closed, take the painting
+ * options below, and count what it paints and drops.
  * @module
  */
 
@@ -19,35 +20,51 @@ export interface Painted<I> {
   readonly latencyMs: number;
 }
 
-export interface LatestPictureOptions<P extends Closable, I extends { readonly capturedAt: string }> {
-  /** Schedules a callback before the next repaint (`requestAnimationFrame` in a page). */
+/** How pictures are painted: the options of the JPEG painter and the H.264 player alike. */
+export interface PaintOptions<P extends Closable, I> {
+  /** Where a picture is drawn (a `<canvas>`). */
+  readonly surface: { draw(picture: P): void };
+  /** Schedules drawing before the next repaint (`requestAnimationFrame` in a browser). */
   readonly requestFrame: (callback: () => void) => unknown;
-  readonly draw: (picture: P) => void;
-  readonly now: () => number;
-  readonly onPainted: (painted: Painted<I>) => void;
+  /** Wall-clock now (epoch ms), for latency; `Date.now` by default. */
+  readonly now?: (() => number) | undefined;
+  /** Each picture as it is drawn. */
+  readonly onPaint?: ((painted: Painted<I>) => void) | undefined;
+}
+
+/** The counts a LatestPicture keeps: pictures painted, and pictures a newer one replaced before their paint. */
+export interface PaintCounts {
+  painted: number;
+  dropped: number;
 }
 
 export class LatestPicture<P extends Closable, I extends { readonly capturedAt: string }> {
-  readonly #options: LatestPictureOptions<P, I>;
+  readonly #options: PaintOptions<P, I>;
+  readonly #counts: PaintCounts;
+  readonly #now: () => number;
   #ready: { picture: P; info: I } | null = null;
   #scheduled = false;
   #closed = false;
 
-  constructor(options: LatestPictureOptions<P, I>) {
+  /** Paints as `options` say, counting in `counts` (the owner's counts, which hold more). */
+  constructor(options: PaintOptions<P, I>, counts: PaintCounts) {
     this.#options = options;
+    this.#counts = counts;
+    this.#now = options.now ?? Date.now;
   }
 
-  /** Offers a decoded picture to paint; returns whether it replaced one never painted (a drop). */
-  offer(picture: P, info: I): boolean {
+  /** Offers a decoded picture to paint; one it replaces, never painted, counts as dropped. */
+  offer(picture: P, info: I): void {
     if (this.#closed) {
       picture.close();
-      return false;
+      return;
     }
-    const replaced = this.#ready !== null;
-    this.#ready?.picture.close();
+    if (this.#ready) {
+      this.#ready.picture.close();
+      this.#counts.dropped++;
+    }
     this.#ready = { picture, info };
     this.#schedule();
-    return replaced;
   }
 
   /** Closes the picture held, and paints nothing more. */
@@ -69,13 +86,14 @@ export class LatestPicture<P extends Closable, I extends { readonly capturedAt: 
         return;
       }
       try {
-        this.#options.draw(ready.picture);
+        this.#options.surface.draw(ready.picture);
       } finally {
         ready.picture.close();
       }
-      const paintedAt = this.#options.now();
+      this.#counts.painted++;
+      const paintedAt = this.#now();
       const captured = Date.parse(ready.info.capturedAt);
-      this.#options.onPainted({ frame: ready.info, paintedAt, latencyMs: Number.isFinite(captured) ? paintedAt - captured : Number.NaN });
+      this.#options.onPaint?.({ frame: ready.info, paintedAt, latencyMs: Number.isFinite(captured) ? paintedAt - captured : Number.NaN });
     });
   }
 }

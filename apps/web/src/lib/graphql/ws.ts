@@ -23,8 +23,11 @@ export interface LiveClientOptions {
   readonly backoff?: BackoffOptions | undefined;
   /** Called each time the socket is up (`reconnected` after a loss): time to (re)fetch queries. */
   readonly onConnected?: ((reconnected: boolean) => void) | undefined;
-  /** The server refused the connection's credentials (close code 4401): time to sign in. */
-  readonly onUnauthenticated?: (() => void) | undefined;
+  /**
+   * The server refused the connection's credentials (close code 4401): time to sign in. `reason` is
+   * the close reason the server gave (`Access expired`, `Access revoked`, `Signed out`, …).
+   */
+  readonly onUnauthenticated?: ((reason: string) => void) | undefined;
   /** A ping every so many ms; a missing pong within `pongTimeoutMs` drops the socket. */
   readonly keepAliveMs?: number | undefined;
   readonly pongTimeoutMs?: number | undefined;
@@ -95,7 +98,8 @@ export class LiveClient {
           clearTimeout(pongTimer);
           socket = null;
           if (this.#disposed) return;
-          if ((event as { code?: unknown } | null)?.code === 4401) options.onUnauthenticated?.();
+          const closed = event as { code?: unknown; reason?: unknown } | null;
+          if (closed?.code === 4401) options.onUnauthenticated?.(typeof closed.reason === 'string' ? closed.reason : '');
           connection.phase = connection.connectedOnce ? 'reconnecting' : 'connecting';
           connection.lastError = OperationError.from(event).message;
         },

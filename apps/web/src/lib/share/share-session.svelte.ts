@@ -7,13 +7,17 @@
  * and its expiry), that camera's status, and its frames. When the server
  * refuses the token (expired or revoked: it closes the socket with 4401, or
  * answers `UNAUTHENTICATED`), the view ends with a message and stops
- * retrying.
+ * retrying. The message says which when the server does: the close reason of
+ * a live connection whose link ended (`Access expired` / `Access revoked`,
+ * graphql-ws-guard.ts). A link refused when first opened gets the server's
+ * generic refusal (it does not tell a caller whether a token is wrong,
+ * revoked or expired), so the view falls back on the expiry the token states.
  * @module
  */
 import { CameraStatusChangedDocument, CamerasDocument, FramesDocument, ViewerDocument } from '@servercam/schema/client';
 import { isPast } from '../admin/expiry.ts';
 import { needsSignIn } from '../auth/session.ts';
-import type { Camera } from '../console/cameras.svelte.ts';
+import { copyCamera, type Camera } from '../console/cameras.svelte.ts';
 import type { Frame } from '../console/console.svelte.ts';
 import { ConnectionState } from '../graphql/connection.svelte.ts';
 import type { Document } from '../graphql/document.ts';
@@ -36,14 +40,24 @@ export function refused(error: OperationError): boolean {
   return needsSignIn(error) || error.code === 'FORBIDDEN';
 }
 
-/** What the view says once the server refuses the link. */
-export function endedMessage(expiresAt: string | null, now: number): string {
+/** The close reasons the server gives a live connection whose grant ended (apps/server's graphql-ws-guard.ts). */
+const CLOSED_EXPIRED = 'Access expired';
+const CLOSED_REVOKED = 'Access revoked';
+
+/**
+ * What the view says once the server refuses the link: what the server's close reason says,
+ * else (a refusal that does not say why) whether the link's expiry has passed.
+ */
+export function endedMessage(closeReason: string | null, expiresAt: string | null, now: number): string {
+  if (closeReason === CLOSED_EXPIRED) return 'This share link has expired.';
+  if (closeReason === CLOSED_REVOKED) return 'This share link is no longer valid: it was revoked.';
   return isPast(expiresAt, now) ? 'This share link has expired.' : 'This share link is no longer valid: it was revoked or has expired.';
 }
 
 /**
  * The expiry a share link's token states (`scl1.<id>.<camera>.<expires>.<mac>`, seconds), as an ISO
- * time; null for anything else. Only for what the view says: the server alone decides whether it holds.
+ * time; null for anything else. Only for what the view says of a link refused when first opened (the
+ * server's refusal does not say why): the server alone decides whether it holds.
  */
 export function statedExpiry(token: string): string | null {
   const parts = token.split('.');
@@ -82,7 +96,7 @@ export class ShareSession {
       connection: this.connection,
       authorization: this.#authorization,
       onConnected: () => void this.#load(),
-      onUnauthenticated: () => this.#end(),
+      onUnauthenticated: (reason) => this.#end(reason),
     });
   }
 
@@ -115,7 +129,7 @@ export class ShareSession {
     try {
       const { cameras } = await this.#query(CamerasDocument, {});
       const known = cameras.find((camera) => camera.id === cameraId);
-      if (known) this.camera = { ...known, error: known.error ? { ...known.error } : null };
+      if (known) this.camera = copyCamera(known);
     } catch {
       // The camera's label and status are a nicety: its id and frames are enough to show it.
     }
@@ -123,7 +137,7 @@ export class ShareSession {
       this.#stops.push(
         this.#live.subscribe(CameraStatusChangedDocument, {}, {
           next: ({ cameraStatus }) => {
-            if (cameraStatus.id === cameraId) this.camera = { ...cameraStatus, error: cameraStatus.error ? { ...cameraStatus.error } : null };
+            if (cameraStatus.id === cameraId) this.camera = copyCamera(cameraStatus);
           },
         }),
       );
@@ -145,10 +159,11 @@ export class ShareSession {
     });
   }
 
-  #end(): void {
+  /** Ends the view; `closeReason` is the server's, when it closed the socket. */
+  #end(closeReason: string | null = null): void {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
-    this.message = endedMessage(this.expiresAt, Date.now());
+    this.message = endedMessage(closeReason, this.expiresAt, Date.now());
     void this.stop();
   }
 

@@ -6,11 +6,19 @@ const NOW = Date.parse('2026-12-01T08:00:00Z');
 
 describe('endedMessage', () => {
   it('says the link expired when its expiry has passed', () => {
-    expect(endedMessage('2026-12-01T07:00:00Z', NOW)).toBe('This share link has expired.');
+    expect(endedMessage(null, '2026-12-01T07:00:00Z', NOW)).toBe('This share link has expired.');
   });
 
   it('says the link is no longer valid when it is refused before its expiry (revoked)', () => {
-    expect(endedMessage('2026-12-02T08:00:00Z', NOW)).toMatch(/revoked/);
+    expect(endedMessage(null, '2026-12-02T08:00:00Z', NOW)).toMatch(/revoked/);
+  });
+
+  it("says the link expired when the server's close reason says so, whatever the view knew of its expiry", () => {
+    expect(endedMessage('Access expired', '2026-12-02T08:00:00Z', NOW)).toBe('This share link has expired.');
+  });
+
+  it("says the link was revoked when the server's close reason says so", () => {
+    expect(endedMessage('Access revoked', '2026-12-01T07:00:00Z', NOW)).toBe('This share link is no longer valid: it was revoked.');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PlayableChunk } from './chunk.ts';
-import { H264Player, type Decoder, type DecoderConfig, type EncodedChunkInit, type PlayerPaint } from './h264-player.ts';
+import type { PicturePaint, PlayableChunk } from './chunk.ts';
+import { H264Player, type Decoder, type DecoderConfig, type EncodedChunkInit } from './h264-player.ts';
 
 /** A decoded frame that remembers whether it was closed. */
 class TestFrame {
@@ -57,7 +57,7 @@ function setup(options: { supported?: boolean; maxDecodeQueue?: number } = {}) {
   const decoders: TestDecoder[] = [];
   const animationFrames: (() => void)[] = [];
   const drawn: number[] = [];
-  const paints: PlayerPaint[] = [];
+  const paints: PicturePaint[] = [];
   const unsupported: string[] = [];
   const errors: unknown[] = [];
   const checked: DecoderConfig[] = [];

@@ -16,8 +16,8 @@
  * @module
  */
 import { base64ToBytes } from '../frames/base64.ts';
-import { LatestPicture } from '../frames/latest-picture.ts';
-import { chunkInfo, sameConfig, type ChunkInfo, type PicturePaint, type PlayableChunk, type StreamConfig } from './chunk.ts';
+import { LatestPicture, type PaintOptions } from '../frames/latest-picture.ts';
+import { chunkInfo, sameConfig, type ChunkInfo, type PlayableChunk, type StreamConfig } from './chunk.ts';
 
 /** What the player needs of a decoded frame (a `VideoFrame` in a browser). */
 export interface DecodedFrame {
@@ -48,8 +48,6 @@ export interface Decoder<C> {
   close(): void;
 }
 
-export type PlayerPaint = PicturePaint;
-
 export interface PlayerCounts {
   received: number;
   decoded: number;
@@ -59,21 +57,20 @@ export interface PlayerCounts {
   decodeErrors: number;
 }
 
-export interface H264PlayerOptions<F extends DecodedFrame, C> {
+export interface H264PlayerOptions<F extends DecodedFrame, C> extends PaintOptions<F, ChunkInfo> {
   readonly createDecoder: (output: (frame: F) => void, error: (error: Error) => void) => Decoder<C>;
   readonly createChunk: (init: EncodedChunkInit) => C;
   readonly isConfigSupported: (config: DecoderConfig) => Promise<boolean>;
-  readonly surface: { draw(frame: F): void };
-  /** Schedules drawing; `requestAnimationFrame` in a browser. */
-  readonly requestFrame: (callback: () => void) => unknown;
-  /** Wall-clock now (epoch ms), for latency. */
-  readonly now?: (() => number) | undefined;
   /** Deltas arriving while the decoder holds this many chunks wait for the next keyframe (default 8, about 0.3 s at 30 fps). */
   readonly maxDecodeQueue?: number | undefined;
-  readonly onPaint?: ((paint: PlayerPaint) => void) | undefined;
   readonly onDecodeError?: ((error: unknown, chunk: ChunkInfo | null) => void) | undefined;
   /** This browser cannot decode the stream's codec: time to fall back to JPEG. */
   readonly onUnsupported?: ((codec: string) => void) | undefined;
+}
+
+/** What `isConfigSupported` answers for: a configuration's codec and `avcC`. */
+function supportKey(config: StreamConfig): string {
+  return `${config.codec}\n${config.description}`;
 }
 
 /** Chunks held while `isConfigSupported` answers, at most; more wait for the next keyframe. */
@@ -84,7 +81,6 @@ const MAX_IN_FLIGHT = 64;
 export class H264Player<F extends DecodedFrame, C> {
   readonly counts: PlayerCounts = { received: 0, decoded: 0, painted: 0, dropped: 0, decodeErrors: 0 };
   readonly #options: H264PlayerOptions<F, C>;
-  readonly #now: () => number;
   readonly #maxQueue: number;
   #decoder: Decoder<C> | null = null;
   #config: StreamConfig | null = null;
@@ -103,16 +99,7 @@ export class H264Player<F extends DecodedFrame, C> {
 
   constructor(options: H264PlayerOptions<F, C>) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
-    this.#latest = new LatestPicture({
-      requestFrame: options.requestFrame,
-      draw: (frame) => options.surface.draw(frame),
-      now: this.#now,
-      onPainted: (painted) => {
-        this.counts.painted++;
-        options.onPaint?.(painted);
-      },
-    });
+    this.#latest = new LatestPicture(options, this.counts);
     this.#maxQueue = options.maxDecodeQueue ?? 8;
   }
 
@@ -145,7 +132,7 @@ export class H264Player<F extends DecodedFrame, C> {
   #offer(chunk: PlayableChunk): void {
     if (!this.#waiting) this.#accept(chunk);
     else if (this.#waiting.length < MAX_WAITING) this.#waiting.push(chunk);
-    else this.#skip(chunk);
+    else this.#skip();
   }
 
   #accept(chunk: PlayableChunk): void {
@@ -154,13 +141,13 @@ export class H264Player<F extends DecodedFrame, C> {
     const decoder = this.#decoder;
     if (!chunk.keyframe) {
       const usable = decoder !== null && decoder.state === 'configured';
-      if (this.#needKeyframe || !sameCamera || !usable || decoder.decodeQueueSize >= this.#maxQueue) this.#skip(chunk);
+      if (this.#needKeyframe || !sameCamera || !usable || decoder.decodeQueueSize >= this.#maxQueue) this.#skip();
       else this.#decode(decoder, chunk);
       return;
     }
     const description = chunk.description ?? (this.#config?.codec === chunk.codec ? this.#config.description : null);
     if (!description) {
-      this.#skip(chunk);
+      this.#skip();
       return;
     }
     const config: StreamConfig = { codec: chunk.codec, description, width: chunk.width, height: chunk.height };
@@ -169,10 +156,10 @@ export class H264Player<F extends DecodedFrame, C> {
       this.#decode(decoder, chunk);
       return;
     }
-    const key = `${config.codec}\n${config.description}`;
+    const key = supportKey(config);
     const supported = this.#supported.get(key);
     if (supported === false) {
-      this.#skip(chunk);
+      this.#skip();
     } else if (supported === undefined) {
       this.#check(key, config, chunk);
     } else {
@@ -242,7 +229,8 @@ export class H264Player<F extends DecodedFrame, C> {
     }
   }
 
-  #skip(_chunk: PlayableChunk): void {
+  /** Drops a chunk: nothing decodes until the next keyframe. */
+  #skip(): void {
     this.counts.dropped++;
     this.#needKeyframe = true;
   }
@@ -252,7 +240,7 @@ export class H264Player<F extends DecodedFrame, C> {
     this.counts.decodeErrors++;
     this.#needKeyframe = true;
     if (error instanceof Error && error.name === 'NotSupportedError' && this.#config) {
-      this.#supported.set(`${this.#config.codec}\n${this.#config.description}`, false);
+      this.#supported.set(supportKey(this.#config), false);
       this.#options.onUnsupported?.(this.#config.codec);
     }
     this.#closeDecoder();
@@ -284,6 +272,6 @@ export class H264Player<F extends DecodedFrame, C> {
       this.counts.dropped++;
       return;
     }
-    if (this.#latest.offer(frame, info)) this.counts.dropped++;
+    this.#latest.offer(frame, info);
   }
 }

@@ -80,4 +80,18 @@ describe('TokenForm', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
     expect(created[0]?.cameras).toEqual(['kitchen']);
   });
+
+  it('sends a custom expiry picked on a date, and refuses one in the past', async () => {
+    const { created } = setup();
+    await fireEvent.input(screen.getByRole('textbox', { name: 'Token label' }), { target: { value: 'later' } });
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Token expires' }), { target: { value: 'custom' } });
+    const date = screen.getByLabelText('Token expiry date');
+    await fireEvent.input(date, { target: { value: '2001-01-01T00:00' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(created).toEqual([]);
+    expect(screen.getByRole('alert').textContent).toBe('The expiry must be in the future.');
+    await fireEvent.input(date, { target: { value: '2999-01-01T00:00' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(created.map((input) => input.expiresAt)).toEqual([new Date('2999-01-01T00:00').toISOString()]);
+  });
 });
