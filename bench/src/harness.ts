@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CameraStats } from '@servercam/core';
+import { type CameraStats, withCaptureMallocTunables } from '@servercam/core';
 import type { FromLoad, FromServer, LoadResult, LoadSpec, ServerSpec, ServerStatsReply, ToServer, Transport } from './messages.ts';
 import { processCpuSeconds, processRssBytes, quantile } from './proc.ts';
 
@@ -37,6 +37,9 @@ export class ServerUnderTest {
     const child = fork(here('./server-process.js'), [JSON.stringify(spec)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
+      // The servers capture in a worker thread of their own process: started with the allocator
+      // settings the core gives its capture process (packages/core/src/host/malloc-env.ts).
+      env: withCaptureMallocTunables(process.env),
     });
     const url = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`the ${name} server exited (${code}) before it was ready`)));

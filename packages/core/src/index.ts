@@ -58,6 +58,7 @@ export type { CameraStats, CaptureTuning, VariantDemand } from './protocol.ts';
 export { ENCODE_MS_BUCKETS, type EncodeTiming } from './capture/encode-timing.ts';
 export type { ProcessSupervision } from './host/process-host.ts';
 export { DEFAULT_SUPERVISION } from './host/process-host.ts';
+export { CAPTURE_MALLOC_TUNABLES, withCaptureMallocTunables } from './host/malloc-env.ts';
 export { conflating, LatestValueIterator } from './conflate.ts';
 export type { MediaTool, MediaToolSource, ResolvedMediaTool, ResolveMediaToolOptions } from './media-tools.ts';
 export { describeMediaTool, MEDIA_TOOL_ENV, requireMediaTool, resolveMediaTool } from './media-tools.ts';

@@ -4,7 +4,8 @@
  * capture process that stops answering (SIGSTOP).
  */
 import { afterEach, expect, it } from 'vitest';
-import { ServerVideoStream } from '@servercam/core';
+import { readFileSync } from 'node:fs';
+import { CAPTURE_MALLOC_TUNABLES, ServerVideoStream } from '@servercam/core';
 import { makeVideo } from './helpers/media.ts';
 import { describeOpenCv } from './helpers/opencv.ts';
 import { until, untilStatus } from './helpers/wait.ts';
@@ -46,6 +47,16 @@ describeOpenCv('capture in a supervised child process', () => {
     const pid = await until(() => stream.capturePid, 'the capture process');
     expect(pid).not.toBe(process.pid);
     expect(alive(pid)).toBe(true);
+  });
+
+  it('starts the capture process with the allocator settings for frame-sized buffers', async () => {
+    const stream = open();
+    await stream.start(['file']);
+    const pid = await until(() => stream.capturePid, 'the capture process');
+    const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const tunables = environment.find((entry) => entry.startsWith('GLIBC_TUNABLES='));
+    // Ours, unless the test run set a threshold of its own (that one wins).
+    expect(tunables).toBe(process.env['GLIBC_TUNABLES']?.includes('threshold=') ? `GLIBC_TUNABLES=${process.env['GLIBC_TUNABLES']}` : `GLIBC_TUNABLES=${CAPTURE_MALLOC_TUNABLES}`);
   });
 
   it('a native abort of the capture process shows ERROR, then capture restarts and goes LIVE', async () => {

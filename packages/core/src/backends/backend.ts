@@ -15,10 +15,14 @@ export interface EncodeOptions {
   readonly height: number;
 }
 
-/** Packed pixels, as ffmpeg's rawvideo names their layout. */
+/**
+ * Pixels for the H.264 encoder, in a layout ffmpeg's rawvideo names: packed
+ * RGB or BGR, or planar 4:2:0 (`yuv420p`: BT.601 limited range, the encoder's
+ * own layout, half the bytes of BGR and no conversion in the encoder).
+ */
 export interface RawImage {
   readonly data: Uint8Array;
-  readonly pixelFormat: 'rgb24' | 'bgr24';
+  readonly pixelFormat: 'rgb24' | 'bgr24' | 'yuv420p';
 }
 
 /** One captured image, in whatever form the backend holds it. */

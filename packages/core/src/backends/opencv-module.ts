@@ -57,6 +57,7 @@ export interface OpenCv {
   readonly CV_8UC1: number;
   readonly CV_32F: number;
   readonly COLOR_BGR2GRAY: number;
+  readonly COLOR_BGR2YUV_I420: number;
   readonly THRESH_BINARY: number;
   readonly MORPH_RECT: number;
   readonly RETR_EXTERNAL: number;

@@ -48,8 +48,21 @@ class OpenCvImage implements CapturedImage, HasMat {
     return data;
   }
 
+  /**
+   * 4:2:0 when the size is even (OpenCV's BGR → I420 is BT.601 limited range,
+   * the stream's tag; measured on the camera-like scene: the same PSNR as
+   * ffmpeg's area+accurate_rnd conversion, 46.1 dB at CRF 28, with half the
+   * bytes through the pipe), else BGR for the encoder to crop and convert.
+   */
   async raw(width: number, height: number): Promise<RawImage> {
-    return { data: (await this.#scaledTo(width, height)).getData(), pixelFormat: 'bgr24' };
+    const scaled = await this.#scaledTo(width, height);
+    if (width % 2 !== 0 || height % 2 !== 0) return { data: scaled.getData(), pixelFormat: 'bgr24' };
+    const planar = scaled.cvtColor(this.#cv.COLOR_BGR2YUV_I420);
+    try {
+      return { data: planar.getData(), pixelFormat: 'yuv420p' };
+    } finally {
+      planar.release();
+    }
   }
 
   get height(): number {

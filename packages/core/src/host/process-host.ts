@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { MainToWorker, WorkerToMain } from '../protocol.ts';
 import { backoffDelay } from '../time.ts';
 import { HostBase, type SessionHandler } from './capture-host.ts';
+import { withCaptureMallocTunables } from './malloc-env.ts';
 import { withOpenCvDefaults } from './opencv-env.ts';
 import { captureModuleUrl } from './worker-host.ts';
 
@@ -99,7 +100,7 @@ export class ChildProcessHost extends HostBase {
     this.#ready = false;
     const child = fork(fileURLToPath(captureModuleUrl('capture-process')), [], {
       serialization: 'advanced',
-      env: withOpenCvDefaults(process.env),
+      env: withCaptureMallocTunables(withOpenCvDefaults(process.env)),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: [],
     });

@@ -1,0 +1,31 @@
+/**
+ * glibc's allocator settings for a process that captures video. Each frame
+ * is a few megabytes (a 720p BGR frame is 2.7 MB; OpenCV's read, resize,
+ * colour conversion and `getData` each allocate one), above glibc's mmap
+ * threshold: by default every such buffer is a fresh mapping, page-faulted in
+ * and unmapped again, or trimmed from the heap and faulted back. Measured on
+ * this project's 2-core VM: `getData` of a 720p BGR frame took 5.5 ms of CPU
+ * (2.5 ms in the kernel) by default and 0.26 ms with these settings; the
+ * capture thread of an H.264 variant went from about 20 % to 10 % of a core.
+ *
+ * glibc reads `GLIBC_TUNABLES` once, at process start: it must be in the
+ * environment a process is started with. The core sets it for the capture
+ * child process (`isolation: 'process'`, the server's default). A program
+ * that captures in a worker thread of its own process sets it when it starts
+ * that process (see the README's performance notes). Other C libraries ignore it.
+ * @module
+ */
+
+/**
+ * Buffers up to 32 MiB come from the heap, reused from frame to frame (an
+ * explicit threshold also turns off glibc's dynamic one). Measured alone and
+ * with `trim_threshold=256MiB` beside it: the same, so this one only.
+ */
+export const CAPTURE_MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432';
+
+/** `env` with {@link CAPTURE_MALLOC_TUNABLES} added to `GLIBC_TUNABLES`, unless it already sets a malloc threshold. */
+export function withCaptureMallocTunables(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const current = env['GLIBC_TUNABLES'] ?? '';
+  if (/glibc\.malloc\.(mmap|trim)_threshold=/.test(current)) return { ...env };
+  return { ...env, GLIBC_TUNABLES: current ? `${current}:${CAPTURE_MALLOC_TUNABLES}` : CAPTURE_MALLOC_TUNABLES };
+}
