@@ -28,7 +28,7 @@ it('a stalled graphql-ws video subscriber resumes at a keyframe with its descrip
   const healthy: WireVideoChunk[] = [];
   const client = wsClient(running.wsUrl);
   const stopHealthy = client.subscribe<{ video: WireVideoChunk }>({ query: VIDEO }, {
-    next: (result: Result<{ video: WireVideoChunk }>) => void (result.data && healthy.push(result.data.video)),
+    next: (result) => void (result.data && healthy.push(result.data.video)),
     error: () => {},
     complete: () => {},
   });
