@@ -235,6 +235,8 @@ export class ServercamApp implements AsyncDisposable {
       isolation: options.isolation,
       supervision: options.supervision,
       maxVariantsPerCamera: options.limits?.maxVariantsPerCamera,
+      maxVideoVariantsPerCamera: options.limits?.maxVideoVariantsPerCamera,
+      videoGopBytes: options.limits?.videoGopBytes,
     });
     this.cameras = new CameraDirectory(this.stream);
     this.access = AccessStore.open(options.dataDir);

@@ -11,7 +11,7 @@ import { checkCredentials } from './config-credentials.ts';
 import type { Problem } from './config-error.ts';
 import { checkMotion } from './events/config.ts';
 import { LOG_LEVELS } from './logger.ts';
-import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits, parseAllowedHost, parseProxyEntry, tokenProblem } from './security/index.ts';
+import { type AuthTokens, DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, LIMIT_MIN, type Limits, parseAllowedHost, parseProxyEntry, tokenProblem } from './security/index.ts';
 import type { LevelWithSilent } from 'pino';
 
 export const CAMERA_KEYS = ['id', 'label', 'source', 'loop', 'realtime', 'motion', 'credentials'] as const;
@@ -158,7 +158,8 @@ export function checkLimits(value: unknown, problem: Problem): Partial<Limits> {
   const limits: Partial<Record<keyof Limits, number>> = {};
   for (const [key, limit] of Object.entries(value)) {
     if (!(LIMIT_KEYS as string[]).includes(key)) throw problem(`limits.${key}`, `is not a limit (use ${LIMIT_KEYS.join(', ')})`);
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw problem(`limits.${key}`, `must be a whole number of at least 1, got ${JSON.stringify(limit)}`);
+    const min = LIMIT_MIN[key as keyof Limits] ?? 1;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < min) throw problem(`limits.${key}`, `must be a whole number of at least ${min}, got ${JSON.stringify(limit)}`);
     const max = LIMIT_MAX[key as keyof Limits];
     if (max !== undefined && limit > max) throw problem(`limits.${key}`, `must be at most ${max}, got ${limit}`);
     limits[key as keyof Limits] = limit;

@@ -183,7 +183,7 @@ export const CONFIG = {
     default: { value: false },
   }),
   limits: key({
-    doc: 'abuse limits (security/limits.ts, docs/security.md), e.g. `maxDepth`, `maxVariantsPerCamera`, `failedAuthPerMinute`, `authTimeoutMs`',
+    doc: 'abuse limits (security/limits.ts, docs/security.md), e.g. `maxDepth`, `maxVariantsPerCamera`, `maxVideoVariantsPerCamera`, `videoGopBytes`, `failedAuthPerMinute`, `authTimeoutMs`',
     check: (value, _k, { problem }) => checkLimits(value, problem),
     fileOnly: 'a dozen numbers, best kept together in a file',
     default: { text: 'docs/security.md' },

@@ -92,11 +92,25 @@ describe('config file', () => {
     [{ cameras: [{ id: 'a', source: 0, loop: 'yes' }] }, 'cameras[0].loop'],
     [{ limits: { maxVariantsPerCamera: 65 } }, 'limits.maxVariantsPerCamera'],
     [{ limits: { maxVariantsPerCamera: 0 } }, 'limits.maxVariantsPerCamera'],
+    [{ limits: { maxVideoVariantsPerCamera: 0 } }, 'limits.maxVideoVariantsPerCamera'],
+    [{ limits: { maxVideoVariantsPerCamera: 65 } }, 'limits.maxVideoVariantsPerCamera'],
+    [{ limits: { videoGopBytes: 1023 } }, 'limits.videoGopBytes'],
+    [{ limits: { videoGopBytes: 4096.5 } }, 'limits.videoGopBytes'],
+    [{ limits: { videoGopBytes: '8M' } }, 'limits.videoGopBytes'],
     [[1, 2], '(root)'],
   ])('refuses %j naming "%s"', (value, key) => {
     const error = configError(() => parseConfig(value, 'servercam.json', '/srv'));
     expect(error.key).toBe(key);
     expect(error.message).toContain(`Invalid config servercam.json: "${key}"`);
+  });
+
+  it('words the video limits\' bounds: videoGopBytes at least 1024, maxVideoVariantsPerCamera at most 64', () => {
+    expect(configError(() => parseConfig({ limits: { videoGopBytes: 1000 } }, 'servercam.json', '/srv')).message)
+      .toBe('Invalid config servercam.json: "limits.videoGopBytes" must be a whole number of at least 1024, got 1000');
+    expect(configError(() => parseConfig({ limits: { maxVideoVariantsPerCamera: 100 } }, 'servercam.json', '/srv')).message)
+      .toBe('Invalid config servercam.json: "limits.maxVideoVariantsPerCamera" must be at most 64, got 100');
+    expect(parseConfig({ limits: { videoGopBytes: 1024, maxVideoVariantsPerCamera: 64 } }, 'servercam.json', '/srv').limits)
+      .toEqual({ videoGopBytes: 1024, maxVideoVariantsPerCamera: 64 });
   });
 
   it('refuses a file that is not JSON, saying so', async () => {

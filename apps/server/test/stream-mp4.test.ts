@@ -1,12 +1,14 @@
 /**
  * `GET /cameras/:id/stream.mp4` on a real socket, on the core's real H.264:
  * ffprobe reads what a client received, Debian's Chromium plays it in a
- * `<video>` element, and it answers like MJPEG to bad requests.
+ * `<video>` element, ffplay and VLC play the live URL headless (each skipped,
+ * loudly, where the player is not installed; CI requires them), and it
+ * answers like MJPEG to bad requests.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHROMIUM_FLAGS, chromiumBinary } from '@servercam/testing';
+import { CHROMIUM_FLAGS, chromiumBinary, cvlcPictures, ffplayFrames, jpegSize, playerRequirement, runOrSkip } from '@servercam/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, type Running, startServer, until } from './helpers/clients.ts';
@@ -15,6 +17,8 @@ import { tempDir } from './helpers/media.ts';
 
 let running: Running;
 let browser: Browser | undefined;
+const hasFfplay = runOrSkip(playerRequirement('ffplay', '@servercam/server (stream.mp4)'));
+const hasCvlc = runOrSkip(playerRequirement('cvlc', '@servercam/server (stream.mp4)'));
 
 beforeAll(async () => {
   running = await startServer({ cameras: [{ id: 'cam', label: 'Cam', source: 'synthetic:320x240' }], fps: 15 });
@@ -96,6 +100,37 @@ describe('stream.mp4', () => {
     }, 'the video to start playing', 30_000);
     await until(async () => (await state()).time > first, 'currentTime to advance', 30_000);
     expect((await state()).width).toBe(320);
+    // Closed, the page's streams are released (the tests after count the clients).
+    await page.close();
+    await until(() => running.server.app.stats().mp4.clients === 0, 'the page\'s stream to be released');
+  });
+
+  it.skipIf(!hasFfplay)('plays in ffplay (headless): it decodes frames of the camera\'s size from a keyframe on, with no error', async () => {
+    const before = running.server.app.stats().mp4.clients;
+    const { frames, errors } = await ffplayFrames(`${running.url}/cameras/cam/stream.mp4`, 20);
+    // Stopped, the player is released like any client that leaves.
+    await until(() => running.server.app.stats().mp4.clients === before, 'ffplay\'s stream to be released');
+    expect(errors).toEqual([]);
+    expect(frames[0]).toMatchObject({ n: 0, keyframe: true, type: 'I', width: 320, height: 240 });
+    expect(frames.every((frame) => frame.width === 320 && frame.height === 240)).toBe(true);
+    expect(frames.map((frame) => frame.n)).toEqual(frames.map((_, i) => i));
+    // A live picture: the synthetic camera's clock and box move.
+    expect(new Set(frames.map((frame) => frame.checksum)).size).toBeGreaterThan(1);
+  });
+
+  it.skipIf(!hasCvlc)('plays in VLC (cvlc, headless): it decodes pictures of the camera\'s size that change', async () => {
+    const before = running.server.app.stats().mp4.clients;
+    const { frames: pictures, errors, log } = await cvlcPictures(`${running.url}/cameras/cam/stream.mp4`, 60);
+    await until(() => running.server.app.stats().mp4.clients === before, 'VLC\'s stream to be released');
+    expect(errors).toEqual([]);
+    // The decoded pictures' visible size; the JPEGs have its buffers' (as tall or taller).
+    expect(log).toMatch(/vsz 320x240, 4cc I420/);
+    const jpegs = pictures.map((path) => readFileSync(path));
+    for (const jpeg of jpegs) expect(jpegSize(jpeg)).toMatchObject({ width: 320 });
+    // A live picture (the synthetic camera's clock and box move); VLC may write a picture more than once while it starts.
+    const distinct = new Set(jpegs.map((jpeg) => jpeg.toString('base64'))).size;
+    console.info(`[stream.mp4] VLC: ${distinct} distinct of ${jpegs.length} pictures`);
+    expect(distinct).toBeGreaterThan(1);
   });
 
   it('answers 404 for an unknown camera and 400 for a bad maxWidth, like MJPEG', async () => {

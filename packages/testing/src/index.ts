@@ -9,6 +9,7 @@ export { thrown } from './errors.ts';
 export { fromBase64, jpegSize } from './jpeg.ts';
 export { mediaTool } from './media.ts';
 export { type MjpegPart, mjpegParts, multipartBoundary, parseMultipart } from './mjpeg.ts';
+export { cvlcPictures, ffplayFrames, type Player, type PlayerRun, playerRequirement, PLAYERS, type ShownFrame } from './players.ts';
 export { OPENCV_ENABLE, openCvRequirement, type OpenCvProbe, probeOpenCv } from './opencv-probe.mjs';
 export { freePort } from './net.mjs';
 export { REDIS_SERVER, redisRequirement, type RedisProcess, startRedis } from './redis.ts';

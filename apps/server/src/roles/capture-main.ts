@@ -26,6 +26,8 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     stateFile: config.stateFile,
     allowedHosts: config.allowedHosts,
     maxVariantsPerCamera: config.limits?.maxVariantsPerCamera,
+    maxVideoVariantsPerCamera: config.limits?.maxVideoVariantsPerCamera,
+    videoGopBytes: config.limits?.videoGopBytes,
     auth: config.auth,
     insecureNoAuth: config.insecureNoAuth,
     host,

@@ -55,6 +55,10 @@ export interface CaptureServerOptions {
   readonly allowedHosts?: readonly string[] | undefined;
   /** Distinct widths encoded per camera, full size included (default 4; config `limits.maxVariantsPerCamera`). */
   readonly maxVariantsPerCamera?: number | undefined;
+  /** Distinct H.264 variants encoded per camera (default 2; config `limits.maxVideoVariantsPerCamera`). */
+  readonly maxVideoVariantsPerCamera?: number | undefined;
+  /** The bound of each video variant's cached GOP, in bytes (default 8 MiB; config `limits.videoGopBytes`). */
+  readonly videoGopBytes?: number | undefined;
   /** Tokens: either one makes `/healthz` tell its detail only to a caller with a token (docs/security.md). */
   readonly auth?: AuthTokens | undefined;
   /** Listen beyond loopback with no token: only on a trusted network. */
@@ -92,6 +96,8 @@ export class CaptureServer implements AsyncDisposable {
       isolation: options.isolation,
       supervision: options.supervision,
       maxVariantsPerCamera: options.maxVariantsPerCamera,
+      maxVideoVariantsPerCamera: options.maxVideoVariantsPerCamera,
+      videoGopBytes: options.videoGopBytes,
     });
     this.cameras = new CameraDirectory(this.stream);
     this.#auth = new Authenticator(options.auth);

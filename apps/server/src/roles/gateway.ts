@@ -31,6 +31,8 @@ export function createGateway(options: GatewayOptions): Servercam {
     captureTimeoutMs: options.captureTimeoutMs,
     demandTtlMs: options.demandTtlMs,
     badMessageLogIntervalMs: options.badMessageLogIntervalMs,
+    // The gateway keeps its own GOPs and consumer queues; the capture node caps the encoders.
+    videoGopBytes: options.limits?.videoGopBytes,
   });
   // Settings kept across restarts belong to the capture node, which owns them.
   return createServer({

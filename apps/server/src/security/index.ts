@@ -105,7 +105,7 @@ export class Security {
 }
 
 export { type AuthTokens, type Principal, type Role, TOKEN_ENV, MIN_TOKEN_BITS, MIN_TOKEN_LENGTH, SAME_TOKEN_MESSAGE, tokenBits, tokenProblem } from './auth.ts';
-export { DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, type Limits } from './limits.ts';
+export { DEFAULT_LIMITS, LIMIT_KEYS, LIMIT_MAX, LIMIT_MIN, type Limits } from './limits.ts';
 export { checkExposure, ExposureError, isLoopbackHost } from './exposure.ts';
 export { parseAllowedHost } from './host.ts';
 export { parseProxyEntry } from './proxies.ts';

@@ -16,11 +16,13 @@
  * | `maxBodyBytes`: a request body | 65536 | HTTP 413 |
  * | `mutationsPerMinute` per client address (burst: a tenth, at least 5) | 120 | GraphQL `RATE_LIMITED` |
  * | `maxVariantsPerCamera`: distinct widths encoded per camera, full size included | 4 | none: past it, a consumer shares the nearest width |
+ * | `maxVideoVariantsPerCamera`: distinct H.264 variants (width and rate) per camera, each an encoder process | 2 | none: past it, a video consumer shares the nearest variant |
+ * | `videoGopBytes`: bytes of each video variant's cached GOP, and of a video consumer's unread chunks (at least 1024) | 8 MiB | none: a late joiner whose GOP outgrew it waits for the next keyframe; a consumer past it drops to the next keyframe |
  * | `failedAuthPerMinute`: wrong tokens or forged cookies per client address, all at once | 30 | HTTP 429 `RATE_LIMITED`; graphql-ws close 4429 |
  * @module
  */
 import { GraphQLError } from 'graphql';
-import { DEFAULT_MAX_VARIANTS } from '@servercam/core';
+import { DEFAULT_MAX_VARIANTS, DEFAULT_MAX_VIDEO_VARIANTS, DEFAULT_VIDEO_GOP_BYTES } from '@servercam/core';
 
 export interface Limits {
   readonly maxDepth: number;
@@ -35,6 +37,10 @@ export interface Limits {
   readonly mutationsPerMinute: number;
   /** Distinct widths each camera encodes (the core's `maxVariantsPerCamera`). */
   readonly maxVariantsPerCamera: number;
+  /** Distinct H.264 variants each camera encodes, each an ffmpeg process (the core's `maxVideoVariantsPerCamera`). */
+  readonly maxVideoVariantsPerCamera: number;
+  /** The bound, in bytes, of each video variant's cached GOP and of a video consumer's unread chunks (the core's `videoGopBytes`). */
+  readonly videoGopBytes: number;
   /** Failed authentications per client address and minute, the whole budget usable at once (security/failed-auth.ts). */
   readonly failedAuthPerMinute: number;
 }
@@ -51,13 +57,18 @@ export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 64 * 1024,
   mutationsPerMinute: 120,
   maxVariantsPerCamera: DEFAULT_MAX_VARIANTS,
+  maxVideoVariantsPerCamera: DEFAULT_MAX_VIDEO_VARIANTS,
+  videoGopBytes: DEFAULT_VIDEO_GOP_BYTES,
   failedAuthPerMinute: 30,
 };
 
 export const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>;
 
 /** The largest value of the limits that have one. */
-export const LIMIT_MAX: Partial<Record<keyof Limits, number>> = { maxVariantsPerCamera: 64 };
+export const LIMIT_MAX: Partial<Record<keyof Limits, number>> = { maxVariantsPerCamera: 64, maxVideoVariantsPerCamera: 64 };
+
+/** The smallest value of the limits whose least is not 1 (a GOP bound below a keyframe's bytes caches nothing useful). */
+export const LIMIT_MIN: Partial<Record<keyof Limits, number>> = { videoGopBytes: 1024 };
 
 export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) };

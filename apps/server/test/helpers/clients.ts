@@ -181,15 +181,24 @@ export async function stalledHttpClient(url: string, path: string, headers: Read
 /**
  * A graphql-ws subscriber that stops reading: a raw `ws` WebSocket whose
  * socket is paused after the first message of its subscription.
+ * `onMessage` gets every message of the subscription, the first included, as
+ * parsed JSON (after `resume()`, the ones the server wrote meanwhile).
  */
-export async function stalledWsSubscriber(wsUrl: string, query: string, variables: Record<string, unknown> = {}): Promise<WebSocket> {
+export async function stalledWsSubscriber(
+  wsUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  onMessage?: (message: unknown) => void,
+): Promise<WebSocket & { resume(): void }> {
   const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
   open.push(() => ws.terminate());
   await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
   ws.send(JSON.stringify({ type: 'connection_init' }));
   await new Promise<void>((resolve) => ws.once('message', () => resolve()));
   ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+  if (onMessage) ws.on('message', (data: WebSocket.RawData) => onMessage(JSON.parse(data.toString())));
   await new Promise<void>((resolve) => ws.once('message', () => resolve()));
-  (ws as unknown as { _socket: Socket })._socket.pause();
-  return ws;
+  const socket = (ws as unknown as { _socket: Socket })._socket;
+  socket.pause();
+  return Object.assign(ws, { resume: () => void socket.resume() });
 }

@@ -4,7 +4,8 @@
  * demuxer, and what ffprobe makes of an H.264 or MP4 file.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
 import { mediaTool } from '@servercam/testing';
@@ -104,4 +105,29 @@ export function annexB(chunks: readonly VideoChunk[]): Uint8Array {
     offset += part.byteLength;
   }
   return out;
+}
+
+/** A `video` subscription's chunk as it comes over GraphQL (base64 `data` and `description`). */
+export interface WireVideoChunk {
+  readonly seq: number;
+  readonly keyframe: boolean;
+  readonly codec: string;
+  readonly description: string | null;
+  readonly width: number;
+  readonly height: number;
+  readonly data: string;
+}
+
+/** Writes GraphQL chunks as an Annex-B `.h264` file in the temp directory and decodes every frame of it with ffprobe. */
+export function probeWireChunks(chunks: readonly WireVideoChunk[], name: string): Probe {
+  const path = join(tempDir, `${name}.h264`);
+  writeFileSync(path, annexB(chunks.map((chunk) => ({
+    ...chunk,
+    cameraId: 'cam',
+    capturedAt: 0,
+    variant: 'full',
+    description: chunk.description === null ? undefined : new Uint8Array(Buffer.from(chunk.description, 'base64')),
+    data: new Uint8Array(Buffer.from(chunk.data, 'base64')),
+  }))));
+  return probe(path, 'h264');
 }
