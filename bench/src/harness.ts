@@ -7,7 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type CameraStats, withCaptureMallocTunables } from '@servercam/core';
 import type { FromLoad, FromServer, LoadResult, LoadSpec, ServerSpec, ServerStatsReply, ToServer, Transport } from './messages.ts';
-import { processCpuSeconds, processRssBytes, quantile } from './proc.ts';
+import { mainThreadCpuSeconds, processCpuSeconds, processRssBytes, quantile } from './proc.ts';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -119,6 +119,13 @@ export interface RunResult {
   /** Server CPU per delivered frame, µs: all of it, and net of the idle capture. */
   readonly cpuPerFrameUs: number;
   readonly netCpuPerFrameUs: number;
+  /**
+   * The server's main thread alone per delivered frame, µs: the fan-out
+   * (every viewer's message written), without capture, encoders or libuv's pool.
+   */
+  readonly mainThreadPerFrameUs: number;
+  /** The server's main thread over the window, in cores. */
+  readonly mainThreadCores: number;
   readonly loadCores: number;
   /** The server's idle CPU (capture and encode, no client) subtracted for the net figure, in cores. */
   readonly idleCores: number;
@@ -170,6 +177,7 @@ export async function run(server: ServerUnderTest, options: RunOptions): Promise
   });
   await sleep(from - Date.now());
   const cpu0 = processCpuSeconds(server.pid);
+  const main0 = mainThreadCpuSeconds(server.pid);
   const stats0 = await server.stats();
   const rssStart = processRssBytes(server.pid);
   let rssMax = rssStart;
@@ -180,6 +188,7 @@ export async function run(server: ServerUnderTest, options: RunOptions): Promise
     : undefined;
   await sleep(to - Date.now());
   const cpu1 = processCpuSeconds(server.pid);
+  const mainCpu = mainThreadCpuSeconds(server.pid) - main0;
   const rssEnd = processRssBytes(server.pid);
   if (sampler) clearInterval(sampler);
   const stats1 = await server.stats();
@@ -212,6 +221,8 @@ export async function run(server: ServerUnderTest, options: RunOptions): Promise
     serverCores: serverCpu / seconds,
     cpuPerFrameUs: delivered > 0 ? (serverCpu / delivered) * 1e6 : Number.NaN,
     netCpuPerFrameUs: delivered > 0 ? (Math.max(0, serverCpu - server.idleCores * seconds) / delivered) * 1e6 : Number.NaN,
+    mainThreadPerFrameUs: delivered > 0 ? (mainCpu / delivered) * 1e6 : Number.NaN,
+    mainThreadCores: mainCpu / seconds,
     idleCores: server.idleCores,
     loadCores: results.reduce((total, result) => total + result.cpuSeconds, 0) / seconds,
     capturedFps: captured / seconds,

@@ -63,6 +63,18 @@ function processTable(): { ticks: Map<number, number>; children: Map<number, num
   return { ticks, children };
 }
 
+/**
+ * CPU time (user + system) of the main thread of `pid` alone, in seconds: in
+ * a servercam process, the thread that writes every viewer's messages (the
+ * fan-out), apart from capture (a worker thread or child), libuv's pool and
+ * the encoders.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 /** Resident memory of `pid`, in bytes. */
 export function processRssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'latin1');

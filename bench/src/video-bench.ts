@@ -99,7 +99,7 @@ export async function runVideoBench(options: VideoBenchOptions, logLine: (line: 
         // H.264 needs its encoder started (an ffmpeg process) before the window: 2 s more of warm-up.
         const warmupSeconds = options.warmupSeconds + (transport === 'video' ? 2 : 0);
         const result = await run(server, { transport, clients: n, warmupSeconds, seconds: options.seconds });
-        log(`video fan-out ${transport === 'video' ? 'H.264' : 'JPEG'} N=${n}: ${result.fpsMean.toFixed(1)} fps/client (min ${result.fpsMin.toFixed(1)}), p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${(result.bytesPerClientSecond / 1000).toFixed(1)} kB/s per client, server ${(result.serverCores * 100).toFixed(0)}% CPU, ${result.cpuPerFrameUs.toFixed(1)} µs/frame (load ${load[0]!.toFixed(2)})`);
+        log(`video fan-out ${transport === 'video' ? 'H.264' : 'JPEG'} N=${n}: ${result.fpsMean.toFixed(1)} fps/client (min ${result.fpsMin.toFixed(1)}), p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${(result.bytesPerClientSecond / 1000).toFixed(1)} kB/s per client, server ${(result.serverCores * 100).toFixed(0)}% CPU, ${result.cpuPerFrameUs.toFixed(1)} µs/frame, main thread ${(result.mainThreadCores * 100).toFixed(0)}% = ${result.mainThreadPerFrameUs.toFixed(1)} µs/frame (load ${load[0]!.toFixed(2)})`);
         if (result.delivered === 0) errors.push(`video fan-out ${transport} N=${n}: no message delivered`);
         if (result.errors.length > 0) errors.push(`video fan-out ${transport} N=${n}: ${result.errors.slice(0, 3).join('; ')}`);
         fanout.push({ ...result, load });

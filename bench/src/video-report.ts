@@ -51,7 +51,7 @@ export function renderVideoSection(video: VideoReport): string[] {
   const jh = run('graphql-ws', headN);
   const hh = run('video', headN);
   const cpuRatio = ratio(hh?.cpuPerFrameUs, jh?.cpuPerFrameUs);
-  push(`| Server CPU per delivered frame at N = ${headN} ≤ 0.5× JPEG over graphql-ws | H.264 ${f1(hh?.cpuPerFrameUs)} µs, JPEG ${f1(jh?.cpuPerFrameUs)} µs (net of the idle capture: ${f1(hh?.netCpuPerFrameUs)} vs ${f1(jh?.netCpuPerFrameUs)}) | ${f2(cpuRatio)} (net ${f2(ratio(hh?.netCpuPerFrameUs, jh?.netCpuPerFrameUs))}) | ${verdict(cpuRatio === undefined ? undefined : cpuRatio <= 0.5)} | ${load1(hh?.load)} |`);
+  push(`| Server CPU per delivered frame at N = ${headN} ≤ 0.5× JPEG over graphql-ws | H.264 ${f1(hh?.cpuPerFrameUs)} µs, JPEG ${f1(jh?.cpuPerFrameUs)} µs (net of the idle capture: ${f1(hh?.netCpuPerFrameUs)} vs ${f1(jh?.netCpuPerFrameUs)}; the fan-out alone, the main thread: ${f1(hh?.mainThreadPerFrameUs)} vs ${f1(jh?.mainThreadPerFrameUs)}) | ${f2(cpuRatio)} (net ${f2(ratio(hh?.netCpuPerFrameUs, jh?.netCpuPerFrameUs))}, fan-out ${f2(ratio(hh?.mainThreadPerFrameUs, jh?.mainThreadPerFrameUs))}) | ${verdict(cpuRatio === undefined ? undefined : cpuRatio <= 0.5)} | ${load1(hh?.load)} |`);
   const ht = run('video', topN);
   push(`| 1,000 H.264 viewers at 720p30, each ≥ 29 fps${topN < 1000 ? ` (this run's largest N: ${topN})` : ''} | mean ${f1(ht?.fpsMean)}, slowest ${f1(ht?.fpsMin)} fps at N = ${topN} (camera ${f1(ht?.capturedFps)} fps) | ${f2(ratio(ht?.fpsMin, 29))} | ${verdict(ht && topN >= 1000 ? ht.fpsMin >= 29 : undefined)} | ${load1(ht?.load)} |`);
   const latency = [...new Set([headN, topN])].map((n) => ({ n, r: run('video', n) }));
@@ -80,12 +80,12 @@ export function renderVideoSection(video: VideoReport): string[] {
 
   if (video.fanout.length > 0) {
     push('### N viewers over graphql-ws', '');
-    push(`One servercam process, camera: ${video.fanoutSource}; N graphql-ws subscribers of \`frames\` (JPEG) or of \`video\` (H.264), every field selected, in load processes of their own, ${video.options.seconds} s measured after a warm-up. Server CPU is the server process and its children (the ffmpeg encoder) from /proc; "net" subtracts the idle cost measured just before (capture and the JPEG encode, no client). Latency: \`capturedAt\` to the whole message at the client.`, '');
-    push('| N | Format | fps/client | slowest | p50 ms | p99 ms | kB/s per client | captured fps | server CPU | µs/frame | µs/frame net | H.264 / JPEG µs | load CPU | Load |');
-    push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    push(`One servercam process, camera: ${video.fanoutSource}; N graphql-ws subscribers of \`frames\` (JPEG) or of \`video\` (H.264), every field selected, in load processes of their own, ${video.options.seconds} s measured after a warm-up. Server CPU is the server process and its children (the ffmpeg encoder) from /proc; "net" subtracts the idle cost measured just before (capture and the JPEG encode, no client). "Main thread": the server's main thread alone, which writes every viewer's messages (the fan-out); the rest of the server's CPU is capture, the encoders and libuv's pool. Latency: \`capturedAt\` to the whole message at the client.`, '');
+    push('| N | Format | fps/client | slowest | p50 ms | p99 ms | kB/s per client | captured fps | server CPU | µs/frame | µs/frame net | main thread | main thread µs/frame | H.264 / JPEG µs | load CPU | Load |');
+    push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of video.fanout) {
       const jpeg = run('graphql-ws', r.clients);
-      push(`| ${r.clients} | ${name(r.transport)} | ${f1(r.fpsMean)} | ${f1(r.fpsMin)} | ${f1(r.p50)} | ${f1(r.p99)} | ${kb(r.bytesPerClientSecond)} | ${f1(r.capturedFps)} | ${pct(r.serverCores)} | ${f1(r.cpuPerFrameUs)} | ${f1(r.netCpuPerFrameUs)} | ${r.transport === 'video' ? f2(ratio(r.cpuPerFrameUs, jpeg?.cpuPerFrameUs)) : ''} | ${pct(r.loadCores)} | ${load1(r.load)} |`);
+      push(`| ${r.clients} | ${name(r.transport)} | ${f1(r.fpsMean)} | ${f1(r.fpsMin)} | ${f1(r.p50)} | ${f1(r.p99)} | ${kb(r.bytesPerClientSecond)} | ${f1(r.capturedFps)} | ${pct(r.serverCores)} | ${f1(r.cpuPerFrameUs)} | ${f1(r.netCpuPerFrameUs)} | ${pct(r.mainThreadCores)} | ${f1(r.mainThreadPerFrameUs)} | ${r.transport === 'video' ? f2(ratio(r.cpuPerFrameUs, jpeg?.cpuPerFrameUs)) : ''} | ${pct(r.loadCores)} | ${load1(r.load)} |`);
     }
     push('');
   }
