@@ -11,6 +11,7 @@
  *   node dist/cli.js [--smoke | --quick] [--out DIR] [--only fanout,pipeline,variants,slow,video,scale-out] [--ns 1,10,200]
  *   node dist/cli.js --only fanout --ns 200 --cases servercam:graphql-ws --cpu-prof /tmp/prof   # profile the servers
  *   node dist/cli.js --report-only   # re-renders docs/benchmarks.md from docs/benchmarks.json (after editing analysis.md)
+ *   node dist/cli.js --only video --update   # runs one section again, keeping the others of docs/benchmarks.json
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     ns: { type: 'string' },
     'report-only': { type: 'boolean', default: false },
+    update: { type: 'boolean', default: false },
     cases: { type: 'string' },
     'cpu-prof': { type: 'string' },
   },
@@ -92,6 +94,19 @@ const reportOnly = values['report-only'] ?? false;
 if (reportOnly) {
   report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
   only.clear();
+} else if (values.update && existsSync(jsonFile)) {
+  // --update: run the --only sections again and keep the others from the last run's benchmarks.json.
+  const previous = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+  const updates = [...(previous.updates ?? []), { date: report.date, sections: [...only], loadBefore }];
+  report = {
+    ...previous,
+    updates,
+    ...(only.has('pipeline') ? { pipeline: [], pipelineError: undefined } : {}),
+    ...(only.has('fanout') ? { fanout: [] } : {}),
+    ...(only.has('variants') ? { variants: undefined } : {}),
+    ...(only.has('slow') ? { slow: undefined } : {}),
+    ...(only.has('video') ? { video: undefined } : {}),
+  };
 }
 
 if (only.has('pipeline')) {
@@ -219,7 +234,7 @@ if (only.has('scale-out')) {
   writeFileSync(join(outDir, 'benchmarks-scale-out.md'), renderScaleOut(result, { date: new Date().toISOString(), smoke, load }));
 }
 
-if (!reportOnly) {
+if (!reportOnly && !values.update) {
   report.loadAfter = loadavg();
   report.durationSeconds = (Date.now() - started.getTime()) / 1000;
 }
