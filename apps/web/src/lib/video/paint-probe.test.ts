@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PicturePaint } from './chunk.ts';
 import { MAX_PAINT_SAMPLES, PAINT_PROBE, paintProbe, type PaintSample } from './paint-probe.ts';
 
@@ -18,7 +18,15 @@ describe('paintProbe', () => {
     const samples: PaintSample[] = [];
     const record = paintProbe({ [PAINT_PROBE]: samples });
     record?.('h264', paint(7));
-    expect(samples).toEqual([{ format: 'h264', cameraId: 'cam', seq: 7, capturedAt: '2026-12-02T03:00:00.000Z', paintedAt: Date.parse('2026-12-02T03:00:00.069Z'), latencyMs: 69 }]);
+    expect(samples).toEqual([{ format: 'h264', cameraId: 'cam', seq: 7, capturedAt: '2026-12-02T03:00:00.000Z', paintedAt: Date.parse('2026-12-02T03:00:00.069Z'), latencyMs: 69, renderedAt: null }]);
+  });
+
+  it('stamps renderedAt in a task after the one that painted', async () => {
+    const samples: PaintSample[] = [];
+    const record = paintProbe({ [PAINT_PROBE]: samples });
+    record?.('h264', paint(7));
+    expect(samples[0]?.renderedAt).toBeNull();
+    await vi.waitFor(() => expect(samples[0]?.renderedAt).toEqual(expect.any(Number)));
   });
 
   it('keeps at most MAX_PAINT_SAMPLES unread samples, dropping the oldest', () => {
