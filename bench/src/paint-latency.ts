@@ -51,6 +51,8 @@ export interface PaintRow {
   readonly count: number;
   /** Pictures painted a second. */
   readonly paintedFps: number;
+  /** Frames the camera captured a second in the window (below the camera's fps: the machine was saturated). */
+  readonly capturedFps: number;
   /** Capture → paint (the end of the rendering update that drew the picture), ms. */
   readonly p50: number;
   readonly p99: number;
@@ -92,7 +94,8 @@ function drain(page: Page): Promise<Sample[]> {
 }
 
 /** Opens the live view with the paint probe on (and "Force JPEG" chosen for `jpeg`), measures one window. */
-async function measure(browser: Browser, url: string, format: PaintFormat, options: PaintLatencyOptions): Promise<PaintRow> {
+async function measure(browser: Browser, server: ServerUnderTest, format: PaintFormat, options: PaintLatencyOptions): Promise<PaintRow> {
+  const captured = async (): Promise<number> => (await server.stats()).cameras.reduce((total, camera) => total + camera.captured, 0);
   const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, colorScheme: 'dark' });
   try {
     await context.addInitScript(
@@ -105,7 +108,7 @@ async function measure(browser: Browser, url: string, format: PaintFormat, optio
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(url);
+    await page.goto(server.url);
     // The first pictures of the format asked for (H.264 starts its encoder, and falls back to JPEG where it cannot play).
     const deadline = Date.now() + 20_000;
     const seen: Record<PaintFormat, number> = { h264: 0, jpeg: 0 };
@@ -119,8 +122,10 @@ async function measure(browser: Browser, url: string, format: PaintFormat, optio
     await sleep(options.warmupSeconds * 1000);
     await drain(page);
     const load = loadavg();
+    const captured0 = await captured();
     await sleep(options.seconds * 1000);
     const samples = await drain(page);
+    const capturedFps = ((await captured()) - captured0) / options.seconds;
     const other = samples.filter((sample) => sample.format !== format).length;
     if (other > 0) throw new Error(`the ${format} live view painted ${other} pictures as ${format === 'h264' ? 'JPEG' : 'H.264'} in the window`);
     const drawn = samples.map((sample) => sample.latencyMs).filter(Number.isFinite);
@@ -130,6 +135,7 @@ async function measure(browser: Browser, url: string, format: PaintFormat, optio
       format,
       count: painted.length,
       paintedFps: painted.length / options.seconds,
+      capturedFps,
       p50: quantile(painted, 0.5),
       p99: quantile(painted, 0.99),
       max: Math.max(...painted),
@@ -164,8 +170,8 @@ export async function runPaintLatency(options: PaintLatencyOptions, log: (line: 
     const version = browser.version();
     for (const format of ['h264', 'jpeg'] as const) {
       try {
-        const row = await measure(browser, server.url, format, options);
-        log(`capture → paint in Chromium ${version}, ${format === 'h264' ? 'H.264 (WebCodecs)' : 'Force JPEG'}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, max ${row.max.toFixed(1)} ms over ${row.count} pictures; at drawImage p50 ${row.drawn.p50.toFixed(1)} ms, p99 ${row.drawn.p99.toFixed(1)} ms (${row.paintedFps.toFixed(1)} painted/s) (load ${row.load[0]!.toFixed(2)})`);
+        const row = await measure(browser, server, format, options);
+        log(`capture → paint in Chromium ${version}, ${format === 'h264' ? 'H.264 (WebCodecs)' : 'Force JPEG'}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, max ${row.max.toFixed(1)} ms over ${row.count} pictures; at drawImage p50 ${row.drawn.p50.toFixed(1)} ms, p99 ${row.drawn.p99.toFixed(1)} ms (${row.paintedFps.toFixed(1)} painted/s, camera ${row.capturedFps.toFixed(1)} fps) (load ${row.load[0]!.toFixed(2)})`);
         rows.push(row);
       } catch (error) {
         errors.push(`${format}: ${(error as Error).message}`);
