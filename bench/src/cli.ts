@@ -8,7 +8,8 @@
  *
  * `--quick`: fewer N and shorter windows, the same tables, into docs/.
  *
- *   node dist/cli.js [--smoke | --quick] [--out DIR] [--only fanout,pipeline,variants,slow,video,scale-out] [--ns 1,10,200]
+ *   node dist/cli.js [--smoke | --quick] [--out DIR] [--only fanout,pipeline,variants,slow,video,paint,scale-out] [--ns 1,10,200]
+ *   node dist/cli.js --quick --only paint --out /tmp/paint   # the Chromium capture → paint figure alone (`video` runs it too)
  *   node dist/cli.js --only fanout --ns 200 --cases servercam:graphql-ws --cpu-prof /tmp/prof   # profile the servers
  *   node dist/cli.js --report-only   # re-renders docs/benchmarks.md from docs/benchmarks.json (after editing analysis.md)
  *   node dist/cli.js --only video --update   # runs one section again, keeping the others of docs/benchmarks.json
@@ -48,12 +49,12 @@ const only = new Set((values.only ?? 'pipeline,fanout,variants,slow,video,scale-
 const config: {
   ns: number[]; warmup: number; seconds: number; idle: number; variantClients: number; slowHealthy: number;
   slowStalled: number; slowSeconds: number; pipelineSeconds: number; sizes: string[];
-  videoNs: number[]; qualitySeconds: number; firstPictureViewers: number;
+  videoNs: number[]; qualitySeconds: number; firstPictureViewers: number; paintSeconds: number;
 } = smoke
-  ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'], videoNs: [3], qualitySeconds: 2, firstPictureViewers: 1 }
+  ? { ns: [3], warmup: 1, seconds: 2, idle: 1, variantClients: 6, slowHealthy: 4, slowStalled: 2, slowSeconds: 4, pipelineSeconds: 1, sizes: ['640x480'], videoNs: [3], qualitySeconds: 2, firstPictureViewers: 1, paintSeconds: 2 }
   : quick
-    ? { ns: [1, 50, 200], warmup: 2, seconds: 4, idle: 2, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 20, pipelineSeconds: 2, sizes: ['1280x720'], videoNs: [1, 50, 200], qualitySeconds: 4, firstPictureViewers: 5 }
-    : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 3, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'], videoNs: [1, 50, 200, 500, 1000], qualitySeconds: 8, firstPictureViewers: 10 };
+    ? { ns: [1, 50, 200], warmup: 2, seconds: 4, idle: 2, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 20, pipelineSeconds: 2, sizes: ['1280x720'], videoNs: [1, 50, 200], qualitySeconds: 4, firstPictureViewers: 5, paintSeconds: 8 }
+    : { ns: [1, 10, 50, 100, 200, 500], warmup: 2, seconds: 6, idle: 3, variantClients: 100, slowHealthy: 50, slowStalled: 20, slowSeconds: 60, pipelineSeconds: 5, sizes: ['640x480', '1280x720', '1920x1080'], videoNs: [1, 50, 200, 500, 1000], qualitySeconds: 8, firstPictureViewers: 10, paintSeconds: 15 };
 
 if (values.ns) config.ns = values.ns.split(',').map(Number);
 
@@ -86,6 +87,7 @@ let report: Report = {
   variants: undefined,
   slow: undefined,
   video: undefined,
+  paint: undefined,
   pipelineError: undefined,
 };
 
@@ -219,6 +221,20 @@ if (only.has('video')) {
     problems.push(...report.video.errors.map((error) => `video: ${error}`));
   } catch (error) {
     problems.push(`video: ${(error as Error).message.slice(0, 500)}`);
+  }
+}
+
+if (only.has('video') || only.has('paint')) {
+  // Issue 15's capture → paint in Chromium (bench/src/paint-latency.ts): part of the video section; `--only paint` runs it alone.
+  const { runPaintLatency } = await import('./paint-latency.ts');
+  try {
+    report.paint = await runPaintLatency(
+      { ...CAMERA, uiDir: join(ROOT, 'apps', 'web', 'build/'), warmupSeconds: config.warmup, seconds: config.paintSeconds },
+      log,
+    );
+    problems.push(...report.paint.errors.map((error) => `paint: ${error}`));
+  } catch (error) {
+    problems.push(`paint: ${(error as Error).message.slice(0, 500)}`);
   }
 }
 

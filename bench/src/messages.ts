@@ -22,7 +22,11 @@ interface CameraSpec {
  * baseline on their own, or a role of the scale-out scenario meeting on Redis.
  */
 export type ServerSpec =
-  | (CameraSpec & { readonly kind: ServerKind })
+  | (CameraSpec & {
+      readonly kind: ServerKind;
+      /** servercam only: the built web app to serve at `/` (the Chromium scenario); none by default. */
+      readonly uiDir?: string | undefined;
+    })
   | (CameraSpec & { readonly kind: 'capture' | 'gateway'; readonly redisUrl: string });
 
 export type ToServer = { type: 'stats' } | { type: 'pause'; paused: boolean } | { type: 'close' };

@@ -5,10 +5,11 @@
  */
 import { f1, pct, ratio, verdict } from './figures.ts';
 import type { RunResult } from './harness.ts';
+import type { PaintLatencyReport } from './paint-latency.ts';
 import type { PipelineRow } from './pipeline.ts';
 import type { MachineInfo } from './proc.ts';
 import type { VideoReport } from './video-bench.ts';
-import { renderVideoSection } from './video-report.ts';
+import { renderPaintSection, renderVideoSection } from './video-report.ts';
 
 export interface Report {
   smoke: boolean;
@@ -29,6 +30,8 @@ export interface Report {
   slow: RunResult | undefined;
   /** H.264 beside JPEG (issue 15); absent from reports written before it. */
   video?: VideoReport | undefined;
+  /** Capture → paint in Chromium (issue 15), shown in the video section; absent from reports written before it. */
+  paint?: PaintLatencyReport | undefined;
 }
 
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
@@ -140,7 +143,8 @@ export function renderReport(report: Report, analysis: string): string {
     push(`| ${mb(slow.rssStart)} MB | ${mb(slow.rssEnd)} MB | **${mb(slow.rssEnd - slow.rssStart)} MB** | ${mb(slow.rssMax - slow.rssStart)} MB | ${slow.framesDropped} | ${f1(slow.fpsMean)} | ${f1(slow.fpsMin)} | ${f1(slow.p50)} | ${f1(slow.p99)} | ${pct(slow.serverCores)} |`, '');
   }
 
-  if (report.video) push(...renderVideoSection(report.video));
+  if (report.video) push(...renderVideoSection(report.video, report.paint));
+  else if (report.paint) push(...renderPaintSection(report.paint));
 
   if (analysis.trim()) push(analysis.trim(), '');
   push('## Running it', '');

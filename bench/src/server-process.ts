@@ -37,7 +37,7 @@ async function start(): Promise<Running> {
       return { url: naive.url, stream: naive.stream, framesDropped: () => 0, close: () => naive.close() };
     }
     case 'servercam': {
-      const server = createServer({ cameras, fps: spec.fps, quality: spec.quality, host: '127.0.0.1', port: 0, uiDir: false, logger: silentLogger(), limits });
+      const server = createServer({ cameras, fps: spec.fps, quality: spec.quality, host: '127.0.0.1', port: 0, uiDir: spec.uiDir ?? false, logger: silentLogger(), limits });
       const { url } = await server.listen();
       const dropped = (): number => server.stats().subscriptions.framesDropped + server.stats().mjpeg.partsDropped;
       return { url, stream: server.stream, framesDropped: dropped, close: () => server.close(1000) };

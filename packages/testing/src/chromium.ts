@@ -5,27 +5,14 @@
  * use, a few seconds), so a machine with only Node runs them too.
  * @module
  */
-import { isExecutable } from './files.ts';
-import process from 'node:process';
+import { CHROMIUM_FLAGS, localChromium } from './chromium-system.mjs';
+
+export { CHROMIUM_FLAGS };
 
 export interface ChromiumBinary {
   readonly path: string;
   readonly source: 'env' | 'system' | 'npm';
 }
-
-/** The flags every launch uses: headless, as root, and with no background traffic on a closed network. */
-export const CHROMIUM_FLAGS: readonly string[] = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 export interface FindChromiumOptions {
   /** The environment to read `SERVERCAM_CHROMIUM` / `CHROMIUM_PATH` from (default: this process's). */
@@ -36,11 +23,8 @@ export interface FindChromiumOptions {
 
 /** Finds the Chromium to launch: the env variable's, else the system's, else the npm-shipped one. */
 export async function findChromium(options: FindChromiumOptions = {}): Promise<ChromiumBinary> {
-  const env = options.env ?? process.env;
-  const chosen = env['SERVERCAM_CHROMIUM'] ?? env['CHROMIUM_PATH'];
-  if (chosen) return { path: chosen, source: 'env' };
-  const system = (options.system ?? SYSTEM).find(isExecutable);
-  if (system) return { path: system, source: 'system' };
+  const local = localChromium(options);
+  if (local) return local;
   const { default: packaged } = await import('@sparticuz/chromium');
   return { path: await packaged.executablePath(), source: 'npm' };
 }
