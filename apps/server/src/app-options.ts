@@ -4,7 +4,7 @@
  * @module
  */
 import { fileURLToPath } from 'node:url';
-import type { CameraConfig, CaptureTuning, ProcessSupervision } from '@servercam/core';
+import type { CameraConfig, CaptureTuning, ProcessSupervision, ServerVideoStreamOptions } from '@servercam/core';
 import type { FrameBus } from './bus/bus.ts';
 import type { EventsOptions } from './events/service.ts';
 import type { Logger } from './logger.ts';
@@ -76,4 +76,20 @@ export interface AppOptions {
    * what it returns is closed with the app.
    */
   readonly sessionSync?: ((revocations: SessionRevocations) => { close(): Promise<void> }) | undefined;
+}
+
+/** The options of the capture in this process (bus/in-process.ts), for `cameras`, from the app's. */
+export function captureOptions(options: AppOptions, cameras: readonly CameraConfig[]): ServerVideoStreamOptions {
+  return {
+    cameras,
+    fps: options.fps,
+    quality: options.quality,
+    paused: options.paused,
+    tuning: options.tuning,
+    isolation: options.isolation,
+    supervision: options.supervision,
+    maxVariantsPerCamera: options.limits?.maxVariantsPerCamera,
+    maxVideoVariantsPerCamera: options.limits?.maxVideoVariantsPerCamera,
+    videoGopBytes: options.limits?.videoGopBytes,
+  };
 }
