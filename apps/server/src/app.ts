@@ -16,7 +16,6 @@
  * shrink, and streams must not be buffered).
  * @module
  */
-import type { CameraConfig } from '@servercam/core';
 import { LiveAccess } from './access/live.ts';
 import { type Grant, NO_GRANT } from './access/principal.ts';
 import { AccessStore } from './access/store.ts';
@@ -30,7 +29,7 @@ import { logStatusChanges } from './camera-status-log.ts';
 import { CameraDirectory } from './cameras.ts';
 import { EventHub } from './events/hub.ts';
 import { EVENT_ROUTE } from './events/routes.ts';
-import { EventService } from './events/service.ts';
+import { type EventService, motionEvents } from './events/service.ts';
 import { FrameSerializer } from './frames/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { AppMetrics } from './metrics/registry.ts';
@@ -125,7 +124,8 @@ export class ServercamApp implements AsyncDisposable {
       serializer: this.#serializer,
       snapshotWaitMs: options.snapshotWaitMs ?? 2000,
       access: this.access,
-      ...this.#createEvents(cameras, options),
+      eventHub: this.eventHub,
+      ...motionEvents(this.stream, cameras, { ...options.events, dataDir: options.dataDir ?? options.events?.dataDir }, this.logger, this.eventHub),
     };
     this.events = this.#context.events;
     this.live = new LiveAccess((grant) => this.security.auth.stillValid(grant), this.access);
@@ -288,14 +288,5 @@ export class ServercamApp implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  /** The event history, for a configuration with at least one camera detecting motion. */
-  #createEvents(cameras: readonly CameraConfig[], options: AppOptions): Pick<ServerContext, 'events' | 'eventHub' | 'motionCameras'> {
-    const motionCameras = new Set(cameras.filter((camera) => camera.motion).map((camera) => camera.id));
-    const events = motionCameras.size > 0
-      ? new EventService(this.stream, cameras, { ...options.events, dataDir: options.dataDir ?? options.events?.dataDir }, this.logger, this.eventHub)
-      : undefined;
-    return { events, eventHub: this.eventHub, motionCameras };
   }
 }
