@@ -13,7 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { StreamSettings, StreamSettingsPatch } from '@servercam/core';
+import { InvalidSettings, type StreamSettings, type StreamSettingsPatch } from '@servercam/core';
+import type { FrameBus } from './bus/bus.ts';
 import type { Logger } from './logger.ts';
 
 export const STATE_VERSION = 1;
@@ -146,4 +147,31 @@ export class StateWriter {
       this.#writing = undefined;
     }
   }
+}
+
+/**
+ * Applies the state file's settings to `stream`, field by field (a camera
+ * since removed is skipped), then saves every change through `writer`.
+ * Returns the function that stops following the changes.
+ */
+export async function restoreState(writer: StateWriter, stream: FrameBus, logger: Logger): Promise<() => void> {
+  const log = logger.child({ component: 'state' });
+  const loaded = await loadState(writer.path);
+  if (loaded.kind === 'corrupt') {
+    log.error(
+      { stateFile: writer.path, movedTo: loaded.movedTo },
+      `the state file ${writer.path} is corrupt (${loaded.reason})${loaded.movedTo ? `: moved aside to ${loaded.movedTo}` : ''}; starting from the configured settings`,
+    );
+  } else if (loaded.kind === 'loaded') {
+    for (const [key, value] of Object.entries(loaded.settings) as Array<[keyof StreamSettingsPatch, never]>) {
+      try {
+        stream.update({ [key]: value });
+      } catch (error) {
+        if (!(error instanceof InvalidSettings)) throw error;
+        log.warn({ stateFile: writer.path, key }, `the state file's "${key}" is no longer valid (${error.message}): ignored`);
+      }
+    }
+    log.info({ stateFile: writer.path, settings: stream.settings }, `settings restored from ${writer.path}`);
+  }
+  return stream.on('settings', (settings) => writer.save(settings));
 }

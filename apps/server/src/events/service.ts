@@ -45,6 +45,22 @@ function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/**
+ * The motion event history of `cameras`, or undefined when none of them
+ * detects motion, and the ids of those that do.
+ */
+export function motionEvents(
+  stream: FrameBus,
+  cameras: readonly CameraConfig[],
+  options: EventsOptions,
+  logger: Logger,
+  hub: EventHub,
+): { readonly events: EventService | undefined; readonly motionCameras: ReadonlySet<string> } {
+  const motionCameras = new Set(cameras.filter((camera) => camera.motion).map((camera) => camera.id));
+  const events = motionCameras.size > 0 ? new EventService(stream, cameras, options, logger, hub) : undefined;
+  return { events, motionCameras };
+}
+
 export class EventService implements AsyncDisposable {
   readonly store: EventStore;
   readonly dataDir: string;

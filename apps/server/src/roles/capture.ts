@@ -15,7 +15,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type CameraConfig, type CaptureTuning, InvalidSettings, type ProcessSupervision, type StreamSettingsPatch } from '@servercam/core';
-import { DEFAULT_CAMERAS } from '../app.ts';
+import { DEFAULT_CAMERAS } from '../app-options.ts';
 import { configDefault } from '../config-schema.ts';
 import { createInProcessBus } from '../bus/in-process.ts';
 import { CaptureNode } from '../bus/capture-node.ts';

@@ -26,3 +26,11 @@ export function healthResponse(stream: FrameBus, cameras: CameraDirectory, start
   };
   return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
 }
+
+/** `/healthz` for `principal`: what its grant may see; without credentials, up or not and nothing about the cameras. */
+export async function healthRouteResponse(stream: FrameBus, cameras: CameraDirectory, startedAt: number, principal: { readonly grant: Grant } | undefined): Promise<Response> {
+  const health = healthResponse(stream, cameras, startedAt, principal?.grant);
+  if (principal) return health;
+  const { status } = (await health.json()) as { status: string };
+  return Response.json({ status }, { headers: { 'Cache-Control': 'no-store' } });
+}

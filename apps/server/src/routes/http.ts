@@ -13,6 +13,15 @@ export function methodNotAllowed(allow: readonly string[]): Response {
   return errorResponse(405, `Method not allowed: use ${allow.join(' or ')}`, { Allow: allow.join(', ') });
 }
 
+/** A path segment's id, decoded; a 400 naming `what` (`camera`, `event`) when it is malformed. */
+export function decodePathId(segment: string, what: string): string | Response {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return errorResponse(400, `Malformed ${what} id`);
+  }
+}
+
 /** `maxWidth` and `maxFps` from a query string, validated by the core's rules. */
 export function parseVariantParams(params: URLSearchParams): VariantSpec | { error: string } {
   const spec: { maxWidth?: number; maxFps?: number } = {};

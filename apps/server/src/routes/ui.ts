@@ -12,7 +12,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import type { Grant } from '../access/principal.ts';
+import { inScope } from '../access/scope.ts';
 import { SHARE_PATH } from '../access/share-links.ts';
+import { GRAPHQL_PATH } from '../schema/yoga.ts';
 import { errorResponse } from './http.ts';
 import { AssetCache, assetResponse, StaticAsset } from './static-asset.ts';
 
@@ -44,6 +47,20 @@ const FALLBACKS = ['index.html', '200.html'];
 export interface UiLinks {
   readonly graphiql: string;
   readonly cameras: ReadonlyArray<{ readonly id: string; readonly label: string; readonly mjpeg: string; readonly snapshot: string }>;
+}
+
+/** The URLs people use, under `base` (e.g. `http://127.0.0.1:4000`); with `grant`, of its cameras only. */
+export function uiLinks(base: string, cameras: ReadonlyArray<{ readonly id: string; readonly label: string }>, grant?: Grant): UiLinks & { readonly ui: string } {
+  return {
+    ui: `${base}/`,
+    graphiql: `${base}${GRAPHQL_PATH}`,
+    cameras: cameras.filter((camera) => grant === undefined || inScope(grant, camera.id)).map((camera) => ({
+      id: camera.id,
+      label: camera.label,
+      mjpeg: `${base}/cameras/${encodeURIComponent(camera.id)}/stream.mjpeg`,
+      snapshot: `${base}/cameras/${encodeURIComponent(camera.id)}/snapshot.jpg`,
+    })),
+  };
 }
 
 async function fileAt(path: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {

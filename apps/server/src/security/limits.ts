@@ -211,3 +211,13 @@ export function tooManyConnectionsRaw(limit: number): string {
   const body = JSON.stringify({ error: `Too many connections from this address (at most ${limit})`, code: 'TOO_MANY_CONNECTIONS' });
   return `HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 5\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
+
+/** The request with its body read, at most `limit` bytes ({@link withLimitedBody}), or the 413 answer when it has more. */
+export async function limitedRequest(request: Request, limit: number): Promise<Request | Response> {
+  try {
+    return await withLimitedBody(request, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return bodyTooLargeResponse(error.limit);
+    throw error;
+  }
+}
