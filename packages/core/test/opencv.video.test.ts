@@ -2,11 +2,12 @@
  * The OpenCV backend feeds the H.264 encoder too (BGR frames from an H.264
  * file): the chunks decode with no error at the file's size.
  */
+import { spawnSync } from 'node:child_process';
 import process from 'node:process';
 import { afterEach, expect, it } from 'vitest';
 import { ServerVideoStream, type VideoChunk, VideoEncoderUnavailable } from '@servercam/core';
 import { expectDecodes, expectSameColours, probe } from './helpers/h264.ts';
-import { FfmpegMjpegServer, freePort, makeVideo } from './helpers/media.ts';
+import { FfmpegMjpegServer, freePort, makeVideo, mediaTool, tempPath } from './helpers/media.ts';
 import { describeOpenCv } from './helpers/opencv.ts';
 
 describeOpenCv('H.264 video, OpenCV file backend', () => {
@@ -33,6 +34,23 @@ describeOpenCv('H.264 video, OpenCV file backend', () => {
     expect(chunks[0]).toMatchObject({ cameraId: 'file', keyframe: true, width: 320, height: 240 });
     const file = expectDecodes(chunks);
     expect(probe(file)).toMatchObject({ width: 320, height: 240, nb_read_frames: String(chunks.length) });
+  });
+
+  it('encodes a camera of odd size (BGR, cropped by the encoder to even) into chunks that decode', async () => {
+    // 4:2:0 needs even sizes: an odd frame goes to the encoder as BGR, which crops a column and a row.
+    const source = tempPath('odd-321x241.mkv');
+    const made = spawnSync(mediaTool('ffmpeg'), ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=321x241:rate=25', '-t', '3', '-c:v', 'ffv1', source], { encoding: 'utf8' });
+    expect(made.stderr).toBe('');
+    const stream = new ServerVideoStream({ cameras: [{ id: 'odd', source }] });
+    streams.push(stream);
+    await stream.start(['odd']);
+    const chunks: VideoChunk[] = [];
+    for await (const chunk of stream.video({})) {
+      chunks.push(chunk);
+      if (chunks.length >= 20) break;
+    }
+    expect(chunks[0]).toMatchObject({ cameraId: 'odd', keyframe: true, width: 320, height: 240 });
+    expect(probe(expectDecodes(chunks))).toMatchObject({ width: 320, height: 240, nb_read_frames: String(chunks.length) });
   });
 
   it('keeps the colours of the BGR frames (the picture matches the JPEG of the same frame)', async () => {
