@@ -108,6 +108,8 @@ if (reportOnly) {
     ...(only.has('variants') ? { variants: undefined } : {}),
     ...(only.has('slow') ? { slow: undefined } : {}),
     ...(only.has('video') ? { video: undefined } : {}),
+    // The paint figure runs with the video section, or alone.
+    ...(only.has('video') || only.has('paint') ? { paint: undefined } : {}),
   };
 }
 

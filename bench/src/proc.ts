@@ -9,9 +9,13 @@ import { cpus } from 'node:os';
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), from field 3 (state) on. */
-function statFields(pid: number): string[] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+/**
+ * The fields of a /proc stat file (`/proc/<pid>/stat`, or a thread's
+ * `/proc/<pid>/task/<tid>/stat`) after the command name (which may hold
+ * spaces), from field 3 (state) on.
+ */
+function statFields(pid: number, thread?: number): string[] {
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'latin1');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
@@ -70,8 +74,8 @@ function processTable(): { ticks: Map<number, number>; children: Map<number, num
  * the encoders.
  */
 export function mainThreadCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'latin1');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime (a thread has no children's times).
+  const fields = statFields(pid, pid);
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 

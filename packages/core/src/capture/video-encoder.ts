@@ -72,12 +72,13 @@ export function encoderArgs(config: EncoderConfig): string[] {
     // bytes) for a few ms less latency on a 720p frame; the capture side has the other cores' work.
     '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0', '-threads', '1',
     '-g', '100000', '-force_key_frames', `expr:gte(t,n_forced*${VIDEO_KEYFRAME_INTERVAL_MS / 1000})`,
-    // ffmpeg converts RGB/BGR to YUV with BT.601 (limited range): say so in the stream, or
-    // decoders that assume BT.709 for untagged HD (Chromium's WebCodecs) shift the colours.
-    // The RGB/BGR → 4:2:0 conversion (yuv420p input needs none), with accurate rounding: swscale's fast default caps PSNR near
-    // 40 dB whatever the CRF (measured: bicubic 39.8 dB, bicubic+accurate_rnd 44.7, area+accurate_rnd
-    // 46.1 at CRF 28 on the camera-like scene), for about 1 ms more a 720p frame.
+    // The RGB/BGR → 4:2:0 conversion (yuv420p input needs none), with accurate rounding: swscale's
+    // fast default caps PSNR near 40 dB whatever the CRF (measured: bicubic 39.8 dB,
+    // bicubic+accurate_rnd 44.7, area+accurate_rnd 46.1 at CRF 28 on the camera-like scene), for
+    // about 1 ms more a 720p frame.
     '-sws_flags', 'area+accurate_rnd',
+    // The pictures are BT.601 limited range (ffmpeg's RGB/BGR conversion, and OpenCV's I420): say so
+    // in the stream, or decoders that assume BT.709 for untagged HD (Chromium's WebCodecs) shift the colours.
     '-pix_fmt', 'yuv420p', '-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m', '-color_range', 'tv',
     '-crf', String(config.crf),
     '-maxrate', `${config.maxrateKbps}k`, '-bufsize', `${config.maxrateKbps}k`,
