@@ -81,6 +81,27 @@ function failedTasks(output) {
   return failed;
 }
 
+/**
+ * Vitest's "FAIL  file > suite > test" lines from its failure report, each with
+ * the first lines of its error, so the end of a long log names what failed.
+ */
+function failedTests(output) {
+  const found = [];
+  const all = lines(output);
+  for (let index = 0; index < all.length; index++) {
+    const match = /^(@servercam\/[\w.-]+):test:\s+FAIL\s+(.+>.+)$/.exec(all[index]);
+    if (!match) continue;
+    const detail = [];
+    for (let next = index + 1; next < all.length && detail.length < 5; next++) {
+      const text = all[next].replace(/^@servercam\/[\w.-]+:test:/, '').trim();
+      if (/^FAIL\s/.test(text) || /^[⎯-]{3,}/.test(text)) break;
+      if (text) detail.push(text.slice(0, 200));
+    }
+    found.push({ title: `${match[1]}: ${match[2].trim()}`, detail });
+  }
+  return found;
+}
+
 /** Deno's "ok | 12 passed (20 steps) | 0 failed | 1 ignored (31s)" line. */
 function denoCounts(output) {
   for (const line of lines(output).reverse()) {
@@ -144,6 +165,11 @@ for (const name of testTasks(checks.output)) {
 }
 for (const { step, code } of results) if (code !== 0) console.log(`  FAILED step: ${step} (exit ${code})`);
 for (const task of failed) console.log(`  FAILED task: ${task}`);
+const failedList = failedTests(checks.output);
+if (failedList.length > 0) {
+  console.log('Failed tests:');
+  for (const { title, detail } of failedList) console.log(`  - ${title}${detail.map((line) => `\n      ${line}`).join('')}`);
+}
 if (skips.length === 0) {
   console.log('Skipped groups: none (OpenCV, Redis, ffmpeg and Chromium were all available).');
 } else {
