@@ -15,6 +15,8 @@ import { serve, type RunningServer } from './helpers/server.ts';
 import { WireMeter, figure } from './helpers/video.ts';
 
 const FPS = 15;
+/** How long a wire count may take to show what the page did: the test hears of socket frames after the page. */
+const WIRE = { timeout: 10_000 } as const;
 let server: RunningServer;
 let browser: Browser;
 const pages: Page[] = [];
@@ -50,9 +52,9 @@ describe('H.264 in the live view', () => {
     const { page, wire } = await viewer();
     await waitForStage(page, (data) => data.painted >= 2 && data.format === 'h264', 'H.264 pictures');
     // What the WebSocket carried: results of the `video` subscription, and no `frames` subscription at all.
-    const traffic = wire.traffic();
-    expect(traffic['Video']?.results).toBeGreaterThanOrEqual(2);
-    expect(traffic['Frames']).toBeUndefined();
+    // Polled: Chromium reports the socket's frames to the test asynchronously, after the page may have painted them.
+    await expect.poll(() => wire.traffic()['Video']?.results ?? 0, WIRE).toBeGreaterThanOrEqual(2);
+    expect(wire.traffic()['Frames']).toBeUndefined();
     const first = await pictureShot(page, 'h264-1');
     await waitForNewFrame(page);
     await waitForNewFrame(page);
@@ -96,9 +98,11 @@ describe('H.264 in the live view', () => {
     await waitForStage(page, (data) => data.format === 'jpeg', 'the switch to JPEG');
     await waitForNewFrame(page);
     // On the wire: every `video` subscription was stopped, and `frames` results came.
-    const switched = wire.traffic();
-    expect(switched['Video']?.completed).toBe(switched['Video']?.subscribed);
-    expect(switched['Frames']?.results).toBeGreaterThan(0);
+    await expect.poll(() => {
+      const video = wire.traffic()['Video'];
+      return video !== undefined && video.completed === video.subscribed;
+    }, WIRE).toBe(true);
+    await expect.poll(() => wire.traffic()['Frames']?.results ?? 0, WIRE).toBeGreaterThan(0);
 
     await page.reload();
     await waitForStage(page, (data) => data.painted >= 1 && data.format === 'jpeg', 'JPEG pictures after the reload');
@@ -108,9 +112,8 @@ describe('H.264 in the live view', () => {
     await waitForStage(page, (data) => data.format === 'h264', 'H.264 again');
     await waitForNewFrame(page);
     // On the wire, since the uncheck: a new `video` subscription with results, and the `frames` one stopped.
-    const again = wire.traffic();
-    expect(again['Video']?.subscribed).toBeGreaterThan(beforeUncheck['Video']?.subscribed ?? 0);
-    expect(again['Video']?.results).toBeGreaterThan(beforeUncheck['Video']?.results ?? 0);
-    expect(again['Frames']?.completed).toBeGreaterThan(beforeUncheck['Frames']?.completed ?? 0);
+    await expect.poll(() => wire.traffic()['Video']?.subscribed ?? 0, WIRE).toBeGreaterThan(beforeUncheck['Video']?.subscribed ?? 0);
+    await expect.poll(() => wire.traffic()['Video']?.results ?? 0, WIRE).toBeGreaterThan(beforeUncheck['Video']?.results ?? 0);
+    await expect.poll(() => wire.traffic()['Frames']?.completed ?? 0, WIRE).toBeGreaterThan(beforeUncheck['Frames']?.completed ?? 0);
   });
 });
