@@ -19,6 +19,12 @@ export interface CaptureTuning {
   readonly reconnectMinMs: number;
   /** The cap on that delay. */
   readonly reconnectMaxMs: number;
+  /**
+   * Keep one H.264 encoder started ahead on the active camera, so its first
+   * video viewer does not wait for ffmpeg to start (capture/video-encoders.ts).
+   * Default true; false saves its process (about 9 MB) where no one watches H.264.
+   */
+  readonly videoStandby: boolean;
 }
 
 /** A variant as the worker encodes it. `key` is {@link variantKey} of the spec. */
@@ -62,6 +68,8 @@ export interface CameraStats {
   readonly motionMs: number;
   /** The running H.264 encoders by video variant key: their process id and the pictures they gave. */
   readonly videoEncoders?: Readonly<Record<string, { readonly pid: number | undefined; readonly pictures: number }>> | undefined;
+  /** The process id of the spare H.264 encoder started ahead (`tuning.videoStandby`), if there is one now. */
+  readonly videoSpare?: number | undefined;
   /** Each JPEG encode's time (capture/encode-timing.ts); absent from older capture sides. */
   readonly encodeMs?: EncodeTiming | undefined;
 }

@@ -51,4 +51,4 @@ export interface StreamEvents extends Record<string, unknown> {
   motion: MotionEvent;
 }
 
-export const DEFAULT_TUNING: CaptureTuning = { readTimeoutMs: 5000, openTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 10_000 };
+export const DEFAULT_TUNING: CaptureTuning = { readTimeoutMs: 5000, openTimeoutMs: 5000, reconnectMinMs: 500, reconnectMaxMs: 10_000, videoStandby: true };

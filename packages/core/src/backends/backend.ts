@@ -37,6 +37,12 @@ export interface CapturedImage {
    * video encoder. The bytes are the caller's until it lets go of them.
    */
   raw(width: number, height: number): Promise<RawImage>;
+  /**
+   * The pixel format `raw(width, height)` would give, without making it: lets
+   * the capture side start a video encoder before anyone asks for video.
+   * Optional; without it that waits for the first `raw`.
+   */
+  rawFormat?(width: number, height: number): RawImage['pixelFormat'];
   /** A small grayscale copy (width × height bytes), for motion detection. */
   grayscale(width: number, height: number): Promise<Uint8Array>;
   /** Frees native memory early; the image is not used afterwards. */

@@ -54,9 +54,13 @@ class OpenCvImage implements CapturedImage, HasMat {
    * ffmpeg's area+accurate_rnd conversion, 46.1 dB at CRF 28, with half the
    * bytes through the pipe), else BGR for the encoder to crop and convert.
    */
+  rawFormat(width: number, height: number): RawImage['pixelFormat'] {
+    return width % 2 !== 0 || height % 2 !== 0 ? 'bgr24' : 'yuv420p';
+  }
+
   async raw(width: number, height: number): Promise<RawImage> {
     const scaled = await this.#scaledTo(width, height);
-    if (width % 2 !== 0 || height % 2 !== 0) return { data: scaled.getData(), pixelFormat: 'bgr24' };
+    if (this.rawFormat(width, height) === 'bgr24') return { data: scaled.getData(), pixelFormat: 'bgr24' };
     const planar = scaled.cvtColor(this.#cv.COLOR_BGR2YUV_I420);
     try {
       return { data: planar.getData(), pixelFormat: 'yuv420p' };

@@ -84,6 +84,7 @@ class SyntheticSource implements OpenedSource {
         }
         return { data: await resized, pixelFormat: 'rgb24' };
       },
+      rawFormat: () => 'rgb24',
       release: () => scaled.clear(),
     };
   }

@@ -6,22 +6,17 @@
 import { EncodeTimes } from './encode-timing.ts';
 import type { CaptureBackend, CapturedImage, OpenedSource } from '../backends/backend.ts';
 import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
-import { CannotOpenCamera, CannotReadCamera, type SerializedCause, type SerializedError, ServercamError } from '../errors.ts';
+import { CannotOpenCamera, CannotReadCamera, type SerializedError, type ServercamError } from '../errors.ts';
 import { scaledSize } from '../frame.ts';
 import type { StreamSettings } from '../settings.ts';
-import { redactSecrets } from '../redact.ts';
 import { parseSource, type SourceSpec } from '../source.ts';
 import { backoffDelay, epochNow, RateMeter } from '../time.ts';
 import type { CameraStats, CaptureTuning, VariantDemand, WorkerToMain } from '../protocol.ts';
 import { transferableCopy } from './transfer.ts';
-import type { MotionAnalyzer } from './motion/analyzer.ts';
-import { PureMotionAnalyzer } from './motion/pure-analyzer.ts';
-import { MotionTracker, type TrackedEvent, type TrackerStep } from './motion/tracker.ts';
-import { resolveMotionConfig, type ResolvedMotionConfig } from '../motion.ts';
+import { resolveMotionConfig } from '../motion.ts';
+import { CameraMotion } from './camera-motion.ts';
+import { asCameraError, operatorError, publicError, publicMessage } from './camera-errors.ts';
 import { VideoEncoders } from './video-encoders.ts';
-
-/** Motion snapshots are at most this wide. */
-const SNAPSHOT_WIDTH = 640;
 
 export interface RunnerContext {
   readonly session: number;
@@ -32,40 +27,6 @@ export interface RunnerContext {
 }
 
 const ABORTED = Symbol('aborted');
-
-/** Turns anything thrown into a typed error of this camera. */
-function asCameraError(error: unknown, cameraId: string, fallback: typeof CannotOpenCamera | typeof CannotReadCamera): ServercamError {
-  if (error instanceof ServercamError) return error;
-  const message = error instanceof Error && error.message ? error.message : String(error);
-  return new fallback(`Camera "${cameraId}": ${message}`, { cameraId, cause: error });
-}
-
-/**
- * An error message fit for viewers: a file source's path becomes its file
- * name, and every URL loses its credentials, as does the camera's password
- * wherever it appears (redact.ts).
- */
-export function publicMessage(message: string, spec: SourceSpec): string {
-  if (spec.kind === 'file') return message.split(spec.path).join(spec.path.split(/[\\/]/).at(-1) ?? spec.path);
-  return redactSecrets(message, knownSecrets(spec));
-}
-
-/** The camera's password (given in `credentials`), to be masked wherever it appears. */
-function knownSecrets(spec: SourceSpec): string[] {
-  return spec.kind === 'url' && spec.credentials?.password !== undefined ? [spec.credentials.password] : [];
-}
-
-/** A serialized cause chain with each message redacted by `redact`. */
-function redactCause(cause: SerializedCause | undefined, redact: (message: string) => string): SerializedCause | undefined {
-  return cause && { name: cause.name, message: redact(cause.message), cause: redactCause(cause.cause, redact) };
-}
-
-/** An error as viewers get it: its message and every cause's through {@link publicMessage}. */
-export function publicError(error: ServercamError, spec: SourceSpec): SerializedError {
-  const redact = (message: string): string => publicMessage(message, spec);
-  const serialized = error.toJSON();
-  return { ...serialized, message: redact(serialized.message), cause: redactCause(serialized.cause, redact) };
-}
 
 /** The camera's source, with its `credentials` for a network source. */
 function sourceOf(config: CameraConfig): SourceSpec {
@@ -93,13 +54,8 @@ export class CameraRunner {
   #captured = 0;
   #encodes = 0;
   readonly #encodesByVariant: Record<string, number> = {};
-  readonly #motionConfig: ResolvedMotionConfig | undefined;
-  #analyzer: MotionAnalyzer | undefined;
-  readonly #tracker: MotionTracker | undefined;
-  #analyzed = 0;
-  #motionMs = 0;
+  readonly #motion: CameraMotion | undefined;
   readonly #encodeTimes = new EncodeTimes();
-  #lastAnalyzedAt = 0;
   readonly #video: VideoEncoders;
 
   /** `seq` goes on from `lastSeq` (a restarted capture side keeps counting where the last one stopped). */
@@ -109,8 +65,9 @@ export class CameraRunner {
     this.#config = config;
     this.#spec = sourceOf(config);
     this.#ctx = ctx;
-    this.#motionConfig = config.motion ? resolveMotionConfig(config.motion) : undefined;
-    this.#tracker = this.#motionConfig ? new MotionTracker(this.#motionConfig) : undefined;
+    this.#motion = config.motion
+      ? new CameraMotion(resolveMotionConfig(config.motion), { session: ctx.session, cameraId: config.id, post: (message, transfer) => ctx.post(message, transfer) })
+      : undefined;
     this.#video = new VideoEncoders({
       session: ctx.session,
       cameraId: config.id,
@@ -140,9 +97,10 @@ export class CameraRunner {
       captured: this.#captured,
       encodes: this.#encodes,
       encodesByVariant: { ...this.#encodesByVariant },
-      analyzed: this.#analyzed,
-      motionMs: this.#motionMs,
+      analyzed: this.#motion?.analyzed ?? 0,
+      motionMs: this.#motion?.ms ?? 0,
       videoEncoders: this.#video.stats(),
+      videoSpare: this.#video.sparePid,
       encodeMs: this.#encodeTimes.snapshot(),
     };
   }
@@ -155,10 +113,7 @@ export class CameraRunner {
     } catch (error) {
       const typed = asCameraError(error, this.id, CannotOpenCamera);
       this.#fail(typed);
-      // The thrown error keeps a file's full path, and loses every secret.
-      const redact = (message: string): string => redactSecrets(message, knownSecrets(this.#spec));
-      const serialized = typed.toJSON();
-      return { ...serialized, message: redact(serialized.message), cause: redactCause(serialized.cause, redact) };
+      return operatorError(typed, this.#spec);
     }
   }
 
@@ -167,10 +122,11 @@ export class CameraRunner {
     try {
       while (!signal.aborted) {
         const settings = this.#ctx.settings();
-        const wanted = this.#demand.length > 0 || this.#tracker !== undefined;
+        if (settings.activeCameraId !== this.id) this.#video.standby(undefined);
+        const wanted = this.#demand.length > 0 || this.#motion !== undefined;
         if (settings.paused || !wanted) {
           this.#meter.reset();
-          this.#endMotion();
+          this.#motion?.end();
           // A camera whose last open or read failed stays in error (with its error) until it works again.
           if (this.#status !== 'error' || this.#source) this.#report(settings.paused && wanted ? 'paused' : 'idle');
           await this.#waitForChange(signal);
@@ -202,7 +158,7 @@ export class CameraRunner {
           image = await this.#read(source, signal);
         } catch (error) {
           this.#fail(asCameraError(error, this.id, CannotReadCamera));
-          this.#endMotion();
+          this.#motion?.end();
           this.#closeSource(source);
           await this.#backoff(failures++, signal);
           continue;
@@ -218,7 +174,7 @@ export class CameraRunner {
         try {
           await Promise.all([
             this.#encodeAndPost(image, capturedAt, settings.quality, settings.fps),
-            this.#detectMotion(source, image, capturedAt, settings.quality),
+            this.#motion?.detect(source, image, capturedAt, settings.quality),
           ]);
         } catch (error) {
           this.#fail(asCameraError(error, this.id, CannotReadCamera));
@@ -227,60 +183,10 @@ export class CameraRunner {
         }
       }
     } finally {
-      this.#endMotion();
+      this.#motion?.end();
       if (this.#source) this.#closeSource(this.#source);
       await this.#video.close();
     }
-  }
-
-  /** Runs motion detection on a frame, and reports events as they start and end. */
-  async #detectMotion(source: OpenedSource, image: CapturedImage, at: number, quality: number): Promise<void> {
-    const tracker = this.#tracker;
-    const config = this.#motionConfig;
-    if (!tracker || !config) return;
-    // Thin analysis to detectFps; a little slack so 30 fps thinned to 10 keeps every third frame.
-    const interval = 1000 / config.detectFps;
-    if (at - this.#lastAnalyzedAt < interval * 0.8) return;
-    this.#lastAnalyzedAt = at;
-    this.#analyzer ??= config.engine !== 'pure' && source.createMotionAnalyzer
-      ? source.createMotionAnalyzer(config)
-      : new PureMotionAnalyzer(config);
-    const started = performance.now();
-    const sample = await this.#analyzer.analyze(image);
-    this.#motionMs += performance.now() - started;
-    this.#analyzed++;
-    const step = tracker.update(sample, at);
-    if ((step.kind === 'start' || step.kind === 'continue') && step.snapshot) {
-      const size = scaledSize(image.width, image.height, SNAPSHOT_WIDTH);
-      step.event.snapshot = { data: await image.encode({ quality, ...size }), ...size };
-    }
-    this.#postMotion(step);
-  }
-
-  #endMotion(): void {
-    if (this.#tracker) this.#postMotion(this.#tracker.end());
-  }
-
-  #postMotion(step: TrackerStep): void {
-    if (step.kind !== 'start' && step.kind !== 'end') return;
-    const event: TrackedEvent = step.event;
-    const snapshot = event.snapshot ? transferableCopy(event.snapshot.data) : undefined;
-    this.#ctx.post(
-      {
-        type: 'motion',
-        session: this.#ctx.session,
-        cameraId: this.id,
-        phase: step.kind,
-        startedAt: event.startedAt,
-        endedAt: step.kind === 'end' ? event.lastMotionAt : undefined,
-        peakScore: event.peakScore,
-        boxes: [...event.peakBoxes],
-        snapshot,
-        snapshotWidth: event.snapshot?.width,
-        snapshotHeight: event.snapshot?.height,
-      },
-      snapshot ? [snapshot] : [],
-    );
   }
 
   async #open(): Promise<OpenedSource> {
@@ -352,6 +258,8 @@ export class CameraRunner {
     }
     const measured = this.#meter.rate();
     const seq = this.#seq;
+    const active = this.#ctx.settings().activeCameraId === this.id;
+    this.#video.standby(active && this.#ctx.tuning.videoStandby ? { image, quality, fps } : undefined);
     await Promise.all([
       video.length > 0 ? this.#video.feed(image, video, seq, capturedAt, quality, fps) : undefined,
       ...[...groups.values()].map(async ({ width, height, keys }) => {
