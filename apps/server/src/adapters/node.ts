@@ -21,6 +21,7 @@ import type { UpgradeInfo } from '../security/graphql-ws-guard.ts';
 import { tooManyConnectionsRaw } from '../security/limits.ts';
 import { pathForLog, requestScope } from '../process-guard.ts';
 import { wsFrameWriter } from './ws-frame-writer.ts';
+import { quietSendsToGonePeer } from './ws-gone-peer.ts';
 import { APP_METHODS, BAD_TARGET, checkRequestHead, clientAddress, clientErrorListener, endSocket, hostForUrl, isRefusal, methodRefusal, scopeOf, writeRefusal } from './edge.ts';
 
 export type NodeListenOptions = ListenOptions;
@@ -231,7 +232,7 @@ export async function listenNode(app: ServercamApp, options: NodeListenOptions, 
     }
     socket.once('close', decision.upgrade.release);
     upgrades.set(req, decision.upgrade);
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', quietSendsToGonePeer(ws), req));
   };
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     requestScope.run(scopeOf('upgrade', req, socket), () => {
