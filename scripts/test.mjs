@@ -82,14 +82,15 @@ function failedTasks(output) {
 }
 
 /**
- * Vitest's "FAIL  file > suite > test" lines from its failure report, each with
+ * Vitest's "FAIL  file > suite > test" lines from its failure report (and
+ * "FAIL  file" for a file that failed as a whole: an import error), each with
  * the first lines of its error, so the end of a long log names what failed.
  */
 function failedTests(output) {
   const found = [];
   const all = lines(output);
   for (let index = 0; index < all.length; index++) {
-    const match = /^(@servercam\/[\w.-]+):test:\s+FAIL\s+(.+>.+)$/.exec(all[index]);
+    const match = /^(@servercam\/[\w.-]+):test:\s+FAIL\s+(\S.*)$/.exec(all[index]);
     if (!match) continue;
     const detail = [];
     for (let next = index + 1; next < all.length && detail.length < 5; next++) {

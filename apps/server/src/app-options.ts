@@ -32,6 +32,11 @@ export interface AppOptions {
   readonly logger?: Logger | undefined;
   /** Tuning of the capture loop (tests shorten the reconnect backoff). */
   readonly tuning?: Partial<CaptureTuning> | undefined;
+  /**
+   * Keep one H.264 encoder started ahead on the active camera (config
+   * `videoStandby`, default true): the core's `tuning.videoStandby`, which it overrides.
+   */
+  readonly videoStandby?: boolean | undefined;
   /** How long a snapshot waits for the first frame of a camera that is not capturing yet (ms, default 2000). */
   readonly snapshotWaitMs?: number | undefined;
   /**
@@ -78,6 +83,11 @@ export interface AppOptions {
   readonly sessionSync?: ((revocations: SessionRevocations) => { close(): Promise<void> }) | undefined;
 }
 
+/** The capture side's tuning, with the config's `videoStandby` over it. */
+export function captureTuning(tuning: Partial<CaptureTuning> | undefined, videoStandby: boolean | undefined): Partial<CaptureTuning> | undefined {
+  return videoStandby === undefined ? tuning : { ...tuning, videoStandby };
+}
+
 /** The options of the capture in this process (bus/in-process.ts), for `cameras`, from the app's. */
 export function captureOptions(options: AppOptions, cameras: readonly CameraConfig[]): ServerVideoStreamOptions {
   return {
@@ -85,7 +95,7 @@ export function captureOptions(options: AppOptions, cameras: readonly CameraConf
     fps: options.fps,
     quality: options.quality,
     paused: options.paused,
-    tuning: options.tuning,
+    tuning: captureTuning(options.tuning, options.videoStandby),
     isolation: options.isolation,
     supervision: options.supervision,
     maxVariantsPerCamera: options.limits?.maxVariantsPerCamera,

@@ -203,6 +203,12 @@ export const CONFIG = {
     },
     default: { value: 'process' },
   }),
+  videoStandby: key({
+    doc: 'keep one H.264 encoder started ahead on the active camera, so its first video viewer does not wait for ffmpeg to start (an idle process, about 9 MB); `false` saves it where no one watches H.264 (`serve`, `capture`)',
+    check: (value, k, { problem }) => checkBoolean(value, k, problem),
+    fileOnly: 'a tuning of the capture side, rarely changed',
+    default: { value: true },
+  }),
   dataDir: key({
     doc: 'the data directory: the database (`servercam.db`: access tokens, share links; `events.db`: motion events), clips, and by default the state file',
     check: (value, k, { problem, baseDir }) => checkPath('directory', value, k, problem, baseDir),

@@ -113,6 +113,12 @@ describe('config file', () => {
       .toEqual({ videoGopBytes: 1024, maxVideoVariantsPerCamera: 64 });
   });
 
+  it('reads videoStandby as a boolean, and refuses anything else naming the key', () => {
+    expect(parseConfig({ videoStandby: false }, 'servercam.json', '/srv').videoStandby).toBe(false);
+    expect(configError(() => parseConfig({ videoStandby: 'no' }, 'servercam.json', '/srv')).message)
+      .toMatch(/^Invalid config servercam\.json: "videoStandby" /);
+  });
+
   it('refuses a file that is not JSON, saying so', async () => {
     const file = join(tempDir, 'broken.json');
     writeFileSync(file, '{ "port": 4000, }');

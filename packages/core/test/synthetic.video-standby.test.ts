@@ -4,9 +4,12 @@
  * variant, so that consumer does not wait for ffmpeg to start. On the real
  * encoder; no timing is asserted (the bench's first-picture scenario measures it).
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServerVideoStream, type ServerVideoStreamOptions, type VideoChunk } from '@servercam/core';
+import { ServerVideoStream, type ServerVideoStreamOptions, type VideoChunk, VideoEncoderFailed } from '@servercam/core';
 import { expectDecodes } from './helpers/h264.ts';
 import { until } from './helpers/wait.ts';
 import { cameraStats } from '../../testing/src/stats.ts';
@@ -126,6 +129,17 @@ describe('the spare H.264 encoder', () => {
     expect(after).not.toBe(before);
   });
 
+  it('is not started while the settings keep changing: new settings must stay for 2 s first', async () => {
+    const stream = await open();
+    await spare(stream);
+    for (let i = 0; i < 10; i++) {
+      stream.quality = 40 + (i % 2) * 10;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    expect((await cameraStats(stream)).videoSpare).toBeUndefined();
+    await spare(stream);
+  });
+
   it('ends with the stream', async () => {
     const stream = await open();
     const pid = await spare(stream);
@@ -138,6 +152,30 @@ describe('the spare H.264 encoder', () => {
     // Past the 2 s of live capture after which a spare starts.
     await captureFor(stream, 75);
     expect((await cameraStats(stream)).videoSpare).toBeUndefined();
+  });
+
+  it('whose ffmpeg exits at once is started once, not again and again, and the video consumer still gets the error', async () => {
+    // A stand-in for ffmpeg that notes each start and fails.
+    const dir = mkdtempSync(join(tmpdir(), 'servercam-spare-'));
+    const starts = join(dir, 'starts');
+    const fake = join(dir, 'ffmpeg');
+    writeFileSync(fake, `#!/bin/sh\necho start >> '${starts}'\nexit 1\n`, { mode: 0o755 });
+    const count = () => (existsSync(starts) ? readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
+    try {
+      process.env['SERVERCAM_FFMPEG'] = fake;
+      const stream = await open({ isolation: 'process' });
+      await until(() => count() === 1, 'the spare to be tried');
+      // 3 s more of capture: no second try (spares stop for 30 s after a failed one).
+      await captureFor(stream, 75);
+      expect(count()).toBe(1);
+      expect(stream.camera('cam')).toMatchObject({ status: 'live', error: undefined });
+      const video = stream.video({});
+      const error: unknown = await video.next().then(() => undefined, (thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(VideoEncoderFailed);
+      expect(count()).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without an encoder (SERVERCAM_FFMPEG names no file), is not started, and the camera reports no error', async () => {

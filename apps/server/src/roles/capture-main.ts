@@ -23,6 +23,7 @@ export async function runCapture(config: ServeConfig, logger: Logger): Promise<v
     quality: config.quality,
     paused: config.paused,
     isolation: config.isolation ?? configDefault('isolation', 'capture'),
+    videoStandby: config.videoStandby,
     stateFile: config.stateFile,
     allowedHosts: config.allowedHosts,
     maxVariantsPerCamera: config.limits?.maxVariantsPerCamera,

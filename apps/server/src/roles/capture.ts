@@ -15,7 +15,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type CameraConfig, type CaptureTuning, InvalidSettings, type ProcessSupervision, type StreamSettingsPatch } from '@servercam/core';
-import { DEFAULT_CAMERAS } from '../app-options.ts';
+import { captureTuning, DEFAULT_CAMERAS } from '../app-options.ts';
 import { configDefault } from '../config-schema.ts';
 import { createInProcessBus } from '../bus/in-process.ts';
 import { CaptureNode } from '../bus/capture-node.ts';
@@ -42,6 +42,8 @@ export interface CaptureServerOptions {
   readonly quality?: number | undefined;
   readonly paused?: boolean | undefined;
   readonly tuning?: Partial<CaptureTuning> | undefined;
+  /** Keep one H.264 encoder started ahead on the active camera (config `videoStandby`, default true). */
+  readonly videoStandby?: boolean | undefined;
   readonly isolation?: 'worker' | 'process' | undefined;
   readonly supervision?: Partial<ProcessSupervision> | undefined;
   readonly host?: string | undefined;
@@ -92,7 +94,7 @@ export class CaptureServer implements AsyncDisposable {
       fps: options.fps,
       quality: options.quality,
       paused: options.paused,
-      tuning: options.tuning,
+      tuning: captureTuning(options.tuning, options.videoStandby),
       isolation: options.isolation,
       supervision: options.supervision,
       maxVariantsPerCamera: options.maxVariantsPerCamera,

@@ -10,7 +10,7 @@ import { RedisSessionSync } from '../bus/redis-sessions.ts';
 import { silentLogger } from '../logger.ts';
 import { createServer, type Servercam, type ServerOptions } from '../server.ts';
 
-export interface GatewayOptions extends Omit<ServerOptions, 'cameras' | 'bus' | 'isolation' | 'supervision' | 'tuning'> {
+export interface GatewayOptions extends Omit<ServerOptions, 'cameras' | 'bus' | 'isolation' | 'supervision' | 'tuning' | 'videoStandby'> {
   readonly redisUrl: string;
   /** Channel prefix (default `servercam`): the capture node's. */
   readonly redisPrefix?: string | undefined;

@@ -86,6 +86,8 @@ export class CameraRunner {
 
   /** Interrupts a wait so the loop looks at settings and demand again. */
   wake(): void {
+    // The spare goes with the active camera at once, even while this loop is in a read or a backoff.
+    if (this.#ctx.settings().activeCameraId !== this.id) this.#video.standby(undefined);
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();

@@ -13,7 +13,8 @@
  *
  * A spare (`standby`): one encoder started ahead, with no frame written, for
  * the variant the first viewer most likely asks for (the active camera at
- * full size, the UI's and a bare `video` subscription's choice). That viewer's
+ * full size, the UI's and a bare `video` subscription's choice), once the
+ * camera has given frames for 2 s with the same settings. That viewer's
  * variant takes it, so it does not wait for ffmpeg to start: Debian's ffmpeg
  * links some 200 libraries and took 0.3–0.5 s to start here, against about
  * 30 ms from a frame to its picture once running. An idle spare is a process
@@ -92,9 +93,10 @@ export class VideoEncoders {
   readonly #keys = new Map<H264Encoder, string>();
   #spare: H264Encoder | undefined;
   #spareNotBefore = 0;
-  /** Since when `standby` has had a target, without a break. */
+  /** The settings `standby` was last asked for, and since when without a break or a change. */
+  #standbyFor: EncoderConfig | undefined;
   #standbySince: number | undefined;
-  /** The pixel format the backend gave last, for backends that do not say it ahead (`CapturedImage.rawFormat`). */
+  /** The pixel format the backend gave last for a full-size frame, for backends that do not say it ahead (`CapturedImage.rawFormat`). */
   #lastPixelFormat: RawImage['pixelFormat'] | undefined;
   readonly #failures = new Map<string, Failure>();
   #demanded = new Set<string>();
@@ -132,7 +134,8 @@ export class VideoEncoders {
       let pixels: RawImage;
       try {
         pixels = await raw;
-        this.#lastPixelFormat = pixels.pixelFormat;
+        // The spare is full size: only a full-size frame's format says what it needs.
+        if (size.width === image.width && size.height === image.height) this.#lastPixelFormat = pixels.pixelFormat;
       } catch (error) {
         // Never the camera's error: JPEG consumers go on.
         const message = error instanceof Error ? error.message : String(error);
@@ -154,7 +157,10 @@ export class VideoEncoders {
   standby(target: StandbyTarget | undefined): void {
     const config = target && this.#standbyConfig(target);
     const now = Date.now();
-    this.#standbySince = config ? (this.#standbySince ?? now) : undefined;
+    // New settings count as a break: settings changed again and again start no ffmpeg each time.
+    const unchanged = config && this.#standbyFor && sameConfig(config, this.#standbyFor);
+    this.#standbySince = config ? (unchanged ? (this.#standbySince ?? now) : now) : undefined;
+    this.#standbyFor = config;
     const spare = this.#spare;
     if (spare && config && sameConfig(spare.config, config)) return;
     if (spare) {
