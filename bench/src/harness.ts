@@ -4,6 +4,7 @@
  * @module
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type CameraStats, withCaptureMallocTunables } from '@servercam/core';
 import type { FromLoad, FromServer, LoadResult, LoadSpec, ServerSpec, ServerStatsReply, ToServer, Transport } from './messages.ts';
@@ -11,6 +12,8 @@ import { mainThreadCpuSeconds, processCpuSeconds, processRssBytes, quantile } fr
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** How long after a server is ready its spare H.264 encoder has surely started (2 s of live capture, and ffmpeg's start). */
+const SPARE_SETTLE_MS = 3500;
 
 export class ServerUnderTest {
   readonly spec: ServerSpec;
@@ -20,6 +23,7 @@ export class ServerUnderTest {
   readonly url: string;
   /** CPU of the idle server (capturing, no client), in cores. */
   idleCores = 0;
+  readonly #readyAt = performance.now();
 
   private constructor(spec: ServerSpec, name: string, child: ChildProcess, url: string) {
     this.spec = spec;
@@ -76,6 +80,10 @@ export class ServerUnderTest {
 
   /** Measures the idle CPU (capture and encode of the camera, no client). */
   async measureIdle(seconds: number): Promise<void> {
+    // Not before the capture side's spare H.264 encoder has started (2 s after the camera goes live,
+    // packages/core/src/capture/video-encoders.ts): its start is a one-time cost, not the idle rate.
+    const settle = this.#readyAt + SPARE_SETTLE_MS - performance.now();
+    if (settle > 0) await sleep(settle);
     const cpu0 = processCpuSeconds(this.pid);
     await sleep(seconds * 1000);
     this.idleCores = (processCpuSeconds(this.pid) - cpu0) / seconds;
