@@ -8,16 +8,8 @@ import { readFileSync } from 'node:fs';
 import { CAPTURE_MALLOC_TUNABLES, ServerVideoStream } from '@servercam/core';
 import { makeVideo } from './helpers/media.ts';
 import { describeOpenCv } from './helpers/opencv.ts';
-import { until, untilStatus } from './helpers/wait.ts';
+import { processAlive, until, untilStatus } from './helpers/wait.ts';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describeOpenCv('capture in a supervised child process', () => {
   const streams: ServerVideoStream[] = [];
@@ -46,7 +38,7 @@ describeOpenCv('capture in a supervised child process', () => {
     expect(frame).toMatchObject({ cameraId: 'file', width: 320, height: 240 });
     const pid = await until(() => stream.capturePid, 'the capture process');
     expect(pid).not.toBe(process.pid);
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
   });
 
   it('starts the capture process with the allocator settings for frame-sized buffers', async () => {
@@ -108,7 +100,7 @@ describeOpenCv('capture in a supervised child process', () => {
     const failed = await untilStatus(stream, 'file', 'error', 15_000);
     expect(failed.error!.message).toMatch(/killed by SIGKILL; restarting it/);
     await untilStatus(stream, 'file', 'live', 30_000);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 
   it('close() ends the capture process', async () => {
@@ -116,7 +108,7 @@ describeOpenCv('capture in a supervised child process', () => {
     await stream.start(['file']);
     const pid = await until(() => stream.capturePid, 'the capture process');
     await stream.close();
-    await until(() => !alive(pid), 'the capture process to end', 5000);
+    await until(() => !processAlive(pid), 'the capture process to end', 5000);
     expect(stream.capturePid).toBeUndefined();
   });
 });

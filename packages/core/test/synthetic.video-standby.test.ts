@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServerVideoStream, type ServerVideoStreamOptions, type VideoChunk, VideoEncoderFailed } from '@servercam/core';
-import { expectDecodes } from './helpers/h264.ts';
-import { until } from './helpers/wait.ts';
+import { ServerVideoStream, type ServerVideoStreamOptions, VideoEncoderFailed } from '@servercam/core';
+import { expectDecodes, takeChunks } from './helpers/h264.ts';
+import { processAlive, until } from './helpers/wait.ts';
 import { cameraStats } from '../../testing/src/stats.ts';
 
 const streams: ServerVideoStream[] = [];
@@ -32,15 +32,6 @@ afterEach(async () => {
   await Promise.all(streams.splice(0).map((stream) => stream.close()));
 });
 
-/** Whether a process of this id still runs (this test process reaps its children's children through the worker). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The spare's pid, once there is one on `cameraId` (other than `not`). */
 function spare(stream: ServerVideoStream, cameraId = 'cam', not?: number): Promise<number> {
@@ -56,21 +47,12 @@ async function captureFor(stream: ServerVideoStream, count: number, cameraId = '
   await until(async () => (await cameraStats(stream, cameraId)).captured >= from + count, `${count} frames of ${cameraId}`, 15_000);
 }
 
-async function take(iterator: AsyncIterator<VideoChunk>, count: number): Promise<VideoChunk[]> {
-  const chunks: VideoChunk[] = [];
-  while (chunks.length < count) {
-    const { value, done } = await iterator.next();
-    if (done) break;
-    chunks.push(value);
-  }
-  return chunks;
-}
 
 describe('the spare H.264 encoder', () => {
   it('is started ahead on the active camera, while no one asks for video', async () => {
     const stream = await open();
     const pid = await spare(stream);
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     expect((await cameraStats(stream)).videoEncoders).toEqual({});
   });
 
@@ -78,7 +60,7 @@ describe('the spare H.264 encoder', () => {
     const stream = await open();
     const pid = await spare(stream);
     const video = stream.video({});
-    const chunks = await take(video, 10);
+    const chunks = await takeChunks(video, 10);
     const encoders = (await cameraStats(stream)).videoEncoders ?? {};
     await video.return?.();
     expect(encoders['h264:full']?.pid).toBe(pid);
@@ -91,7 +73,7 @@ describe('the spare H.264 encoder', () => {
     const stream = await open();
     const first = await spare(stream);
     const video = stream.video({});
-    await take(video, 2);
+    await takeChunks(video, 2);
     const second = await spare(stream, 'cam', first);
     const encoders = (await cameraStats(stream)).videoEncoders ?? {};
     await video.return?.();
@@ -103,7 +85,7 @@ describe('the spare H.264 encoder', () => {
     const stream = await open();
     const pid = await spare(stream);
     const video = stream.video({ maxWidth: 160 });
-    await take(video, 2);
+    await takeChunks(video, 2);
     const encoders = (await cameraStats(stream)).videoEncoders ?? {};
     await video.return?.();
     expect(encoders['h264:w160']?.pid).not.toBe(pid);
@@ -115,7 +97,7 @@ describe('the spare H.264 encoder', () => {
     const old = await spare(stream);
     stream.activeCameraId = 'other';
     const moved = await spare(stream, 'other');
-    await until(() => !alive(old), 'the old spare to end');
+    await until(() => !processAlive(old), 'the old spare to end');
     expect(moved).not.toBe(old);
     expect((await cameraStats(stream, 'cam')).videoSpare).toBeUndefined();
   });
@@ -125,7 +107,7 @@ describe('the spare H.264 encoder', () => {
     const before = await spare(stream);
     stream.quality = 40;
     const after = await spare(stream, 'cam', before);
-    await until(() => !alive(before), 'the old spare to end');
+    await until(() => !processAlive(before), 'the old spare to end');
     expect(after).not.toBe(before);
   });
 
@@ -144,7 +126,7 @@ describe('the spare H.264 encoder', () => {
     const stream = await open();
     const pid = await spare(stream);
     await stream.close();
-    await until(() => !alive(pid), 'the spare to end');
+    await until(() => !processAlive(pid), 'the spare to end');
   });
 
   it('is not started with tuning.videoStandby false', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAvcc, parseSps, ServerVideoStream, type ServerVideoStreamOptions, type VideoChunk } from '@servercam/core';
-import { expectDecodes, expectSameColours, probe, writeH264 } from './helpers/h264.ts';
+import { expectDecodes, expectSameColours, probe, takeChunks, writeH264 } from './helpers/h264.ts';
 import { until } from './helpers/wait.ts';
 import { cameraStats } from '../../testing/src/stats.ts';
 
@@ -26,22 +26,12 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The first `count` chunks of an iterator (it is left open). */
-async function take(iterator: AsyncIterator<VideoChunk>, count: number): Promise<VideoChunk[]> {
-  const chunks: VideoChunk[] = [];
-  while (chunks.length < count) {
-    const { value, done } = await iterator.next();
-    if (done) break;
-    chunks.push(value);
-  }
-  return chunks;
-}
 
 describe('H.264 video, synthetic camera', () => {
   it('gives chunks that ffmpeg decodes with no error, one frame per chunk', async () => {
     const stream = await open();
     const video = stream.video({ maxWidth: 320 });
-    const chunks = await take(video, 60);
+    const chunks = await takeChunks(video, 60);
     await video.return?.();
     const file = expectDecodes(chunks);
     expect(Number(probe(file).nb_read_frames)).toBe(chunks.length);
@@ -52,7 +42,7 @@ describe('H.264 video, synthetic camera', () => {
   it('reports the codec string, avcC and size that ffprobe reads from the stream', async () => {
     const stream = await open();
     const video = stream.video({});
-    const chunks = await take(video, 10);
+    const chunks = await takeChunks(video, 10);
     await video.return?.();
     const first = chunks[0]!;
     const record = parseAvcc(first.description!);
@@ -73,9 +63,9 @@ describe('H.264 video, synthetic camera', () => {
   it('starts a late joiner at once at a keyframe with its description', async () => {
     const stream = await open();
     const early = stream.video({ maxWidth: 320 });
-    const seen = await take(early, 40); // well into the GOP
+    const seen = await takeChunks(early, 40); // well into the GOP
     const late = stream.video({ maxWidth: 320 });
-    const [first] = await take(late, 1);
+    const [first] = await takeChunks(late, 1);
     await Promise.all([early.return?.(), late.return?.()]);
     expect(first).toMatchObject({ keyframe: true, variant: 'h264:w320' });
     // From the cached GOP, not the next keyframe: a picture the early consumer already had.
@@ -86,7 +76,7 @@ describe('H.264 video, synthetic camera', () => {
   it('lets a stalled consumer drop to the next keyframe, counted, and what it got decodes with no error', async () => {
     const stream = await open();
     const video = stream.video({ maxWidth: 320 });
-    const before = await take(video, 5);
+    const before = await takeChunks(video, 5);
     // Stop reading until a keyframe has come while the reader was away.
     let keyframeWhileStalled: VideoChunk | undefined;
     const stop = stream.subscribeVideo({ maxWidth: 320 }, (chunk) => {
@@ -94,7 +84,7 @@ describe('H.264 video, synthetic camera', () => {
     });
     await until(() => keyframeWhileStalled, 'a keyframe while the consumer is stalled');
     stop();
-    const after = await take(video, 30);
+    const after = await takeChunks(video, 30);
     await video.return?.();
     expect(video.dropped).toBeGreaterThan(0);
     expect(after[0]!.keyframe).toBe(true);
@@ -122,12 +112,12 @@ describe('H.264 video, synthetic camera', () => {
   it('follows the active camera: after a switch the first chunk is a keyframe of the new camera', async () => {
     const stream = await open();
     const video = stream.video({});
-    const before = await take(video, 10);
+    const before = await takeChunks(video, 10);
     stream.activeCameraId = 'other';
     let chunk: VideoChunk | undefined;
     // Pictures of the old camera already on their way may come first.
-    do [chunk] = await take(video, 1); while (chunk && chunk.cameraId === 'cam');
-    const after = [chunk!, ...(await take(video, 10))];
+    do [chunk] = await takeChunks(video, 1); while (chunk && chunk.cameraId === 'cam');
+    const after = [chunk!, ...(await takeChunks(video, 10))];
     await video.return?.();
     expect(before.every((c) => c.cameraId === 'cam')).toBe(true);
     expect(after[0]).toMatchObject({ cameraId: 'other', keyframe: true, width: 320, height: 240 });
@@ -168,7 +158,7 @@ describe('H.264 video, synthetic camera', () => {
   it('works the same with capture in a child process', async () => {
     const stream = await open({ isolation: 'process' });
     const video = stream.video({ maxWidth: 160 });
-    const chunks = await take(video, 20);
+    const chunks = await takeChunks(video, 20);
     await video.return?.();
     expect(chunks[0]).toMatchObject({ keyframe: true, width: 160, height: 120 });
     expectDecodes(chunks);
@@ -212,7 +202,7 @@ describe('H.264 video, synthetic camera', () => {
     await frames.next();
     expect((await cameraStats(stream)).videoEncoders).toEqual({});
     const video = stream.video({});
-    await take(video, 2);
+    await takeChunks(video, 2);
     const running = (await cameraStats(stream)).videoEncoders ?? {};
     expect(Object.keys(running)).toEqual(['h264:full']);
     await video.return?.();

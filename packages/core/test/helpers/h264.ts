@@ -106,3 +106,14 @@ export async function expectSameColours(stream: ServerVideoStream, cameraId: str
   expect(difference).toBeLessThan(12);
   expect(difference * 2).toBeLessThan(meanDifference(h264, swapped));
 }
+
+/** The first `count` chunks of an iterator (it is left open). */
+export async function takeChunks(iterator: AsyncIterator<VideoChunk>, count: number): Promise<VideoChunk[]> {
+  const chunks: VideoChunk[] = [];
+  while (chunks.length < count) {
+    const { value, done } = await iterator.next();
+    if (done) break;
+    chunks.push(value);
+  }
+  return chunks;
+}

@@ -1,4 +1,5 @@
 /** Waiting helpers for tests of live streams: poll a condition, or gather frames for a while. */
+import process from 'node:process';
 import type { CameraInfo, CameraStatus, Frame, FrameRequest, ServerVideoStream } from '@servercam/core';
 import { until } from '../../../testing/src/wait.ts';
 
@@ -32,3 +33,12 @@ export async function framesFor(stream: ServerVideoStream, request: FrameRequest
   }
 }
 
+/** Whether a process of this id still runs (signal 0 tests for it without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
