@@ -11,6 +11,7 @@ import process from 'node:process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServerVideoStream, type ServerVideoStreamOptions, VideoEncoderFailed } from '@servercam/core';
 import { expectDecodes, takeChunks } from './helpers/h264.ts';
+import { restoreEnvAfterEach } from './helpers/env.ts';
 import { processAlive, until } from './helpers/wait.ts';
 import { cameraStats } from '../../testing/src/stats.ts';
 
@@ -25,10 +26,8 @@ async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<Se
   await stream.start(['cam']);
   return stream;
 }
-const savedFfmpeg = process.env['SERVERCAM_FFMPEG'];
+restoreEnvAfterEach('SERVERCAM_FFMPEG');
 afterEach(async () => {
-  if (savedFfmpeg === undefined) delete process.env['SERVERCAM_FFMPEG'];
-  else process.env['SERVERCAM_FFMPEG'] = savedFfmpeg;
   await Promise.all(streams.splice(0).map((stream) => stream.close()));
 });
 
@@ -99,6 +98,15 @@ describe('the spare H.264 encoder', () => {
     const moved = await spare(stream, 'other');
     await until(() => !processAlive(old), 'the old spare to end');
     expect(moved).not.toBe(old);
+    expect((await cameraStats(stream, 'cam')).videoSpare).toBeUndefined();
+  });
+
+  it('ends as soon as its camera stops being the active one, even while the stream is paused (its loop captures nothing)', async () => {
+    const stream = await open();
+    const old = await spare(stream);
+    stream.paused = true;
+    stream.activeCameraId = 'other';
+    await until(() => !processAlive(old), 'the old spare to end');
     expect((await cameraStats(stream, 'cam')).videoSpare).toBeUndefined();
   });
 

@@ -124,7 +124,6 @@ export class CameraRunner {
     try {
       while (!signal.aborted) {
         const settings = this.#ctx.settings();
-        if (settings.activeCameraId !== this.id) this.#video.standby(undefined);
         const wanted = this.#demand.length > 0 || this.#motion !== undefined;
         if (settings.paused || !wanted) {
           this.#meter.reset();

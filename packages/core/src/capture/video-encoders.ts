@@ -89,8 +89,6 @@ export interface StandbyTarget {
 export class VideoEncoders {
   readonly #ctx: VideoContext;
   readonly #encoders = new Map<string, H264Encoder>();
-  /** The variant key of each running encoder (not of the spare). */
-  readonly #keys = new Map<H264Encoder, string>();
   #spare: H264Encoder | undefined;
   #spareNotBefore = 0;
   /** The settings `standby` was last asked for, and since when without a break or a change. */
@@ -223,7 +221,6 @@ export class VideoEncoders {
       }
       encoder = this.#spawn(ffmpeg, config);
     }
-    this.#keys.set(encoder, key);
     this.#encoders.set(key, encoder);
     return encoder;
   }
@@ -236,10 +233,10 @@ export class VideoEncoders {
     return encoder;
   }
 
-  /** The variant an encoder serves, while it is that variant's current one. */
+  /** The variant an encoder serves, while it is that variant's current one (a few variants at most: a scan). */
   #keyOf(encoder: H264Encoder): string | undefined {
-    const key = this.#keys.get(encoder);
-    return key !== undefined && this.#encoders.get(key) === encoder ? key : undefined;
+    for (const [key, running] of this.#encoders) if (running === encoder) return key;
+    return undefined;
   }
 
   #onPicture(encoder: H264Encoder, picture: EncodedPicture): void {
@@ -291,7 +288,6 @@ export class VideoEncoders {
 
   #stop(key: string, encoder: H264Encoder): void {
     if (this.#encoders.get(key) === encoder) this.#encoders.delete(key);
-    this.#keys.delete(encoder);
     this.#close(encoder);
   }
 
