@@ -8,15 +8,14 @@ import { afterEach, expect, it } from 'vitest';
 import { ServerVideoStream, type VideoChunk, VideoEncoderUnavailable } from '@servercam/core';
 import { expectDecodes, expectSameColours, probe } from './helpers/h264.ts';
 import { FfmpegMjpegServer, freePort, makeVideo, mediaTool, tempPath } from './helpers/media.ts';
+import { restoreEnvAfterEach } from './helpers/env.ts';
 import { describeOpenCv } from './helpers/opencv.ts';
 
 describeOpenCv('H.264 video, OpenCV file backend', () => {
   const streams: ServerVideoStream[] = [];
   const cameras: FfmpegMjpegServer[] = [];
-  const savedFfmpeg = process.env['SERVERCAM_FFMPEG'];
+  restoreEnvAfterEach('SERVERCAM_FFMPEG');
   afterEach(async () => {
-    if (savedFfmpeg === undefined) delete process.env['SERVERCAM_FFMPEG'];
-    else process.env['SERVERCAM_FFMPEG'] = savedFfmpeg;
     await Promise.all(streams.splice(0).map((stream) => stream.close()));
     await Promise.all(cameras.splice(0).map((camera) => camera.stop()));
   });

@@ -5,6 +5,7 @@
 import process from 'node:process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type Frame, ServerVideoStream, type ServerVideoStreamOptions, VideoEncoderFailed, VideoEncoderUnavailable } from '@servercam/core';
+import { restoreEnvAfterEach } from './helpers/env.ts';
 import { until } from './helpers/wait.ts';
 import { cameraStats } from '../../testing/src/stats.ts';
 
@@ -15,10 +16,8 @@ async function open(options: Partial<ServerVideoStreamOptions> = {}): Promise<Se
   await stream.start(['cam']);
   return stream;
 }
-const savedFfmpeg = process.env['SERVERCAM_FFMPEG'];
+restoreEnvAfterEach('SERVERCAM_FFMPEG');
 afterEach(async () => {
-  if (savedFfmpeg === undefined) delete process.env['SERVERCAM_FFMPEG'];
-  else process.env['SERVERCAM_FFMPEG'] = savedFfmpeg;
   await Promise.all(streams.splice(0).map((stream) => stream.close()));
 });
 
