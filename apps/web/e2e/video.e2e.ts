@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openViewer, pictureShot, waitForNewFrame, waitForStage } from './helpers/browser.ts';
+import { canvasSize, launch, openViewer, pictureShot, waitForNewFrame, waitForStage } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/paths.ts';
 import { serve, type RunningServer } from './helpers/server.ts';
 import { WireMeter, figure } from './helpers/video.ts';
@@ -33,6 +33,9 @@ afterAll(async () => {
 afterEach(async () => {
   for (const page of pages.splice(0)) await page.context().close();
 });
+
+/** The H.264 player's workers of the page (apps/web/src/lib/video/h264.worker.ts, built under _app/immutable/workers/). */
+const playerWorkers = (page: Page): string[] => page.workers().map((worker) => worker.url()).filter((url) => url.includes('h264.worker'));
 
 /** A viewer of `/` and the bytes its WebSockets receive; with `forceJpeg`, its browser has chosen "Force JPEG" before. */
 async function viewer(options: { forceJpeg?: boolean } = {}): Promise<{ page: Page; wire: WireMeter }> {
@@ -61,6 +64,23 @@ describe('H.264 in the live view', () => {
     const second = await pictureShot(page, 'h264-2');
     expect(second.equals(first)).toBe(false);
     expect(await page.getByRole('status').filter({ hasText: 'Playing JPEG' }).count()).toBe(0);
+  });
+
+  it('decodes and draws in a worker, on the live view\'s canvas handed over to it', async () => {
+    const { page } = await viewer();
+    await waitForStage(page, (data) => data.painted >= 2 && data.format === 'h264', 'H.264 pictures');
+    expect(playerWorkers(page)).toHaveLength(1);
+    // The canvas element shows what the worker's OffscreenCanvas holds: the camera's frame size.
+    expect(await canvasSize(page)).toEqual({ width: 1280, height: 720 });
+  });
+
+  it('ends the player\'s worker when the viewer switches to JPEG', async () => {
+    const { page } = await viewer();
+    await waitForStage(page, (data) => data.painted >= 1 && data.format === 'h264', 'H.264 pictures');
+    await page.getByRole('checkbox', { name: 'Force JPEG' }).check();
+    await waitForStage(page, (data) => data.format === 'jpeg', 'the switch to JPEG');
+    await waitForNewFrame(page);
+    await expect.poll(() => playerWorkers(page), WIRE).toEqual([]);
   });
 
   it('receives fewer bytes per second than a JPEG viewer of the same camera at the same time', async () => {

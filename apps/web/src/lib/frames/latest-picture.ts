@@ -18,6 +18,12 @@ export interface Painted<I> {
   readonly paintedAt: number;
   /** Paint time minus `capturedAt`; NaN when that is not a date. */
   readonly latencyMs: number;
+  /**
+   * When the rendering update that drew it was over (epoch ms), when the
+   * painter knows it: the H.264 player's worker stamps it before reporting
+   * the paint (see paint-probe.ts).
+   */
+  readonly renderedAt?: number | undefined;
 }
 
 /** How pictures are painted: the options of the JPEG painter and the H.264 player alike. */

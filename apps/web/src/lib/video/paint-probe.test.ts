@@ -29,6 +29,16 @@ describe('paintProbe', () => {
     await vi.waitFor(() => expect(samples[0]?.renderedAt).toEqual(expect.any(Number)));
   });
 
+  it("takes renderedAt from a paint that has it (the worker player's), scheduling nothing", async () => {
+    const samples: PaintSample[] = [];
+    const record = paintProbe({ [PAINT_PROBE]: samples });
+    const renderedAt = Date.parse('2026-12-02T03:00:00.071Z');
+    record?.('h264', { ...paint(7), renderedAt });
+    expect(samples[0]?.renderedAt).toBe(renderedAt);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(samples[0]?.renderedAt).toBe(renderedAt);
+  });
+
   it('keeps at most MAX_PAINT_SAMPLES unread samples, dropping the oldest', () => {
     const samples: PaintSample[] = [];
     const record = paintProbe({ [PAINT_PROBE]: samples });

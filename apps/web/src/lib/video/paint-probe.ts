@@ -16,10 +16,14 @@
  *   (style, layout, paint, and the commit to the compositor): a task posted
  *   from the `requestAnimationFrame` callback runs only after it. This is the
  *   paint the viewer sees, less the compositor's drawing to the screen.
+ *   When H.264 plays in a worker on an `OffscreenCanvas` (player-worker.ts),
+ *   that worker's own animation frame commits the picture, and the worker
+ *   stamps `renderedAt` the same way before it reports the paint.
  * `capturedAt` is the server's capture stamp: both are exact when the browser
  * and the server share a machine, as in the bench.
  * @module
  */
+import { afterRendering } from './after-rendering.ts';
 import type { PicturePaint } from './chunk.ts';
 import type { LiveFormatKind } from './live-format.svelte.ts';
 
@@ -46,27 +50,17 @@ export interface PaintSample {
 /** Records a painted picture (when the probe is on). */
 export type PaintRecorder = (format: LiveFormatKind, paint: PicturePaint) => void;
 
-/** Runs `callback` in a task of its own, after the rendering update under way (a MessageChannel message: no timer clamping). */
-function nextTask(): (callback: () => void) => void {
-  const channel = new MessageChannel();
-  const queue: Array<() => void> = [];
-  channel.port1.onmessage = () => queue.shift()?.();
-  return (callback) => {
-    queue.push(callback);
-    channel.port2.postMessage(null);
-  };
-}
-
 /** The recorder when `scope[PAINT_PROBE]` is an array, else null: the probe is off. */
 export function paintProbe(scope: object = globalThis): PaintRecorder | null {
   const samples: unknown = (scope as Record<string, unknown>)[PAINT_PROBE];
   if (!Array.isArray(samples)) return null;
   const into = samples as PaintSample[];
-  const afterRendering = nextTask();
-  return (format, { frame, paintedAt, latencyMs }) => {
+  const later = afterRendering();
+  return (format, { frame, paintedAt, latencyMs, renderedAt }) => {
     if (into.length >= MAX_PAINT_SAMPLES) into.splice(0, into.length - MAX_PAINT_SAMPLES + 1);
-    const sample: PaintSample = { format, cameraId: frame.cameraId, seq: frame.seq, capturedAt: frame.capturedAt, paintedAt, latencyMs, renderedAt: null };
+    const sample: PaintSample = { format, cameraId: frame.cameraId, seq: frame.seq, capturedAt: frame.capturedAt, paintedAt, latencyMs, renderedAt: renderedAt ?? null };
     into.push(sample);
-    afterRendering(() => (sample.renderedAt = Date.now()));
+    // Painted on this page's main thread: its rendering update ends after this task.
+    if (renderedAt === undefined) later(() => (sample.renderedAt = Date.now()));
   };
 }

@@ -25,9 +25,9 @@ export function browserCodecs(): Pick<H264PlayerOptions<VideoFrame, EncodedVideo
   };
 }
 
-/** A `<canvas>` surface: sized to each frame's display size, drawn with a 2D context. */
-export function videoFrameSurface(canvas: HTMLCanvasElement): { draw(frame: VideoFrame): void } {
-  let context: CanvasRenderingContext2D | null = null;
+/** A `<canvas>` (or, in a worker, an `OffscreenCanvas`) surface: sized to each frame's display size, drawn with a 2D context. */
+export function videoFrameSurface(canvas: HTMLCanvasElement | OffscreenCanvas): { draw(frame: VideoFrame): void } {
+  let context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
   return {
     draw(frame) {
       const width = frame.displayWidth;

@@ -1,0 +1,117 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { EncodedChunkInit } from './h264-player.ts';
+import { hostPlayer, type PlayerScope } from './player-host.ts';
+import type { FromPlayerWorker, ToPlayerWorker } from './player-messages.ts';
+import { TestDecoder, TestFrame, chunk } from './test-codecs.ts';
+
+/** A worker scope the test drives: messages in by hand, messages out recorded, animation frames stepped. */
+function setup(options: { animationFrames?: boolean } = {}) {
+  const posted: FromPlayerWorker[] = [];
+  const frames: Array<() => void> = [];
+  const decoders: TestDecoder[] = [];
+  const drawnOn: Array<{ canvas: unknown; frame: number }> = [];
+  const scope: PlayerScope = {
+    postMessage: (message) => posted.push(message),
+    onmessage: null,
+    ...(options.animationFrames === false ? {} : { requestAnimationFrame: (callback: () => void) => frames.push(callback) }),
+  };
+  hostPlayer<TestFrame, EncodedChunkInit>(scope, {
+    createDecoder: (output, error) => {
+      const decoder = new TestDecoder(output, error);
+      decoders.push(decoder);
+      return decoder;
+    },
+    createChunk: (init) => init,
+    isConfigSupported: async (config) => config.codec !== 'avc1.unsupported',
+    surface: (canvas) => ({ draw: (frame) => drawnOn.push({ canvas, frame: frame.timestamp }) }),
+  });
+  const send = (message: ToPlayerWorker): void => scope.onmessage?.(new MessageEvent('message', { data: message }));
+  const canvas = { name: 'the offscreen canvas' } as unknown as OffscreenCanvas;
+  return {
+    posted,
+    decoders,
+    drawnOn,
+    canvas,
+    send,
+    start: () => send({ type: 'start', canvas }),
+    animate: () => {
+      for (const callback of frames.splice(0)) callback();
+    },
+    /** Lets `isConfigSupported` answer. */
+    settle: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  };
+}
+
+describe('hostPlayer (the H.264 player worker)', () => {
+  it('decodes the chunks it is sent and draws them on the canvas handed over, at its animation frame', async () => {
+    const t = setup();
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    await t.settle();
+    const frame = t.decoders[0]?.finish();
+    expect(t.drawnOn).toEqual([]);
+    t.animate();
+    expect(t.drawnOn).toEqual([{ canvas: t.canvas, frame: frame?.timestamp }]);
+    expect(frame?.closed).toBe(true);
+  });
+
+  it('reports each paint once the rendering update that drew it is over, stamped with renderedAt', async () => {
+    const t = setup();
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    await t.settle();
+    t.decoders[0]?.finish();
+    const before = Date.now();
+    t.animate();
+    expect(t.posted).toEqual([]);
+    await vi.waitFor(() => expect(t.posted).toHaveLength(1));
+    const message = t.posted[0];
+    expect(message?.type).toBe('paint');
+    if (message?.type !== 'paint') return;
+    expect(message.paint.frame).toEqual({ cameraId: 'cam', seq: 1, capturedAt: chunk(1).capturedAt, width: 1280, height: 720 });
+    expect(message.paint.renderedAt).toBeGreaterThanOrEqual(before);
+    expect(message.paint.renderedAt).toBeGreaterThanOrEqual(message.paint.paintedAt);
+  });
+
+  it('draws in the next task where the worker has no animation frames', async () => {
+    const t = setup({ animationFrames: false });
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    await t.settle();
+    t.decoders[0]?.finish();
+    await vi.waitFor(() => expect(t.drawnOn).toHaveLength(1));
+  });
+
+  it('reports a decode error with its message', async () => {
+    const t = setup();
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    await t.settle();
+    t.decoders[0]?.fail();
+    expect(t.posted).toEqual([{ type: 'decode-error', message: 'Decoding error.' }]);
+  });
+
+  it('reports a codec this browser cannot decode', async () => {
+    const t = setup();
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true, { codec: 'avc1.unsupported' }) });
+    await t.settle();
+    expect(t.posted).toEqual([{ type: 'unsupported', reason: 'this browser cannot decode avc1.unsupported' }]);
+  });
+
+  it('on close, closes the decoder and the frame waiting to be drawn, and takes no more chunks', async () => {
+    const t = setup();
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    await t.settle();
+    const frame = t.decoders[0]?.finish();
+    t.send({ type: 'close' });
+    expect(t.decoders[0]?.state).toBe('closed');
+    expect(frame?.closed).toBe(true);
+    t.send({ type: 'chunk', chunk: chunk(2, true) });
+    await t.settle();
+    t.animate();
+    expect(t.decoders).toHaveLength(1);
+    expect(t.drawnOn).toEqual([]);
+  });
+});

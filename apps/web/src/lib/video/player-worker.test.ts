@@ -1,0 +1,101 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { PicturePaint } from './chunk.ts';
+import type { FromPlayerWorker, ToPlayerWorker } from './player-messages.ts';
+import { WorkerPlayer, canPlayInWorker, type PlayerWorkerPort } from './player-worker.ts';
+import { chunk } from './test-codecs.ts';
+
+/** A worker the test stands in for: it records what it is sent, and the test plays its side. */
+class TestWorker implements PlayerWorkerPort {
+  readonly sent: Array<{ message: ToPlayerWorker; transfer: Transferable[] | undefined }> = [];
+  terminated = false;
+  onmessage: ((event: MessageEvent<FromPlayerWorker>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  postMessage(message: ToPlayerWorker, transfer?: Transferable[]): void {
+    this.sent.push({ message, transfer });
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  reply(message: FromPlayerWorker): void {
+    this.onmessage?.(new MessageEvent('message', { data: message }));
+  }
+}
+
+function setup() {
+  const worker = new TestWorker();
+  const offscreen = { name: 'offscreen' } as unknown as OffscreenCanvas;
+  const canvas = { transferControlToOffscreen: vi.fn(() => offscreen) } as unknown as HTMLCanvasElement;
+  const calls = { paints: [] as PicturePaint[], decodeErrors: [] as string[], unsupported: [] as string[], failures: [] as string[] };
+  const player = new WorkerPlayer(canvas, {
+    createWorker: () => worker,
+    onPaint: (paint) => calls.paints.push(paint),
+    onDecodeError: (message) => calls.decodeErrors.push(message),
+    onUnsupported: (reason) => calls.unsupported.push(reason),
+    onFailure: (reason) => calls.failures.push(reason),
+  });
+  return { worker, offscreen, player, calls };
+}
+
+const paint: PicturePaint = {
+  frame: { cameraId: 'cam', seq: 1, capturedAt: '2026-12-02T10:00:00.000Z', width: 1280, height: 720 },
+  paintedAt: Date.parse('2026-12-02T10:00:00.040Z'),
+  latencyMs: 40,
+  renderedAt: Date.parse('2026-12-02T10:00:00.042Z'),
+};
+
+describe('canPlayInWorker', () => {
+  it('is true where the page has workers, OffscreenCanvas and transferControlToOffscreen', () => {
+    class Canvas {
+      transferControlToOffscreen(): void {}
+    }
+    expect(canPlayInWorker({ Worker: class {}, OffscreenCanvas: class {}, HTMLCanvasElement: Canvas })).toBe(true);
+  });
+
+  it('is false without any of them', () => {
+    class Canvas {
+      transferControlToOffscreen(): void {}
+    }
+    expect(canPlayInWorker({ OffscreenCanvas: class {}, HTMLCanvasElement: Canvas })).toBe(false);
+    expect(canPlayInWorker({ Worker: class {}, HTMLCanvasElement: Canvas })).toBe(false);
+    expect(canPlayInWorker({ Worker: class {}, OffscreenCanvas: class {}, HTMLCanvasElement: class {} })).toBe(false);
+  });
+});
+
+describe('WorkerPlayer', () => {
+  it('hands the canvas over to the worker, transferred, before any chunk', () => {
+    const { worker, offscreen, player } = setup();
+    player.push(chunk(1, true));
+    expect(worker.sent).toEqual([
+      { message: { type: 'start', canvas: offscreen }, transfer: [offscreen] },
+      { message: { type: 'chunk', chunk: chunk(1, true) }, transfer: undefined },
+    ]);
+  });
+
+  it("passes the worker's paints, decode errors and unsupported codecs on", () => {
+    const { worker, calls } = setup();
+    worker.reply({ type: 'paint', paint });
+    worker.reply({ type: 'decode-error', message: 'Decoding error.' });
+    worker.reply({ type: 'unsupported', reason: 'this browser cannot decode avc1.64001f' });
+    expect(calls).toEqual({ paints: [paint], decodeErrors: ['Decoding error.'], unsupported: ['this browser cannot decode avc1.64001f'], failures: [] });
+  });
+
+  it('reports a worker that failed, and keeps its error from the page', () => {
+    const { worker, calls } = setup();
+    const event = new Event('error', { cancelable: true }) as ErrorEvent;
+    Object.defineProperty(event, 'message', { value: 'Uncaught SyntaxError' });
+    worker.onerror?.(event);
+    expect(calls.failures).toEqual(["the H.264 player's worker failed: Uncaught SyntaxError"]);
+    expect(event.defaultPrevented).toBe(true);
+  });
+
+  it('on close, ends the worker and passes nothing more on', () => {
+    const { worker, player, calls } = setup();
+    player.close();
+    expect(worker.sent.at(-1)?.message).toEqual({ type: 'close' });
+    expect(worker.terminated).toBe(true);
+    player.push(chunk(2));
+    worker.reply({ type: 'paint', paint });
+    expect(worker.sent.at(-1)?.message).toEqual({ type: 'close' });
+    expect(calls.paints).toEqual([]);
+  });
+});
