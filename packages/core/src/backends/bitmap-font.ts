@@ -3,6 +3,7 @@
  * synthetic pattern without any native text rendering.
  * @module
  */
+import type { Raster, Rgb } from './raster.ts';
 
 // Each glyph is 7 rows of 5 bits, most significant bit on the left.
 const GLYPHS: Record<string, readonly number[]> = {
@@ -61,19 +62,10 @@ export function textWidth(text: string, scale: number): number {
 }
 
 /**
- * Draws `text` (upper-cased; unknown characters become blanks) into a packed
- * RGB buffer of `imageWidth` pixels per row, clipped to the image.
+ * Draws `text` (upper-cased; unknown characters become blanks) onto a
+ * raster, each dot a `scale`×`scale` square, clipped to the picture.
  */
-export function drawText(
-  rgb: Uint8Array,
-  imageWidth: number,
-  imageHeight: number,
-  text: string,
-  x0: number,
-  y0: number,
-  scale: number,
-  color: readonly [number, number, number],
-): void {
+export function drawText(raster: Raster, text: string, x0: number, y0: number, scale: number, color: Rgb): void {
   let x = x0;
   for (const char of text.toUpperCase()) {
     const glyph = GLYPHS[char] ?? GLYPHS[' ']!;
@@ -81,39 +73,9 @@ export function drawText(
       const bits = glyph[row]!;
       for (let col = 0; col < GLYPH_WIDTH; col++) {
         if (!(bits & (0x10 >> col))) continue;
-        fillRect(rgb, imageWidth, imageHeight, x + col * scale, y0 + row * scale, scale, scale, color);
+        raster.fillRect(x + col * scale, y0 + row * scale, scale, scale, color);
       }
     }
     x += (GLYPH_WIDTH + 1) * scale;
-  }
-}
-
-/** Fills a rectangle in a packed RGB buffer, clipped to the image. */
-export function fillRect(
-  rgb: Uint8Array,
-  imageWidth: number,
-  imageHeight: number,
-  x: number,
-  y: number,
-  w: number,
-  h: number,
-  [r, g, b]: readonly [number, number, number],
-): void {
-  const x1 = Math.max(0, Math.floor(x));
-  const y1 = Math.max(0, Math.floor(y));
-  const x2 = Math.min(imageWidth, Math.floor(x + w));
-  const y2 = Math.min(imageHeight, Math.floor(y + h));
-  if (x2 <= x1 || y2 <= y1) return;
-  // Fill the first row, then copy it down: much faster than pixel by pixel.
-  const rowStart = (y1 * imageWidth + x1) * 3;
-  for (let i = rowStart, end = rowStart + (x2 - x1) * 3; i < end; i += 3) {
-    rgb[i] = r;
-    rgb[i + 1] = g;
-    rgb[i + 2] = b;
-  }
-  const rowBytes = (x2 - x1) * 3;
-  for (let yy = y1 + 1; yy < y2; yy++) {
-    const start = (yy * imageWidth + x1) * 3;
-    rgb.copyWithin(start, rowStart, rowStart + rowBytes);
   }
 }

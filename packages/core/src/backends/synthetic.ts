@@ -6,7 +6,8 @@
 import sharp from 'sharp';
 import { BackendUnavailable } from '../errors.ts';
 import type { SourceSpec } from '../source.ts';
-import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions } from './backend.ts';
+import type { CaptureBackend, CapturedImage, EncodeOptions, OpenedSource, OpenOptions, RawImage } from './backend.ts';
+import { i420Length } from './raster.ts';
 import { SyntheticPattern } from './synthetic-pattern.ts';
 
 sharp.cache(false);
@@ -61,7 +62,20 @@ class SyntheticSource implements OpenedSource {
     const { width, height } = this;
     // A fresh buffer per frame: encodes of one frame may still run while the next is read.
     const rgb = new Uint8Array(width * height * 3);
-    this.#pattern.render(rgb, ++this.#seq, new Date(), this.#label);
+    const seq = ++this.#seq;
+    const time = new Date();
+    this.#pattern.render(rgb, seq, time, this.#label);
+    // The same frame drawn in I420 for the H.264 encoder at full size, when it asks (see raster.ts).
+    let i420: Uint8Array | undefined;
+    const planar = (): Uint8Array => {
+      if (!i420) {
+        i420 = new Uint8Array(i420Length(width, height));
+        this.#pattern.render(i420, seq, time, this.#label, 'yuv420p');
+      }
+      return i420;
+    };
+    // I420 at full size and even (4:2:0 needs it); other sizes are scaled in RGB, and the encoder converts them.
+    const rawFormat = (w: number, h: number): RawImage['pixelFormat'] => (w === width && h === height && w % 2 === 0 && h % 2 === 0 ? 'yuv420p' : 'rgb24');
     // The frame scaled for the H.264 encoder, per size: a JPEG of that size encodes from it rather than scale again.
     const scaled = new Map<string, Promise<Uint8Array>>();
     return {
@@ -76,7 +90,7 @@ class SyntheticSource implements OpenedSource {
       },
       grayscale: (w, h) => grayscaleRgb(rgb, width, height, w, h),
       raw: async (w, h) => {
-        if (w === width && h === height) return { data: rgb, pixelFormat: 'rgb24' };
+        if (w === width && h === height) return rawFormat(w, h) === 'yuv420p' ? { data: planar(), pixelFormat: 'yuv420p' } : { data: rgb, pixelFormat: 'rgb24' };
         let resized = scaled.get(`${w}x${h}`);
         if (!resized) {
           resized = resizeRgb(rgb, width, height, w, h);
@@ -84,7 +98,7 @@ class SyntheticSource implements OpenedSource {
         }
         return { data: await resized, pixelFormat: 'rgb24' };
       },
-      rawFormat: () => 'rgb24',
+      rawFormat,
       release: () => scaled.clear(),
     };
   }
