@@ -9,7 +9,8 @@
  *
  * What a sample measures, on the page's wall clock (`Date.now()`):
  * - `paintedAt`: right after `drawImage` put the picture on the canvas, inside
- *   the `requestAnimationFrame` callback that draws it (see LatestPicture);
+ *   the callback that draws it (see LatestPicture; on the page, a
+ *   `requestAnimationFrame` callback);
  *   `latencyMs` = `paintedAt − capturedAt` is the figure the overlay shows as
  *   "Latency";
  * - `renderedAt`: when the rendering update of that animation frame is over
@@ -17,8 +18,10 @@
  *   from the `requestAnimationFrame` callback runs only after it. This is the
  *   paint the viewer sees, less the compositor's drawing to the screen.
  *   When H.264 plays in a worker on an `OffscreenCanvas` (player-worker.ts),
- *   that worker's own animation frame commits the picture, and the worker
- *   stamps `renderedAt` the same way before it reports the paint.
+ *   the picture is drawn in a task of the worker (player-host.ts), the canvas
+ *   commits at its end, and the worker stamps `renderedAt` in the task after
+ *   it, before it reports the paint; `paintedAt` is then just after its
+ *   `drawImage` in the worker.
  * `capturedAt` is the server's capture stamp: both are exact when the browser
  * and the server share a machine, as in the bench.
  * @module

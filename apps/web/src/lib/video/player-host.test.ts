@@ -33,7 +33,7 @@ function setup(options: { animationFrames?: boolean } = {}) {
     drawnOn,
     canvas,
     send,
-    start: () => send({ type: 'start', canvas }),
+    start: (visible = true) => send({ type: 'start', canvas, visible }),
     animate: () => {
       for (const callback of frames.splice(0)) callback();
     },
@@ -43,26 +43,62 @@ function setup(options: { animationFrames?: boolean } = {}) {
 }
 
 describe('hostPlayer (the H.264 player worker)', () => {
-  it('decodes the chunks it is sent and draws them on the canvas handed over, at its animation frame', async () => {
+  it('decodes the chunks it is sent and draws them on the canvas handed over in the next task, while the page is visible', async () => {
     const t = setup();
     t.start();
     t.send({ type: 'chunk', chunk: chunk(1, true) });
     await t.settle();
     const frame = t.decoders[0]?.finish();
     expect(t.drawnOn).toEqual([]);
-    t.animate();
-    expect(t.drawnOn).toEqual([{ canvas: t.canvas, frame: frame?.timestamp }]);
+    await vi.waitFor(() => expect(t.drawnOn).toEqual([{ canvas: t.canvas, frame: frame?.timestamp }]));
     expect(frame?.closed).toBe(true);
+  });
+
+  it('draws once for the pictures decoded in one task: the newest', async () => {
+    const t = setup();
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    t.send({ type: 'chunk', chunk: chunk(2) });
+    await t.settle();
+    const first = t.decoders[0]?.finish();
+    const second = t.decoders[0]?.finish();
+    await vi.waitFor(() => expect(t.drawnOn).toHaveLength(1));
+    expect(t.drawnOn[0]?.frame).toBe(second?.timestamp);
+    expect(first?.closed).toBe(true);
+  });
+
+  it('while the page is hidden, draws only at an animation frame', async () => {
+    const t = setup();
+    t.start(false);
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    await t.settle();
+    t.decoders[0]?.finish();
+    await t.settle();
+    expect(t.drawnOn).toEqual([]);
+    t.animate();
+    expect(t.drawnOn).toHaveLength(1);
+  });
+
+  it('draws in the next task again once the page is shown', async () => {
+    const t = setup();
+    t.start(false);
+    t.send({ type: 'visibility', visible: true });
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
+    await t.settle();
+    t.decoders[0]?.finish();
+    await vi.waitFor(() => expect(t.drawnOn).toHaveLength(1));
   });
 
   it('reports each paint once the rendering update that drew it is over, stamped with renderedAt', async () => {
     const t = setup();
-    t.start();
+    // Hidden, so that the test draws by stepping an animation frame, and sees the task that drew end.
+    t.start(false);
     t.send({ type: 'chunk', chunk: chunk(1, true) });
     await t.settle();
-    t.decoders[0]?.finish();
     const before = Date.now();
+    t.decoders[0]?.finish();
     t.animate();
+    expect(t.drawnOn).toHaveLength(1);
     expect(t.posted).toEqual([]);
     await vi.waitFor(() => expect(t.posted).toHaveLength(1));
     const message = t.posted[0];
@@ -73,9 +109,9 @@ describe('hostPlayer (the H.264 player worker)', () => {
     expect(message.paint.renderedAt).toBeGreaterThanOrEqual(message.paint.paintedAt);
   });
 
-  it('draws in the next task where the worker has no animation frames', async () => {
+  it('draws in the next task, hidden or not, where the worker has no animation frames', async () => {
     const t = setup({ animationFrames: false });
-    t.start();
+    t.start(false);
     t.send({ type: 'chunk', chunk: chunk(1, true) });
     await t.settle();
     t.decoders[0]?.finish();
@@ -110,7 +146,7 @@ describe('hostPlayer (the H.264 player worker)', () => {
     expect(frame?.closed).toBe(true);
     t.send({ type: 'chunk', chunk: chunk(2, true) });
     await t.settle();
-    t.animate();
+    await t.settle();
     expect(t.decoders).toHaveLength(1);
     expect(t.drawnOn).toEqual([]);
   });

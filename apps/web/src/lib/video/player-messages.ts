@@ -8,7 +8,9 @@ import type { PicturePaint, PlayableChunk } from './chunk.ts';
 
 export type ToPlayerWorker =
   /** First: the canvas to draw on (transferred), from `transferControlToOffscreen()`. */
-  | { readonly type: 'start'; readonly canvas: OffscreenCanvas }
+  | { readonly type: 'start'; readonly canvas: OffscreenCanvas; readonly visible: boolean }
+  /** The page was hidden or shown again (`document.visibilityState`). */
+  | { readonly type: 'visibility'; readonly visible: boolean }
   | { readonly type: 'chunk'; readonly chunk: PlayableChunk }
   /** Last: closes the decoder and every frame held. */
   | { readonly type: 'close' };

@@ -21,19 +21,39 @@ class TestWorker implements PlayerWorkerPort {
   }
 }
 
+/** The page's visibility, switched by the test. */
+class TestVisibility extends EventTarget {
+  hidden = false;
+  listeners = 0;
+  override addEventListener(type: string, listener: () => void): void {
+    this.listeners++;
+    super.addEventListener(type, listener);
+  }
+  override removeEventListener(type: string, listener: () => void): void {
+    this.listeners--;
+    super.removeEventListener(type, listener);
+  }
+  set(hidden: boolean): void {
+    this.hidden = hidden;
+    this.dispatchEvent(new Event('visibilitychange'));
+  }
+}
+
 function setup() {
   const worker = new TestWorker();
+  const visibility = new TestVisibility();
   const offscreen = { name: 'offscreen' } as unknown as OffscreenCanvas;
   const canvas = { transferControlToOffscreen: vi.fn(() => offscreen) } as unknown as HTMLCanvasElement;
   const calls = { paints: [] as PicturePaint[], decodeErrors: [] as string[], unsupported: [] as string[], failures: [] as string[] };
   const player = new WorkerPlayer(canvas, {
     createWorker: () => worker,
+    visibility,
     onPaint: (paint) => calls.paints.push(paint),
     onDecodeError: (message) => calls.decodeErrors.push(message),
     onUnsupported: (reason) => calls.unsupported.push(reason),
     onFailure: (reason) => calls.failures.push(reason),
   });
-  return { worker, offscreen, player, calls };
+  return { worker, offscreen, player, calls, visibility };
 }
 
 const paint: PicturePaint = {
@@ -66,8 +86,18 @@ describe('WorkerPlayer', () => {
     const { worker, offscreen, player } = setup();
     player.push(chunk(1, true));
     expect(worker.sent).toEqual([
-      { message: { type: 'start', canvas: offscreen }, transfer: [offscreen] },
+      { message: { type: 'start', canvas: offscreen, visible: true }, transfer: [offscreen] },
       { message: { type: 'chunk', chunk: chunk(1, true) }, transfer: undefined },
+    ]);
+  });
+
+  it('tells the worker when the page is hidden and shown again', () => {
+    const { worker, visibility } = setup();
+    visibility.set(true);
+    visibility.set(false);
+    expect(worker.sent.slice(1).map(({ message }) => message)).toEqual([
+      { type: 'visibility', visible: false },
+      { type: 'visibility', visible: true },
     ]);
   });
 
@@ -89,8 +119,9 @@ describe('WorkerPlayer', () => {
   });
 
   it('on close, ends the worker and passes nothing more on', () => {
-    const { worker, player, calls } = setup();
+    const { worker, player, calls, visibility } = setup();
     player.close();
+    expect(visibility.listeners).toBe(0);
     expect(worker.sent.at(-1)?.message).toEqual({ type: 'close' });
     expect(worker.terminated).toBe(true);
     player.push(chunk(2));

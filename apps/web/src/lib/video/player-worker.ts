@@ -41,6 +41,15 @@ export interface WorkerPlayerOptions {
   readonly onFailure?: ((reason: string) => void) | undefined;
   /** Starts the worker; by default h264.worker.ts, as a module worker. */
   readonly createWorker?: (() => PlayerWorkerPort) | undefined;
+  /** Whether the page is shown, and when that changes: the page's `document` by default. */
+  readonly visibility?: PageVisibility | undefined;
+}
+
+/** What the player needs of `document`: whether the page is hidden, and its `visibilitychange`. */
+export interface PageVisibility {
+  readonly hidden: boolean;
+  addEventListener(type: 'visibilitychange', listener: () => void): void;
+  removeEventListener(type: 'visibilitychange', listener: () => void): void;
 }
 
 function defaultWorker(): PlayerWorkerPort {
@@ -49,12 +58,15 @@ function defaultWorker(): PlayerWorkerPort {
 
 export class WorkerPlayer {
   readonly #worker: PlayerWorkerPort;
+  readonly #visibility: PageVisibility;
+  readonly #onVisibility = (): void => this.#worker.postMessage({ type: 'visibility', visible: !this.#visibility.hidden });
   #closed = false;
 
   /** Takes `canvas` over (it must have no context yet) and starts the worker. */
   constructor(canvas: HTMLCanvasElement, options: WorkerPlayerOptions = {}) {
     const offscreen = canvas.transferControlToOffscreen();
     const worker = (this.#worker = (options.createWorker ?? defaultWorker)());
+    const visibility = (this.#visibility = options.visibility ?? document);
     worker.onmessage = ({ data }) => {
       if (this.#closed) return;
       switch (data.type) {
@@ -74,7 +86,8 @@ export class WorkerPlayer {
       if (this.#closed) return;
       options.onFailure?.(`the H.264 player's worker failed: ${event.message || 'it could not be loaded'}`);
     };
-    worker.postMessage({ type: 'start', canvas: offscreen }, [offscreen]);
+    worker.postMessage({ type: 'start', canvas: offscreen, visible: !visibility.hidden }, [offscreen]);
+    visibility.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   /** Passes the next chunk of the stream on to the worker. */
@@ -86,6 +99,7 @@ export class WorkerPlayer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#visibility.removeEventListener('visibilitychange', this.#onVisibility);
     this.#worker.postMessage({ type: 'close' });
     this.#worker.terminate();
   }
