@@ -70,6 +70,16 @@ describe('H.264 in the live view', () => {
     const { page } = await viewer();
     await waitForStage(page, (data) => data.painted >= 2 && data.format === 'h264', 'H.264 pictures');
     expect(playerWorkers(page)).toHaveLength(1);
+    // The canvas was handed over: this page can no longer draw on it.
+    const pageContext = await page.locator('section[aria-label="Live view"] canvas').evaluate((canvas) => {
+      try {
+        (canvas as HTMLCanvasElement).getContext('2d');
+        return 'a context';
+      } catch (error) {
+        return (error as DOMException).name;
+      }
+    });
+    expect(pageContext).toBe('InvalidStateError');
     // The canvas element shows what the worker's OffscreenCanvas holds: the camera's frame size.
     expect(await canvasSize(page)).toEqual({ width: 1280, height: 720 });
   });

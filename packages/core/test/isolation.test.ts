@@ -6,6 +6,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CAPTURE_MALLOC_TUNABLES, ServerVideoStream } from '@servercam/core';
+import { setsMallocThreshold } from '../src/host/malloc-env.ts';
 import { makeVideo } from './helpers/media.ts';
 import { describeOpenCv } from './helpers/opencv.ts';
 import { processAlive, until, untilStatus } from './helpers/wait.ts';
@@ -45,15 +46,13 @@ describeOpenCv('capture in a supervised child process', () => {
     const stream = open();
     await stream.start(['file']);
     const pid = await until(() => stream.capturePid, 'the capture process');
-    const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    const tunables = environment.find((entry) => entry.startsWith('GLIBC_TUNABLES='));
+    const environment = readFileSync(`/proc/${pid}/environ`, 'utf8');
     // Ours, unless the test run set a threshold of its own (that one wins).
-    const expected = process.env['GLIBC_TUNABLES']?.includes('threshold=') ? process.env['GLIBC_TUNABLES'] : CAPTURE_MALLOC_TUNABLES;
-    // glibc parses the list in place at start: Debian 12's (2.36) leaves only its first entry visible in
-    // /proc/<pid>/environ, though it applies them all. So: one or more whole entries of the list, from the first.
-    const seen = tunables?.slice('GLIBC_TUNABLES='.length) ?? '';
-    const entries = expected.split(':');
-    expect(entries.some((_, i) => entries.slice(0, i + 1).join(':') === seen)).toBe(true);
+    const own = process.env['GLIBC_TUNABLES'];
+    const expected = own !== undefined && setsMallocThreshold(own) ? own : CAPTURE_MALLOC_TUNABLES;
+    // glibc parses the list in place at start: Debian 12's (2.36) ends each entry with a NUL there,
+    // so /proc/<pid>/environ shows the entries as separate strings (all of them still apply).
+    expect([`GLIBC_TUNABLES=${expected}\0`, `GLIBC_TUNABLES=${expected.replaceAll(':', '\0')}\0`].some((form) => environment.includes(form))).toBe(true);
   });
 
   it('a native abort of the capture process shows ERROR, then capture restarts and goes LIVE', async () => {

@@ -29,8 +29,20 @@ describe('I420Raster', () => {
 
   it('clips to the picture', () => {
     const raster = new I420Raster(new Uint8Array(i420Length(4, 2)), 4, 2);
-    raster.fillRect(-3, -3, 5, 4, [255, 255, 255]);
-    expect([...raster.data.subarray(0, 8)]).toEqual([235, 235, 0, 0, 0, 0, 0, 0]);
+    raster.fillRect(-3, -3, 5, 4, [255, 0, 0]);
+    expect([...raster.data.subarray(0, 8)]).toEqual([81, 81, 0, 0, 0, 0, 0, 0]);
+    // U, then V: one chroma row of two blocks; only the first is touched.
+    expect([...raster.data.subarray(8)]).toEqual([90, 0, 240, 0]);
+  });
+
+  it('fills the last, half-covered chroma blocks of an odd-sized picture', () => {
+    // 5×3: Y is 15 bytes, U and V 3×2 each.
+    const raster = new I420Raster(new Uint8Array(i420Length(5, 3)), 5, 3);
+    expect(raster.data.byteLength).toBe(27);
+    raster.fillRect(4, 2, 9, 9, [255, 0, 0]);
+    expect([...raster.data.subarray(0, 15)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 81]);
+    expect([...raster.data.subarray(15, 21)]).toEqual([0, 0, 0, 0, 0, 90]);
+    expect([...raster.data.subarray(21, 27)]).toEqual([0, 0, 0, 0, 0, 240]);
   });
 
   it('refuses a buffer of another size', () => {

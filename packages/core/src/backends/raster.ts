@@ -69,9 +69,18 @@ export function yuvOf([r, g, b]: Rgb): Rgb {
   ];
 }
 
-/** The byte length of an I420 picture: a full-size Y plane, then quarter-size U and V planes. */
+/** Where an I420 picture's planes are: a full-size Y plane, then U and V at half the width and height (rounded up). */
+export function i420Planes(width: number, height: number): { chromaWidth: number; chromaHeight: number; u: number; v: number; length: number } {
+  const chromaWidth = Math.ceil(width / 2);
+  const chromaHeight = Math.ceil(height / 2);
+  const u = width * height;
+  const v = u + chromaWidth * chromaHeight;
+  return { chromaWidth, chromaHeight, u, v, length: v + chromaWidth * chromaHeight };
+}
+
+/** The byte length of an I420 picture. */
 export function i420Length(width: number, height: number): number {
-  return width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+  return i420Planes(width, height).length;
 }
 
 /**
@@ -90,10 +99,11 @@ export class I420Raster implements Raster {
     readonly width: number,
     readonly height: number,
   ) {
-    if (data.byteLength !== i420Length(width, height)) throw new RangeError(`an I420 ${width}×${height} picture is ${i420Length(width, height)} bytes, not ${data.byteLength}`);
-    this.#chromaWidth = Math.ceil(width / 2);
-    this.#uOffset = width * height;
-    this.#vOffset = this.#uOffset + this.#chromaWidth * Math.ceil(height / 2);
+    const planes = i420Planes(width, height);
+    if (data.byteLength !== planes.length) throw new RangeError(`an I420 ${width}×${height} picture is ${planes.length} bytes, not ${data.byteLength}`);
+    this.#chromaWidth = planes.chromaWidth;
+    this.#uOffset = planes.u;
+    this.#vOffset = planes.v;
   }
 
   fillRect(x: number, y: number, w: number, h: number, color: Rgb): void {
@@ -114,17 +124,15 @@ export class I420Raster implements Raster {
 
 /** Converts packed RGB to I420 (each chroma sample the mean of its 2×2 block's), for a picture drawn once. */
 export function rgbToI420(rgb: Uint8Array, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(i420Length(width, height));
-  const chromaWidth = Math.ceil(width / 2);
-  const uOffset = width * height;
-  const vOffset = uOffset + chromaWidth * Math.ceil(height / 2);
+  const { chromaWidth, chromaHeight, u: uOffset, v: vOffset, length } = i420Planes(width, height);
+  const out = new Uint8Array(length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
       out[y * width + x] = yuvOf([rgb[i]!, rgb[i + 1]!, rgb[i + 2]!])[0];
     }
   }
-  for (let cy = 0; cy < Math.ceil(height / 2); cy++) {
+  for (let cy = 0; cy < chromaHeight; cy++) {
     for (let cx = 0; cx < chromaWidth; cx++) {
       let r = 0;
       let g = 0;

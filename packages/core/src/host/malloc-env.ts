@@ -32,9 +32,14 @@
  */
 export const CAPTURE_MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864';
 
+/** Whether a `GLIBC_TUNABLES` value sets one of the malloc thresholds (then it is the user's, and kept as it is). */
+export function setsMallocThreshold(tunables: string): boolean {
+  return /glibc\.malloc\.(mmap|trim)_threshold=/.test(tunables);
+}
+
 /** `env` with {@link CAPTURE_MALLOC_TUNABLES} added to `GLIBC_TUNABLES`, unless it already sets a malloc threshold. */
 export function withCaptureMallocTunables(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const current = env['GLIBC_TUNABLES'] ?? '';
-  if (/glibc\.malloc\.(mmap|trim)_threshold=/.test(current)) return { ...env };
+  if (setsMallocThreshold(current)) return { ...env };
   return { ...env, GLIBC_TUNABLES: current ? `${current}:${CAPTURE_MALLOC_TUNABLES}` : CAPTURE_MALLOC_TUNABLES };
 }

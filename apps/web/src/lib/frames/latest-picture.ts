@@ -1,5 +1,6 @@
 /**
- * The newest decoded picture, waiting for the next animation frame: a newer
+ * The newest decoded picture, waiting to be drawn (at the next animation
+ * frame on a page, see `requestFrame`): a newer
  * one replaces (and closes) one never painted, so painting never falls behind
  * the stream. Shared by the JPEG painter (ImageBitmap) and the H.264 player
  * (VideoFrame): both hold pictures that must be closed, take the painting

@@ -10,7 +10,8 @@
  *   Gaps in `seq` are normal (it counts captured frames, and the encoder skips
  *   some); the server never sends a delta whose reference it skipped;
  * - a decode error closes the decoder; the next keyframe starts a new one;
- * - a decoded frame is drawn at the next animation frame, one a newer frame
+ * - a decoded frame is drawn when `requestFrame` calls back (the next
+ *   animation frame on a page; the next task in the worker), one a newer frame
  *   overtakes before then is closed undrawn, and every frame is closed.
  * The WebCodecs classes come in through the options (see `webcodecs.ts`).
  * @module

@@ -5,7 +5,8 @@ import type { FromPlayerWorker, ToPlayerWorker } from './player-messages.ts';
 import { TestDecoder, TestFrame, chunk } from './test-codecs.ts';
 
 /** A worker scope the test drives: messages in by hand, messages out recorded, animation frames stepped. */
-function setup(options: { animationFrames?: boolean } = {}) {
+function setup(options: { animationFrames?: boolean; failingDraws?: number } = {}) {
+  let failingDraws = options.failingDraws ?? 0;
   const posted: FromPlayerWorker[] = [];
   const frames: Array<() => void> = [];
   const decoders: TestDecoder[] = [];
@@ -23,7 +24,12 @@ function setup(options: { animationFrames?: boolean } = {}) {
     },
     createChunk: (init) => init,
     isConfigSupported: async (config) => config.codec !== 'avc1.unsupported',
-    surface: (canvas) => ({ draw: (frame) => drawnOn.push({ canvas, frame: frame.timestamp }) }),
+    surface: (canvas) => ({
+      draw: (frame) => {
+        if (failingDraws-- > 0) throw new DOMException('The canvas is gone.', 'InvalidStateError');
+        drawnOn.push({ canvas, frame: frame.timestamp });
+      },
+    }),
   });
   const send = (message: ToPlayerWorker): void => scope.onmessage?.(new MessageEvent('message', { data: message }));
   const canvas = { name: 'the offscreen canvas' } as unknown as OffscreenCanvas;
@@ -135,19 +141,39 @@ describe('hostPlayer (the H.264 player worker)', () => {
     expect(t.posted).toEqual([{ type: 'unsupported', reason: 'this browser cannot decode avc1.unsupported' }]);
   });
 
-  it('on close, closes the decoder and the frame waiting to be drawn, and takes no more chunks', async () => {
-    const t = setup();
+  it('reports a picture that fails to draw as a decode error, and draws the next one', async () => {
+    const t = setup({ failingDraws: 1 });
     t.start();
     t.send({ type: 'chunk', chunk: chunk(1, true) });
     await t.settle();
-    const frame = t.decoders[0]?.finish();
-    t.send({ type: 'close' });
-    expect(t.decoders[0]?.state).toBe('closed');
-    expect(frame?.closed).toBe(true);
-    t.send({ type: 'chunk', chunk: chunk(2, true) });
+    const first = t.decoders[0]?.finish();
+    await vi.waitFor(() => expect(t.posted).toEqual([{ type: 'decode-error', message: 'The canvas is gone.' }]));
+    expect(first?.closed).toBe(true);
+    t.send({ type: 'chunk', chunk: chunk(2) });
+    t.decoders[0]?.finish();
+    await vi.waitFor(() => expect(t.drawnOn).toHaveLength(1));
+  });
+
+  it('reports a chunk the player throws on (a description that is not base64) as a decode error', () => {
+    const t = setup();
+    t.start();
+    t.send({ type: 'chunk', chunk: chunk(1, true, { description: '%%% not base64 %%%' }) });
+    expect(t.posted).toHaveLength(1);
+    expect(t.posted[0]?.type).toBe('decode-error');
+  });
+
+  it('draws a picture that waited while the page was hidden as soon as it is shown', async () => {
+    const t = setup();
+    t.start(false);
+    t.send({ type: 'chunk', chunk: chunk(1, true) });
     await t.settle();
+    t.decoders[0]?.finish();
     await t.settle();
-    expect(t.decoders).toHaveLength(1);
     expect(t.drawnOn).toEqual([]);
+    t.send({ type: 'visibility', visible: true });
+    await vi.waitFor(() => expect(t.drawnOn).toHaveLength(1));
+    // The animation frame asked for while hidden draws nothing more.
+    t.animate();
+    expect(t.drawnOn).toHaveLength(1);
   });
 });

@@ -17,13 +17,14 @@
  *
  * Each paint is reported once the task that drew it is over and the canvas
  * has committed (`renderedAt`); decode errors and an unsupported codec are
- * reported as messages. `close` (or the worker's end) closes the decoder and
- * every frame held.
+ * reported as messages. The page ends the player by terminating the worker,
+ * which frees its decoder and every frame it held.
  * @module
  */
 import { afterRendering } from './after-rendering.ts';
 import { H264Player, type DecodedFrame, type H264PlayerOptions } from './h264-player.ts';
 import type { FromPlayerWorker, ToPlayerWorker } from './player-messages.ts';
+import { cannotDecode, errorText } from './webcodecs.ts';
 
 /** What the host needs of the worker's global scope. */
 export interface PlayerScope {
@@ -37,21 +38,39 @@ export interface PlayerHostOptions<F extends DecodedFrame, C> extends Pick<H264P
   readonly surface: (canvas: OffscreenCanvas) => { draw(frame: F): void };
 }
 
-/** Serves one player in `scope`: started by the page's `start` message, fed by `chunk`, ended by `close`. */
+/** Serves one player in `scope`: started by the page's `start` message, fed by `chunk`; the page ends it by terminating the worker. */
 export function hostPlayer<F extends DecodedFrame, C>(scope: PlayerScope, options: PlayerHostOptions<F, C>): void {
   const { surface, ...codecs } = options;
   let player: H264Player<F, C> | null = null;
-  let closed = false;
   let visible = true;
   const later = afterRendering();
   const animationFrame = scope.requestAnimationFrame?.bind(scope);
-  const requestFrame = (callback: () => void): void => {
-    if (visible || !animationFrame) later(callback);
-    else animationFrame(callback);
-  };
   const post = (message: FromPlayerWorker): void => scope.postMessage(message);
+  // A failure of the player itself (a picture that would not draw, a description that is not base64) is reported
+  // like a decode error, and play goes on: the page gives H.264 up only after several in a row without a picture.
+  const guarded = (run: () => void): void => {
+    try {
+      run();
+    } catch (error) {
+      post({ type: 'decode-error', message: errorText(error) });
+    }
+  };
+  /** The drawing waiting for an animation frame while the page is hidden: drawn at once when it is shown. */
+  let pending: (() => void) | null = null;
+  const requestFrame = (callback: () => void): void => {
+    const draw = (): void => guarded(callback);
+    if (visible || !animationFrame) {
+      later(draw);
+      return;
+    }
+    pending = draw;
+    animationFrame(() => {
+      const next = pending;
+      pending = null;
+      next?.();
+    });
+  };
   scope.onmessage = ({ data }) => {
-    if (closed) return;
     switch (data.type) {
       case 'start':
         visible = data.visible;
@@ -60,22 +79,22 @@ export function hostPlayer<F extends DecodedFrame, C>(scope: PlayerScope, option
           ...codecs,
           surface: surface(data.canvas),
           requestFrame,
-          // Reported once this animation frame's rendering (the canvas's commit) is over.
+          // Reported once the task that drew it, and with it the canvas's commit, is over.
           onPaint: (paint) => later(() => post({ type: 'paint', paint: { ...paint, renderedAt: Date.now() } })),
-          onDecodeError: (error) => post({ type: 'decode-error', message: error instanceof Error ? error.message : String(error) }),
-          onUnsupported: (codec) => post({ type: 'unsupported', reason: `this browser cannot decode ${codec}` }),
+          onDecodeError: (error) => post({ type: 'decode-error', message: errorText(error) }),
+          onUnsupported: (codec) => post({ type: 'unsupported', reason: cannotDecode(codec) }),
         });
         return;
       case 'chunk':
-        player?.push(data.chunk);
+        guarded(() => player?.push(data.chunk));
         return;
       case 'visibility':
         visible = data.visible;
-        return;
-      case 'close':
-        closed = true;
-        player?.close();
-        player = null;
+        if (visible && pending) {
+          const next = pending;
+          pending = null;
+          later(next);
+        }
         return;
     }
   };

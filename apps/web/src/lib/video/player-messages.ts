@@ -1,7 +1,9 @@
 /**
  * The messages between the live view and the H.264 player's worker
  * (`h264.worker.ts`): the page hands over the canvas and the chunks as they
- * arrive, the worker reports each picture it painted and what went wrong.
+ * arrive, and says when it is hidden or shown; the worker reports each
+ * picture it painted and what went wrong. The page ends the worker by
+ * terminating it.
  * @module
  */
 import type { PicturePaint, PlayableChunk } from './chunk.ts';
@@ -11,9 +13,7 @@ export type ToPlayerWorker =
   | { readonly type: 'start'; readonly canvas: OffscreenCanvas; readonly visible: boolean }
   /** The page was hidden or shown again (`document.visibilityState`). */
   | { readonly type: 'visibility'; readonly visible: boolean }
-  | { readonly type: 'chunk'; readonly chunk: PlayableChunk }
-  /** Last: closes the decoder and every frame held. */
-  | { readonly type: 'close' };
+  | { readonly type: 'chunk'; readonly chunk: PlayableChunk };
 
 export type FromPlayerWorker =
   /** A picture drawn, sent once the rendering update that drew it is over (`renderedAt`). */

@@ -118,15 +118,24 @@ describe('WorkerPlayer', () => {
     expect(event.defaultPrevented).toBe(true);
   });
 
-  it('on close, ends the worker and passes nothing more on', () => {
+  it('on close, terminates the worker and passes nothing more on', () => {
     const { worker, player, calls, visibility } = setup();
+    const sent = worker.sent.length;
     player.close();
-    expect(visibility.listeners).toBe(0);
-    expect(worker.sent.at(-1)?.message).toEqual({ type: 'close' });
     expect(worker.terminated).toBe(true);
+    expect(visibility.listeners).toBe(0);
     player.push(chunk(2));
     worker.reply({ type: 'paint', paint });
-    expect(worker.sent.at(-1)?.message).toEqual({ type: 'close' });
+    expect(worker.sent).toHaveLength(sent);
     expect(calls.paints).toEqual([]);
+  });
+
+  it('leaves the canvas untouched when the worker cannot be created', () => {
+    const canvas = { transferControlToOffscreen: vi.fn() } as unknown as HTMLCanvasElement;
+    const failing = () => {
+      throw new DOMException('blocked', 'SecurityError');
+    };
+    expect(() => new WorkerPlayer(canvas, { createWorker: failing, visibility: new TestVisibility() })).toThrow('blocked');
+    expect(canvas.transferControlToOffscreen).not.toHaveBeenCalled();
   });
 });

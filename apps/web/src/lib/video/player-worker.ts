@@ -17,7 +17,7 @@
 import type { PicturePaint, PlayableChunk } from './chunk.ts';
 import type { FromPlayerWorker, ToPlayerWorker } from './player-messages.ts';
 
-/** Whether this page can play in a worker: module workers and `OffscreenCanvas`. */
+/** Whether this page can play in a worker: workers, and canvases it can hand over as an `OffscreenCanvas`. */
 export function canPlayInWorker(scope: object = globalThis): boolean {
   const canvas = (scope as { HTMLCanvasElement?: { prototype: object } }).HTMLCanvasElement;
   return 'Worker' in scope && 'OffscreenCanvas' in scope && canvas !== undefined && 'transferControlToOffscreen' in canvas.prototype;
@@ -37,9 +37,9 @@ export interface WorkerPlayerOptions {
   readonly onDecodeError?: ((message: string) => void) | undefined;
   /** This browser cannot decode the stream's codec. */
   readonly onUnsupported?: ((reason: string) => void) | undefined;
-  /** The worker itself failed: it did not load, or it threw. */
+  /** The worker itself failed: it did not load, or threw outside the player (whose own failures come as decode errors). */
   readonly onFailure?: ((reason: string) => void) | undefined;
-  /** Starts the worker; by default h264.worker.ts, as a module worker. */
+  /** Starts the worker; by default h264.worker.ts, as a module worker (Vite bundles it into one script). */
   readonly createWorker?: (() => PlayerWorkerPort) | undefined;
   /** Whether the page is shown, and when that changes: the page's `document` by default. */
   readonly visibility?: PageVisibility | undefined;
@@ -62,10 +62,14 @@ export class WorkerPlayer {
   readonly #onVisibility = (): void => this.#worker.postMessage({ type: 'visibility', visible: !this.#visibility.hidden });
   #closed = false;
 
-  /** Takes `canvas` over (it must have no context yet) and starts the worker. */
+  /**
+   * Starts the worker, then takes `canvas` over (it must have no context yet).
+   * Throws when the worker cannot be created (a `SecurityError`, say): the
+   * canvas is then untouched.
+   */
   constructor(canvas: HTMLCanvasElement, options: WorkerPlayerOptions = {}) {
-    const offscreen = canvas.transferControlToOffscreen();
     const worker = (this.#worker = (options.createWorker ?? defaultWorker)());
+    const offscreen = canvas.transferControlToOffscreen();
     const visibility = (this.#visibility = options.visibility ?? document);
     worker.onmessage = ({ data }) => {
       if (this.#closed) return;
@@ -95,12 +99,11 @@ export class WorkerPlayer {
     if (!this.#closed) this.#worker.postMessage({ type: 'chunk', chunk });
   }
 
-  /** Ends the worker, and with it its decoder and every frame it held. */
+  /** Ends the worker (terminated), and with it its decoder and every frame it held. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#visibility.removeEventListener('visibilitychange', this.#onVisibility);
-    this.#worker.postMessage({ type: 'close' });
     this.#worker.terminate();
   }
 

@@ -16,6 +16,16 @@ export function webCodecsMissing(scope: { isSecureContext?: boolean } & object =
   return 'this browser has no WebCodecs';
 }
 
+/** An error's message, for the viewer (decoders throw `DOMException`s, which are `Error`s). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Why H.264 is not played, when the browser cannot decode the stream's codec. */
+export function cannotDecode(codec: string): string {
+  return `this browser cannot decode ${codec}`;
+}
+
 /** The player's decoder, chunk and support check, from the browser's WebCodecs. */
 export function browserCodecs(): Pick<H264PlayerOptions<VideoFrame, EncodedVideoChunk>, 'createDecoder' | 'createChunk' | 'isConfigSupported'> {
   return {
