@@ -33,6 +33,7 @@ function setup(options: { animationFrames?: boolean; failingDraws?: number } = {
   });
   const send = (message: ToPlayerWorker): void => scope.onmessage?.(new MessageEvent('message', { data: message }));
   const canvas = { name: 'the offscreen canvas' } as unknown as OffscreenCanvas;
+  const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 0));
   return {
     posted,
     decoders,
@@ -44,7 +45,15 @@ function setup(options: { animationFrames?: boolean; failingDraws?: number } = {
       for (const callback of frames.splice(0)) callback();
     },
     /** Lets `isConfigSupported` answer. */
-    settle: () => new Promise((resolve) => setTimeout(resolve, 0)),
+    settle,
+    /** Starts hidden and decodes a keyframe: its picture waits to be drawn. */
+    async pictureWhileHidden(): Promise<void> {
+      send({ type: 'start', canvas, visible: false });
+      send({ type: 'chunk', chunk: chunk(1, true) });
+      await settle();
+      decoders[0]?.finish();
+      await settle();
+    },
   };
 }
 
@@ -75,11 +84,7 @@ describe('hostPlayer (the H.264 player worker)', () => {
 
   it('while the page is hidden, draws only at an animation frame', async () => {
     const t = setup();
-    t.start(false);
-    t.send({ type: 'chunk', chunk: chunk(1, true) });
-    await t.settle();
-    t.decoders[0]?.finish();
-    await t.settle();
+    await t.pictureWhileHidden();
     expect(t.drawnOn).toEqual([]);
     t.animate();
     expect(t.drawnOn).toHaveLength(1);
@@ -164,11 +169,7 @@ describe('hostPlayer (the H.264 player worker)', () => {
 
   it('draws a picture that waited while the page was hidden as soon as it is shown', async () => {
     const t = setup();
-    t.start(false);
-    t.send({ type: 'chunk', chunk: chunk(1, true) });
-    await t.settle();
-    t.decoders[0]?.finish();
-    await t.settle();
+    await t.pictureWhileHidden();
     expect(t.drawnOn).toEqual([]);
     t.send({ type: 'visibility', visible: true });
     await vi.waitFor(() => expect(t.drawnOn).toHaveLength(1));
