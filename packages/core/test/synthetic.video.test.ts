@@ -26,7 +26,6 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 describe('H.264 video, synthetic camera', () => {
   it('gives chunks that ffmpeg decodes with no error, one frame per chunk', async () => {
     const stream = await open();

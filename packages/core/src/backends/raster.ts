@@ -30,10 +30,15 @@ function clip(raster: Raster, x: number, y: number, w: number, h: number): { x1:
   return x2 > x1 && y2 > y1 ? { x1, y1, x2, y2 } : null;
 }
 
+/** Copies the row of `length` bytes at `start` onto the `rows − 1` rows after it, `stride` apart. */
+function repeatRow(plane: Uint8Array, start: number, length: number, rows: number, stride: number): void {
+  for (let row = 1; row < rows; row++) plane.copyWithin(start + row * stride, start, start + length);
+}
+
 /** Fills `rows` rows of `length` bytes, `stride` apart from `start`: the first row, then copies of it. */
 function fillRows(plane: Uint8Array, start: number, length: number, rows: number, stride: number, value: number): void {
   plane.fill(value, start, start + length);
-  for (let row = 1; row < rows; row++) plane.copyWithin(start + row * stride, start, start + length);
+  repeatRow(plane, start, length, rows, stride);
 }
 
 /** Packed RGB, 3 bytes a pixel. */
@@ -56,17 +61,28 @@ export class RgbRaster implements Raster {
       data[i + 1] = g;
       data[i + 2] = b;
     }
-    for (let row = box.y1 + 1; row < box.y2; row++) data.copyWithin((row * width + box.x1) * 3, rowStart, rowStart + rowBytes);
+    repeatRow(data, rowStart, rowBytes, box.y2 - box.y1, width * 3);
   }
+}
+
+/** BT.601 limited-range luma (Y) of an RGB colour, rounded. */
+function lumaOf(r: number, g: number, b: number): number {
+  return Math.round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255);
+}
+
+/** BT.601 limited-range blue-difference chroma (Cb, U), rounded. */
+function cbOf(r: number, g: number, b: number): number {
+  return Math.round(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255);
+}
+
+/** BT.601 limited-range red-difference chroma (Cr, V), rounded. */
+function crOf(r: number, g: number, b: number): number {
+  return Math.round(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255);
 }
 
 /** BT.601 limited-range Y, Cb and Cr of an RGB colour, rounded. */
 export function yuvOf([r, g, b]: Rgb): Rgb {
-  return [
-    Math.round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
-    Math.round(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255),
-    Math.round(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255),
-  ];
+  return [lumaOf(r, g, b), cbOf(r, g, b), crOf(r, g, b)];
 }
 
 /** Where an I420 picture's planes are: a full-size Y plane, then U and V at half the width and height (rounded up). */
@@ -129,7 +145,7 @@ export function rgbToI420(rgb: Uint8Array, width: number, height: number): Uint8
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      out[y * width + x] = yuvOf([rgb[i]!, rgb[i + 1]!, rgb[i + 2]!])[0];
+      out[y * width + x] = lumaOf(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
     }
   }
   for (let cy = 0; cy < chromaHeight; cy++) {
@@ -147,9 +163,8 @@ export function rgbToI420(rgb: Uint8Array, width: number, height: number): Uint8
           n++;
         }
       }
-      const [, cb, cr] = yuvOf([r / n, g / n, b / n]);
-      out[uOffset + cy * chromaWidth + cx] = cb;
-      out[vOffset + cy * chromaWidth + cx] = cr;
+      out[uOffset + cy * chromaWidth + cx] = cbOf(r / n, g / n, b / n);
+      out[vOffset + cy * chromaWidth + cx] = crOf(r / n, g / n, b / n);
     }
   }
   return out;

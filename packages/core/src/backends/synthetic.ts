@@ -90,7 +90,8 @@ class SyntheticSource implements OpenedSource {
       },
       grayscale: (w, h) => grayscaleRgb(rgb, width, height, w, h),
       raw: async (w, h) => {
-        if (w === width && h === height) return rawFormat(w, h) === 'yuv420p' ? { data: planar(), pixelFormat: 'yuv420p' } : { data: rgb, pixelFormat: 'rgb24' };
+        if (rawFormat(w, h) === 'yuv420p') return { data: planar(), pixelFormat: 'yuv420p' };
+        if (w === width && h === height) return { data: rgb, pixelFormat: 'rgb24' };
         let resized = scaled.get(`${w}x${h}`);
         if (!resized) {
           resized = resizeRgb(rgb, width, height, w, h);
