@@ -135,7 +135,7 @@ export interface RunResult {
   /** The server's main thread over the window, in cores. */
   readonly mainThreadCores: number;
   readonly loadCores: number;
-  /** The server's idle CPU (capture and encode, no client) subtracted for the net figure, in cores. */
+  /** The server's idle CPU (capture, and `value` once a second; no client) subtracted for the net figure, in cores. */
   readonly idleCores: number;
   /** Frames the camera captured per second in the window. */
   readonly capturedFps: number;

@@ -93,7 +93,7 @@ export async function runVideoBench(options: VideoBenchOptions, logLine: (line: 
     await sleep(1500);
     for (const n of options.ns) {
       for (const transport of ['graphql-ws', 'video'] as const) {
-        // The idle cost (capture and the JPEG encode, no client) drifts with the machine's load: measured next to each run.
+        // The idle cost (the capture, and the full-size JPEG made once a second while no client takes it) drifts with the machine's load: measured next to each run.
         await server.measureIdle(options.idleSeconds);
         const load = loadavg();
         // H.264 needs its encoder started (an ffmpeg process) before the window: 2 s more of warm-up.

@@ -83,6 +83,14 @@ export interface AppOptions {
   readonly sessionSync?: ((revocations: SessionRevocations) => { close(): Promise<void> }) | undefined;
 }
 
+/**
+ * The core's `valueFps` in a server: the active camera's full-size JPEG is made
+ * once a second while nothing takes it (viewers of H.264 or of scaled frames),
+ * and every frame while a viewer does. Nothing served reads `value` itself: a
+ * snapshot takes a new frame when the latest is not current (frames/snapshot.ts).
+ */
+export const SERVER_VALUE_FPS = 1;
+
 /** The capture side's tuning, with the config's `videoStandby` over it. */
 export function captureTuning(tuning: Partial<CaptureTuning> | undefined, videoStandby: boolean | undefined): Partial<CaptureTuning> | undefined {
   return videoStandby === undefined ? tuning : { ...tuning, videoStandby };
@@ -96,6 +104,7 @@ export function captureOptions(options: AppOptions, cameras: readonly CameraConf
     quality: options.quality,
     paused: options.paused,
     tuning: captureTuning(options.tuning, options.videoStandby),
+    valueFps: SERVER_VALUE_FPS,
     isolation: options.isolation,
     supervision: options.supervision,
     maxVariantsPerCamera: options.limits?.maxVariantsPerCamera,

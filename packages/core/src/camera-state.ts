@@ -50,9 +50,9 @@ export function newCameraState(config: CameraConfig): CameraState {
   };
 }
 
-/** A camera's demand as one comparable string. */
+/** A camera's demand as one comparable string (with each rate: the `full` of a thinned `value` keeps its key). */
 export function demandKeys(variants: readonly VariantDemand[]): string {
-  return variants.map((variant) => variant.key).join(',');
+  return variants.map((variant) => (variant.maxFps === undefined ? variant.key : `${variant.key}@${variant.maxFps}`)).join(',');
 }
 
 /** A frame message as one frozen `Frame` per variant it carries, all sharing its bytes. */

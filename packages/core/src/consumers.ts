@@ -15,7 +15,7 @@ import { type Consumer, type ConsumerEntry, type ConsumerHost, ConsumerSet } fro
 import { Emitter, type Listener, rethrowLater } from './emitter.ts';
 import type { Frame, VariantSpec } from './frame.ts';
 import type { VariantDemand } from './protocol.ts';
-import { planVariants } from './variants.ts';
+import { planVariants, type VariantPlanOptions } from './variants.ts';
 
 /** Which frames a consumer wants. */
 export interface FrameRequest extends VariantSpec {
@@ -46,11 +46,8 @@ export interface ConsumerRegistryOptions {
   readonly maxVariants: number;
 }
 
-/** A camera's plan input: whether it encodes its full size regardless, and its width once known. */
-export interface CameraPlanInput {
-  readonly full: boolean;
-  readonly sourceWidth: number | undefined;
-}
+/** A camera's plan input: whether it encodes its full size regardless (and how thinned), and its width once known. */
+export type CameraPlanInput = Pick<VariantPlanOptions, 'full' | 'fullMaxFps' | 'sourceWidth'>;
 
 /**
  * The consumers of a frame source and the listeners of its events.

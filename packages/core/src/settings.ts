@@ -53,6 +53,14 @@ export function applySettings(
   return Object.freeze(next);
 }
 
+/** Checks a `valueFps` option: like `fps`, a number from 0 (every frame) to {@link MAX_FPS}. @throws {RangeError} */
+export function checkValueFps(value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_FPS) {
+    throw new RangeError(`valueFps must be a number from 0 (every frame) to ${MAX_FPS}, got ${String(value)}`);
+  }
+  return value;
+}
+
 /** Whether two settings objects are equal field by field. */
 export function sameSettings(a: StreamSettings, b: StreamSettings): boolean {
   return a.paused === b.paused && a.fps === b.fps && a.activeCameraId === b.activeCameraId && a.quality === b.quality;

@@ -38,6 +38,15 @@ export interface ServerVideoStreamOptions extends StreamSettingsPatch {
    * unread chunks, in bytes (default 8 MiB).
    */
   readonly videoGopBytes?: number | undefined;
+  /**
+   * How often `value` is made while nothing else takes the active camera's
+   * full size (frames per second). 0 (default): every frame captured, as in
+   * the original, watched or not. A server whose viewers watch H.264 or scaled
+   * frames sets 1, and saves a full-size JPEG encode per frame: `value` is then
+   * up to a second old. Anything that takes the full size (a consumer without
+   * `maxWidth`, a `value` listener) makes it every frame again.
+   */
+  readonly valueFps?: number | undefined;
 }
 
 export interface StreamEvents extends Record<string, unknown> {
@@ -45,7 +54,7 @@ export interface StreamEvents extends Record<string, unknown> {
   settings: StreamSettings;
   /** A camera's status, error, size, consumer count or motion changed, or its measured fps moved (at most once a second). */
   status: CameraInfo;
-  /** A new `value`: a full-size frame of the active camera. */
+  /** A new `value`: a full-size frame of the active camera. A listener has it every frame (see `valueFps`). */
   value: Frame;
   /** A motion event started or ended (cameras with detection). */
   motion: MotionEvent;

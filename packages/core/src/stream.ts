@@ -11,6 +11,7 @@ import { CannotReadCamera, ErrorCode, reviveError, type ServercamError } from '.
 import { type Frame, FULL_VARIANT } from './frame.ts';
 import {
   applySettings,
+  checkValueFps,
   DEFAULT_FPS,
   DEFAULT_QUALITY,
   sameSettings,
@@ -47,6 +48,10 @@ export class ServerVideoStream implements AsyncDisposable {
   readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #video: VideoConsumers;
   #settings: StreamSettings;
+  /** `valueFps`: how thinned `value` is while only it takes the full size (0: every frame). */
+  readonly #valueFps: number;
+  /** `value` listeners: each takes the full size every frame, like a consumer. */
+  #valueListeners = 0;
   #host: CaptureHost | undefined;
   readonly #isolation: 'worker' | 'process';
   readonly #supervision: Partial<ProcessSupervision> | undefined;
@@ -80,6 +85,7 @@ export class ServerVideoStream implements AsyncDisposable {
       options,
       this.#cameraIds,
     );
+    this.#valueFps = checkValueFps(options.valueFps ?? 0);
     this.#tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.#isolation = options.isolation ?? 'worker';
     this.#supervision = options.supervision;
@@ -92,7 +98,11 @@ export class ServerVideoStream implements AsyncDisposable {
 
   // ---- the original's parameters -------------------------------------------------------
 
-  /** The latest full-size frame of the active camera; `undefined` before the first one. */
+  /**
+   * The latest full-size frame of the active camera; `undefined` before the
+   * first one. Every frame captured, unless `valueFps` thins it while nothing
+   * else takes the full size (then see its `capturedAt`).
+   */
   get value(): Frame | undefined {
     return this.#cameras.get(this.#settings.activeCameraId)?.latest;
   }
@@ -222,7 +232,17 @@ export class ServerVideoStream implements AsyncDisposable {
 
   /** Listens to `settings`, `status`, `value` or `motion`; returns the unsubscribe. A listener that throws stops nothing. */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
-    return this.#consumers.on(event, listener);
+    const off = this.#consumers.on(event, listener);
+    if (event !== 'value') return off;
+    // The original's watchers of `value` see every frame: a listener takes the full size like a consumer.
+    if (this.#valueListeners++ === 0) this.#syncDemand();
+    let listening = true;
+    return () => {
+      if (!listening) return;
+      listening = false;
+      off();
+      if (--this.#valueListeners === 0 && !this.#closed) this.#syncDemand();
+    };
   }
 
   /** Capture and encode counters per camera, from the worker. */
@@ -320,7 +340,9 @@ export class ServerVideoStream implements AsyncDisposable {
    */
   #plan(id: string): VariantDemand[] {
     const sourceWidth = this.#cameras.get(id)!.width;
-    return [...this.#consumers.plan(id, { full: id === this.#settings.activeCameraId, sourceWidth }), ...this.#video.plan(id, sourceWidth)];
+    const full = id === this.#settings.activeCameraId;
+    const fullMaxFps = this.#valueListeners === 0 && this.#valueFps > 0 ? this.#valueFps : undefined;
+    return [...this.#consumers.plan(id, { full, fullMaxFps, sourceWidth }), ...this.#video.plan(id, sourceWidth)];
   }
 
   #onWorkerMessage(message: SessionMessage): void {

@@ -11,7 +11,7 @@
  * the next ones in line get their own width.
  * @module
  */
-import { variantKey, type VariantSpec } from './frame.ts';
+import { FULL_VARIANT, variantKey, type VariantSpec } from './frame.ts';
 import type { VariantDemand } from './protocol.ts';
 
 /** The default of `maxVariantsPerCamera`: full size plus three scaled widths. */
@@ -25,6 +25,11 @@ export interface PlannedConsumer {
 export interface VariantPlanOptions {
   /** Whether the full size is encoded regardless of consumers (the active camera: `value`). */
   readonly full: boolean;
+  /**
+   * Thins that full size (`valueFps`) while no consumer takes it at the full
+   * rate: one that does makes it every frame again.
+   */
+  readonly fullMaxFps?: number | undefined;
   /** The camera's width, once known: a `maxWidth` at least this wide is the full size. */
   readonly sourceWidth: number | undefined;
   /** Distinct widths encoded at most, full size included (≥ 1). */
@@ -76,8 +81,8 @@ export function planVariants<C extends PlannedConsumer>(consumers: Iterable<C>, 
   const firstOfWidth = new Map<Width, string>();
   let otherRates = options.perKey ? maxVariants - granted.size : Number.POSITIVE_INFINITY;
   if (options.full) {
-    demand.set('full', { key: 'full' });
-    firstOfWidth.set('full', 'full');
+    demand.set(FULL_VARIANT, options.fullMaxFps ? { key: FULL_VARIANT, maxFps: options.fullMaxFps } : { key: FULL_VARIANT });
+    firstOfWidth.set('full', FULL_VARIANT);
   }
   for (const consumer of list) {
     const wanted = widthOf(consumer.spec);
@@ -98,6 +103,8 @@ export function planVariants<C extends PlannedConsumer>(consumers: Iterable<C>, 
     if (route) route.push(consumer);
     else routes.set(key, [consumer]);
   }
+  // A consumer of the full size at the full rate: the thinned `value` becomes every frame.
+  if (routes.has(FULL_VARIANT)) demand.set(FULL_VARIANT, { key: FULL_VARIANT });
   return { demand: [...demand.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), routes };
 }
 

@@ -37,6 +37,18 @@ describe('planVariants', () => {
     expect(keysOf(planVariants([], { full: false, sourceWidth: 1280, maxVariants: 4 }))).toEqual([]);
   });
 
+  it('thins the full size made for value to fullMaxFps while no consumer takes the full size', () => {
+    const plan = planVariants([consumer(320), consumer(undefined, 5)], { full: true, fullMaxFps: 1, sourceWidth: 1280, maxVariants: 4 });
+    expect(plan.demand).toEqual([{ key: 'f5', maxFps: 5 }, { key: 'full', maxFps: 1 }, { key: 'w320', maxWidth: 320 }]);
+  });
+
+  it('makes the full size every frame again for a consumer of it at the full rate', () => {
+    const viewer = consumer();
+    const plan = planVariants([consumer(320), viewer], { full: true, fullMaxFps: 1, sourceWidth: 1280, maxVariants: 4 });
+    expect(plan.demand.find((variant) => variant.key === 'full')).toEqual({ key: 'full' });
+    expect(routeOf(plan, viewer)).toBe('full');
+  });
+
   it('treats a width at least the camera\'s as its full size', () => {
     const wide = consumer(1920);
     const plan = planVariants([wide], { full: true, sourceWidth: 1280, maxVariants: 4 });

@@ -1,8 +1,10 @@
 /**
  * Snapshots: the latest full-size frame of a camera, fresh when it can be.
- * The active camera always captures, so its latest frame is current. Another
- * camera captures only while watched: for it, a snapshot watches it briefly
- * and takes the first frame.
+ * A camera's latest frame is its current picture while its full size is
+ * made every frame (someone watches it). Otherwise (a camera captured only
+ * while watched, or the active camera's `value`, made once a second while
+ * viewers take H.264 or scaled frames: app-options.ts) a snapshot watches it
+ * briefly and takes the first frame.
  * @module
  */
 import type { Frame } from '@servercam/core';
@@ -13,6 +15,14 @@ export interface SnapshotOptions {
   /** How long to wait for a first frame of a camera that is not capturing yet. */
   readonly waitMs: number;
   readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Whether a live camera's latest frame is its current picture: made within
+ * about two of its frame intervals (at least 100 ms, for jitter).
+ */
+export function isCurrent(frame: Frame, fps: number, now = Date.now()): boolean {
+  return fps > 0 && now - frame.capturedAt <= Math.max(100, 2500 / fps);
 }
 
 /**
@@ -29,7 +39,7 @@ export async function takeSnapshot(
   if (!camera || camera.status === 'error') return undefined;
   const latest = stream.latest(cameraId);
   if (stream.paused || camera.status === 'paused') return latest;
-  if (latest && camera.status === 'live') return latest;
+  if (latest && camera.status === 'live' && isCurrent(latest, camera.measuredFps)) return latest;
   if (options.waitMs <= 0 || options.signal?.aborted) return latest;
   return new Promise<Frame | undefined>((resolve) => {
     let done = false;

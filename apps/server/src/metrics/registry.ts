@@ -133,7 +133,7 @@ export class AppMetrics {
     });
     new EncodeHistogram(this.registry, read);
     new Gauge({
-      name: 'servercam_camera_frame_age_seconds', help: "Age of the camera's newest frame here (the lag behind capture, through Redis on a gateway)", labelNames: ['camera'], registers,
+      name: 'servercam_camera_frame_age_seconds', help: "Age of the camera's newest full-size frame here (the lag behind capture, through Redis on a gateway; up to 1 s while no viewer takes the full size)", labelNames: ['camera'], registers,
       collect() {
         this.reset();
         const snapshot = read();

@@ -15,7 +15,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type CameraConfig, type CaptureTuning, InvalidSettings, type ProcessSupervision, type StreamSettingsPatch } from '@servercam/core';
-import { captureTuning, DEFAULT_CAMERAS } from '../app-options.ts';
+import { captureTuning, DEFAULT_CAMERAS, SERVER_VALUE_FPS } from '../app-options.ts';
 import { configDefault } from '../config-schema.ts';
 import { createInProcessBus } from '../bus/in-process.ts';
 import { CaptureNode } from '../bus/capture-node.ts';
@@ -95,6 +95,7 @@ export class CaptureServer implements AsyncDisposable {
       quality: options.quality,
       paused: options.paused,
       tuning: captureTuning(options.tuning, options.videoStandby),
+      valueFps: SERVER_VALUE_FPS,
       isolation: options.isolation,
       supervision: options.supervision,
       maxVariantsPerCamera: options.maxVariantsPerCamera,

@@ -216,6 +216,49 @@ export function behaviourSuite(
       for (let i = 1; i < thinned.length; i++) expect(thinned[i]!.seq).toBeGreaterThan(thinned[i - 1]!.seq);
     });
 
+    /** Full-size encodes per frame captured over about `ms` (the active camera's `value` and full-size consumers). */
+    async function fullEncodesPerFrame(stream: ServerVideoStream, ms: number): Promise<{ perFrame: number; captured: number }> {
+      const before = await cameraStats(stream, 'big');
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      const after = await cameraStats(stream, 'big');
+      const captured = after.captured - before.captured;
+      return { perFrame: ((after.encodesByVariant['full'] ?? 0) - (before.encodesByVariant['full'] ?? 0)) / captured, captured };
+    }
+
+    it('valueFps thins value while nothing else takes the full size; the camera still captures every frame', async () => {
+      const stream = await open({ fps: 20, valueFps: 2 });
+      await until(() => stream.value, 'a first value');
+      const { perFrame, captured } = await fullEncodesPerFrame(stream, 2000);
+      expect(captured).toBeGreaterThan(10);
+      // About 2 a second out of up to 20 captured; at least one.
+      expect(perFrame).toBeGreaterThan(0);
+      expect(perFrame).toBeLessThan(0.5);
+      expect(stream.camera('big')?.measuredFps).toBeGreaterThan(2.5);
+    });
+
+    it('with valueFps, a consumer of the full size makes it every frame again', async () => {
+      const stream = await open({ fps: 20, valueFps: 2 });
+      const stop = stream.subscribe({}, () => {});
+      await until(() => stream.value, 'a first value');
+      const { perFrame, captured } = await fullEncodesPerFrame(stream, 1500);
+      stop();
+      expect(captured).toBeGreaterThan(5);
+      expect(perFrame).toBeGreaterThan(0.8);
+    });
+
+    it('with valueFps, a value listener sees every frame, and thinning resumes when it leaves', async () => {
+      const stream = await open({ fps: 20, valueFps: 2 });
+      const seen: number[] = [];
+      const stop = stream.on('value', (frame) => void seen.push(frame.seq));
+      await until(() => seen.length >= 2, 'value events');
+      const listened = await fullEncodesPerFrame(stream, 1500);
+      stop();
+      stop(); // a second call changes nothing
+      const alone = await fullEncodesPerFrame(stream, 1500);
+      expect(listened.perFrame).toBeGreaterThan(0.8);
+      expect(alone.perFrame).toBeLessThan(0.5);
+    });
+
     it('makes settings changes observable to every listener', async () => {
       const stream = await open();
       const seen: unknown[] = [];

@@ -1,0 +1,69 @@
+/**
+ * A server makes the active camera's full-size JPEG (the core's `value`) once
+ * a second while no viewer takes it (app-options.ts, SERVER_VALUE_FPS): an
+ * idle server, or one whose viewers watch H.264, saves a JPEG encode per
+ * frame. A viewer of the full size makes it every frame, and a snapshot is
+ * still a current frame. Real capture, real sockets, the real encoder.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { cameraStats } from '@servercam/testing';
+import { type Frame } from '@servercam/core';
+import { closeAll, next, openMjpeg, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
+
+afterEach(closeAll);
+
+const CAMERA = { id: 'cam', source: 'synthetic:320x240@20' };
+
+/** Full-size JPEG encodes per frame captured over about `ms`. */
+async function fullEncodesPerFrame(running: Running, ms: number): Promise<{ perFrame: number; captured: number }> {
+  const before = await cameraStats(running.server.stream);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = await cameraStats(running.server.stream);
+  const captured = after.captured - before.captured;
+  return { perFrame: ((after.encodesByVariant['full'] ?? 0) - (before.encodesByVariant['full'] ?? 0)) / captured, captured };
+}
+
+it('an idle server captures every frame but makes the full-size JPEG about once a second', async () => {
+  const running = await startServer({ fps: 20, cameras: [CAMERA] });
+  await until(() => running.server.stream.latest('cam'), 'a first frame');
+  const { perFrame, captured } = await fullEncodesPerFrame(running, 2500);
+  expect(captured).toBeGreaterThan(20);
+  expect(perFrame).toBeGreaterThan(0);
+  expect(perFrame).toBeLessThan(0.25);
+});
+
+it('an H.264 viewer costs no full-size JPEG per frame', async () => {
+  const running = await startServer({ fps: 20, cameras: [CAMERA] });
+  const video = wsSubscribe<{ video: { seq: number } }>(wsClient(running.wsUrl), 'subscription { video(cameraId: "cam") { seq } }');
+  await next(video, 15_000, 'a first chunk');
+  const pictures = async () => (await cameraStats(running.server.stream)).videoEncoders?.['h264:full']?.pictures ?? 0;
+  const before = await pictures();
+  const { perFrame, captured } = await fullEncodesPerFrame(running, 2500);
+  const encoded = (await pictures()) - before;
+  expect(captured).toBeGreaterThan(20);
+  // Every frame captured is encoded in H.264 (give or take one in flight at each end).
+  expect(encoded).toBeGreaterThanOrEqual(captured - 2);
+  expect(perFrame).toBeLessThan(0.25);
+});
+
+it('an MJPEG viewer of the full size makes it every frame', async () => {
+  const running = await startServer({ fps: 20, cameras: [CAMERA] });
+  const response = await openMjpeg(`${running.url}/cameras/cam/stream.mjpeg`);
+  await until(() => running.server.stream.latest('cam'), 'a first frame');
+  const { perFrame, captured } = await fullEncodesPerFrame(running, 1500);
+  await response.body?.cancel();
+  expect(captured).toBeGreaterThan(10);
+  expect(perFrame).toBeGreaterThan(0.8);
+});
+
+it('a snapshot while nothing watches is a new frame, not the once-a-second value', async () => {
+  const running = await startServer({ fps: 20, cameras: [CAMERA] });
+  // A value older than two frame intervals at 20 fps: no longer the camera's current picture.
+  const stale: Frame = await until(() => {
+    const latest = running.server.stream.latest('cam');
+    return latest && Date.now() - latest.capturedAt > 400 && latest;
+  }, 'a value 400 ms old');
+  const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);
+  expect(response.status).toBe(200);
+  expect(Number(response.headers.get('x-frame-seq'))).toBeGreaterThan(stale.seq);
+});
