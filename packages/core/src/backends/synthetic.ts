@@ -60,12 +60,20 @@ class SyntheticSource implements OpenedSource {
   async read(): Promise<CapturedImage> {
     if (this.#closed) throw new Error('synthetic source is closed');
     const { width, height } = this;
-    // A fresh buffer per frame: encodes of one frame may still run while the next is read.
-    const rgb = new Uint8Array(width * height * 3);
     const seq = ++this.#seq;
     const time = new Date();
-    this.#pattern.render(rgb, seq, time, this.#label);
-    // The same frame drawn in I420 for the H.264 encoder at full size, when it asks (see raster.ts).
+    // Each drawing is made when first asked for (the pattern is a function of seq and time): a frame only
+    // the H.264 encoder takes is drawn in I420 alone. Fresh buffers per frame: encodes of one frame may
+    // still run while the next is read.
+    let rgbFrame: Uint8Array | undefined;
+    const rgb = (): Uint8Array => {
+      if (!rgbFrame) {
+        rgbFrame = new Uint8Array(width * height * 3);
+        this.#pattern.render(rgbFrame, seq, time, this.#label);
+      }
+      return rgbFrame;
+    };
+    // The frame drawn in I420 for the H.264 encoder at full size (see raster.ts).
     let i420: Uint8Array | undefined;
     const planar = (): Uint8Array => {
       if (!i420) {
@@ -86,15 +94,15 @@ class SyntheticSource implements OpenedSource {
         const resized = await scaled.get(`${options.width}x${options.height}`)?.catch(() => undefined);
         return resized
           ? encodeRgbJpeg(resized, options.width, options.height, options)
-          : encodeRgbJpeg(rgb, width, height, options);
+          : encodeRgbJpeg(rgb(), width, height, options);
       },
-      grayscale: (w, h) => grayscaleRgb(rgb, width, height, w, h),
+      grayscale: (w, h) => grayscaleRgb(rgb(), width, height, w, h),
       raw: async (w, h) => {
         if (rawFormat(w, h) === 'yuv420p') return { data: planar(), pixelFormat: 'yuv420p' };
-        if (w === width && h === height) return { data: rgb, pixelFormat: 'rgb24' };
+        if (w === width && h === height) return { data: rgb(), pixelFormat: 'rgb24' };
         let resized = scaled.get(`${w}x${h}`);
         if (!resized) {
-          resized = resizeRgb(rgb, width, height, w, h);
+          resized = resizeRgb(rgb(), width, height, w, h);
           scaled.set(`${w}x${h}`, resized);
         }
         return { data: await resized, pixelFormat: 'rgb24' };
