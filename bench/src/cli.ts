@@ -136,11 +136,11 @@ if (needServers) {
       await sleep(700);
     };
     await use(servercam);
-    await servercam.measureIdle(config.idle);
+    await servercam.measureIdle(config.idle, true);
     log(`servercam idle (capture + encode, no client): ${(servercam.idleCores * 100).toFixed(1)}% CPU`);
     if (naive) {
       await use(naive);
-      await naive.measureIdle(config.idle);
+      await naive.measureIdle(config.idle, true);
       log(`naive idle: ${(naive.idleCores * 100).toFixed(1)}% CPU`);
     }
 
@@ -157,7 +157,7 @@ if (needServers) {
         for (const [server, transport] of cases) {
           await use(server);
           // The idle cost drifts with the machine's load: measured again next to each N's runs.
-          if (!idleMeasured.has(server) && n !== config.ns[0]) await server.measureIdle(config.idle);
+          if (!idleMeasured.has(server) && n !== config.ns[0]) await server.measureIdle(config.idle, true);
           idleMeasured.add(server);
           const result = await run(server, { transport, clients: n, warmupSeconds: config.warmup, seconds: config.seconds });
           log(describe(result));

@@ -78,15 +78,24 @@ export class ServerUnderTest {
     this.#post({ type: 'pause', paused });
   }
 
-  /** Measures the idle CPU (capture and encode of the camera, no client). */
-  async measureIdle(seconds: number): Promise<void> {
+  /**
+   * Measures the idle CPU: the camera's capture with no client. `withFullEncode`: with its full-size
+   * JPEG made every frame, as JPEG viewers make it (a server makes it once a second while none
+   * takes it), so that "net" is the fan-out alone.
+   */
+  async measureIdle(seconds: number, withFullEncode = false): Promise<void> {
     // Not before the capture side's spare H.264 encoder has started (2 s after the camera goes live,
     // packages/core/src/capture/video-encoders.ts): its start is a one-time cost, not the idle rate.
     const settle = this.#readyAt + SPARE_SETTLE_MS - performance.now();
     if (settle > 0) await sleep(settle);
+    if (withFullEncode) {
+      this.#post({ type: 'hold-full', hold: true });
+      await sleep(500);
+    }
     const cpu0 = processCpuSeconds(this.pid);
     await sleep(seconds * 1000);
     this.idleCores = (processCpuSeconds(this.pid) - cpu0) / seconds;
+    if (withFullEncode) this.#post({ type: 'hold-full', hold: false });
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,12 @@ export type ServerSpec =
     })
   | (CameraSpec & { readonly kind: 'capture' | 'gateway'; readonly redisUrl: string });
 
-export type ToServer = { type: 'stats' } | { type: 'pause'; paused: boolean } | { type: 'close' };
+export type ToServer =
+  | { type: 'stats' }
+  | { type: 'pause'; paused: boolean }
+  /** Holds (or lets go) an in-process consumer of the camera's full size: the idle cost with the encode viewers cause. */
+  | { type: 'hold-full'; hold: boolean }
+  | { type: 'close' };
 
 export interface ServerStatsReply {
   readonly type: 'stats';

@@ -48,7 +48,7 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
   const servercam = await ServerUnderTest.start({ kind: 'servercam', ...camera });
   try {
     await sleep(700);
-    await servercam.measureIdle(options.idleSeconds);
+    await servercam.measureIdle(options.idleSeconds, true);
     single = await run(servercam, { transport: 'graphql-ws', clients: 2 * n, warmupSeconds: options.warmupSeconds, seconds: options.seconds });
   } finally {
     await servercam.close();
@@ -68,7 +68,7 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
     ];
     roles.push(...gateways);
     await sleep(1500);
-    await Promise.all(gateways.map((gateway) => gateway.measureIdle(options.idleSeconds)));
+    await Promise.all(gateways.map((gateway) => gateway.measureIdle(options.idleSeconds, true)));
     const cpu0 = processCpuSeconds(capture.pid);
     const stats0 = await capture.stats();
     const t0 = performance.now();

@@ -21,7 +21,11 @@ function send(message: FromServer): void {
 interface Running {
   readonly url: string;
   /** The server's stream: a ServerVideoStream, or the server's frame bus. */
-  readonly stream: { stats(): Promise<CameraStats[]>; update(patch: StreamSettingsPatch): unknown };
+  readonly stream: {
+    stats(): Promise<CameraStats[]>;
+    update(patch: StreamSettingsPatch): unknown;
+    subscribe(request: { cameraId: string; background: boolean }, listener: () => void): () => void;
+  };
   framesDropped(): number;
   close(): Promise<void>;
 }
@@ -58,12 +62,16 @@ async function start(): Promise<Running> {
 
 const server = await start();
 send({ type: 'ready', url: server.url });
+let letGoOfFull: (() => void) | undefined;
 
 process.on('message', (message: ToServer) => {
   if (message.type === 'stats') {
     void server.stream.stats().then((cameras) => send({ type: 'stats', rss: process.memoryUsage().rss, cameras, framesDropped: server.framesDropped() }));
   } else if (message.type === 'pause') {
     void Promise.resolve(server.stream.update({ paused: message.paused })).catch(() => {});
+  } else if (message.type === 'hold-full') {
+    letGoOfFull?.();
+    letGoOfFull = message.hold ? server.stream.subscribe({ cameraId: 'cam', background: true }, () => {}) : undefined;
   } else if (message.type === 'close') {
     void server.close().finally(() => process.exit(0));
   }

@@ -85,9 +85,12 @@ export interface AppOptions {
 
 /**
  * The core's `valueFps` in a server: the active camera's full-size JPEG is made
- * once a second while nothing takes it (viewers of H.264 or of scaled frames),
- * and every frame while a viewer does. Nothing served reads `value` itself: a
- * snapshot takes a new frame when the latest is not current (frames/snapshot.ts).
+ * once a second while no viewer takes the full size at the full rate (viewers
+ * of H.264 or of scaled frames), and every frame while one does. The latest
+ * frame is only a first picture for a new viewer (MJPEG, `frames`), a metric's
+ * age, or a snapshot when it is current (frames/snapshot.ts); else a snapshot
+ * takes the next frame. A capture node makes it every frame while a gateway is
+ * connected: gateways keep the active camera's full size (bus/redis-gateway.ts).
  */
 export const SERVER_VALUE_FPS = 1;
 

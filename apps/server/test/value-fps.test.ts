@@ -5,8 +5,9 @@
  * frame. A viewer of the full size makes it every frame, and a snapshot is
  * still a current frame. Real capture, real sockets, the real encoder.
  */
-import { afterEach, expect, it } from 'vitest';
-import { cameraStats } from '@servercam/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isCurrent } from '../src/frames/snapshot.ts';
+import { cameraStats, encodesPerFrame } from '@servercam/testing';
 import { type Frame } from '@servercam/core';
 import { closeAll, next, openMjpeg, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
 
@@ -15,13 +16,7 @@ afterEach(closeAll);
 const CAMERA = { id: 'cam', source: 'synthetic:320x240@20' };
 
 /** Full-size JPEG encodes per frame captured over about `ms`. */
-async function fullEncodesPerFrame(running: Running, ms: number): Promise<{ perFrame: number; captured: number }> {
-  const before = await cameraStats(running.server.stream);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = await cameraStats(running.server.stream);
-  const captured = after.captured - before.captured;
-  return { perFrame: ((after.encodesByVariant['full'] ?? 0) - (before.encodesByVariant['full'] ?? 0)) / captured, captured };
-}
+const fullEncodesPerFrame = (running: Running, ms: number) => encodesPerFrame(running.server.stream, ms, 'cam', 'full');
 
 it('an idle server captures every frame but makes the full-size JPEG about once a second', async () => {
   const running = await startServer({ fps: 20, cameras: [CAMERA] });
@@ -41,8 +36,8 @@ it('an H.264 viewer costs no full-size JPEG per frame', async () => {
   const { perFrame, captured } = await fullEncodesPerFrame(running, 2500);
   const encoded = (await pictures()) - before;
   expect(captured).toBeGreaterThan(20);
-  // Every frame captured is encoded in H.264 (give or take one in flight at each end).
-  expect(encoded).toBeGreaterThanOrEqual(captured - 2);
+  // The video goes on (the encoder may skip a frame while it is behind, on a loaded machine).
+  expect(encoded).toBeGreaterThan(captured / 2);
   expect(perFrame).toBeLessThan(0.25);
 });
 
@@ -58,12 +53,45 @@ it('an MJPEG viewer of the full size makes it every frame', async () => {
 
 it('a snapshot while nothing watches is a new frame, not the once-a-second value', async () => {
   const running = await startServer({ fps: 20, cameras: [CAMERA] });
-  // A value older than two frame intervals at 20 fps: no longer the camera's current picture.
+  // A value older than two frame intervals at 20 fps (no longer the camera's current picture), and well before
+  // the next one, due a second after it.
   const stale: Frame = await until(() => {
     const latest = running.server.stream.latest('cam');
-    return latest && Date.now() - latest.capturedAt > 400 && latest;
-  }, 'a value 400 ms old');
+    const age = latest ? Date.now() - latest.capturedAt : 0;
+    return latest && age > 400 && age < 650 && latest;
+  }, 'a value 400 to 650 ms old');
   const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);
   expect(response.status).toBe(200);
   expect(Number(response.headers.get('x-frame-seq'))).toBeGreaterThan(stale.seq);
+});
+
+it('a snapshot is not a viewer: the camera never reports one while it is taken', async () => {
+  const running = await startServer({ fps: 20, cameras: [CAMERA] });
+  await until(() => {
+    const latest = running.server.stream.latest('cam');
+    return latest && Date.now() - latest.capturedAt > 400;
+  }, 'a value that is not current');
+  const counts: number[] = [];
+  const stop = running.server.stream.on('status', (camera) => void counts.push(camera.consumers));
+  const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);
+  stop();
+  expect(response.status).toBe(200);
+  expect(counts.filter((count) => count > 0)).toEqual([]);
+});
+
+describe('isCurrent', () => {
+  const frame = { capturedAt: 10_000 } as Frame;
+  it('holds a frame made within about two frame intervals', () => {
+    expect(isCurrent(frame, 20, 10_120)).toBe(true);
+    expect(isCurrent(frame, 20, 10_130)).toBe(false);
+  });
+
+  it('gives at least 100 ms, for jitter at high rates', () => {
+    expect(isCurrent(frame, 120, 10_100)).toBe(true);
+    expect(isCurrent(frame, 120, 10_101)).toBe(false);
+  });
+
+  it('holds no frame of a camera whose rate is not measured yet', () => {
+    expect(isCurrent(frame, 0, 10_000)).toBe(false);
+  });
 });

@@ -41,7 +41,7 @@ export const FULL_VARIANT = 'full';
 
 /**
  * The widths a `maxWidth` snaps to. Each distinct width is one more JPEG encode
- * of every captured frame, so a client may not pick arbitrary ones: 60
+ * of every captured frame (at its consumers' highest rate), so a client may not pick arbitrary ones: 60
  * subscriptions of 60 widths would be 60 encodes a frame. A request snaps **up**
  * to the next step (a 300-pixel tile gets 320 pixels, never a blurry 240), and
  * a step at least as wide as the camera is its full size.

@@ -43,8 +43,11 @@ export interface ServerVideoStreamOptions extends StreamSettingsPatch {
    * full size (frames per second). 0 (default): every frame captured, as in
    * the original, watched or not. A server whose viewers watch H.264 or scaled
    * frames sets 1, and saves a full-size JPEG encode per frame: `value` is then
-   * up to a second old. Anything that takes the full size (a consumer without
-   * `maxWidth`, a `value` listener) makes it every frame again.
+   * up to a second old (and, when paused, up to a second older than the last
+   * frame captured). A consumer of the full size at the full rate (no `maxFps`,
+   * and no `maxWidth` or one at least the camera's width) or a `value` listener
+   * makes it every frame again; a full-size encode made for another rate
+   * refreshes it too.
    */
   readonly valueFps?: number | undefined;
 }

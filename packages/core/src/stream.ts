@@ -50,8 +50,8 @@ export class ServerVideoStream implements AsyncDisposable {
   #settings: StreamSettings;
   /** `valueFps`: how thinned `value` is while only it takes the full size (0: every frame). */
   readonly #valueFps: number;
-  /** `value` listeners: each takes the full size every frame, like a consumer. */
-  #valueListeners = 0;
+  /** `value` listeners (a Set, as the emitter keeps them): each takes the full size every frame, like a consumer. */
+  readonly #valueListeners = new Set<unknown>();
   #host: CaptureHost | undefined;
   readonly #isolation: 'worker' | 'process';
   readonly #supervision: Partial<ProcessSupervision> | undefined;
@@ -101,7 +101,8 @@ export class ServerVideoStream implements AsyncDisposable {
   /**
    * The latest full-size frame of the active camera; `undefined` before the
    * first one. Every frame captured, unless `valueFps` thins it while nothing
-   * else takes the full size (then see its `capturedAt`).
+   * else takes the full size at the full rate (then see its `capturedAt`; when
+   * paused, it may be up to 1/valueFps s older than the last frame captured).
    */
   get value(): Frame | undefined {
     return this.#cameras.get(this.#settings.activeCameraId)?.latest;
@@ -167,7 +168,7 @@ export class ServerVideoStream implements AsyncDisposable {
     return this.#cameras.has(id) ? this.#info(id) : undefined;
   }
 
-  /** The latest full-size frame of a camera; `undefined` before its first one. */
+  /** The latest full-size frame of a camera; `undefined` before its first one (see `value` for `valueFps`). */
   latest(cameraId: string = this.#settings.activeCameraId): Frame | undefined {
     return this.#cameras.get(cameraId)?.latest;
   }
@@ -235,13 +236,11 @@ export class ServerVideoStream implements AsyncDisposable {
     const off = this.#consumers.on(event, listener);
     if (event !== 'value') return off;
     // The original's watchers of `value` see every frame: a listener takes the full size like a consumer.
-    if (this.#valueListeners++ === 0) this.#syncDemand();
-    let listening = true;
+    this.#valueListeners.add(listener);
+    if (this.#valueListeners.size === 1 && !this.#closed) this.#syncDemand();
     return () => {
-      if (!listening) return;
-      listening = false;
       off();
-      if (--this.#valueListeners === 0 && !this.#closed) this.#syncDemand();
+      if (this.#valueListeners.delete(listener) && this.#valueListeners.size === 0 && !this.#closed) this.#syncDemand();
     };
   }
 
@@ -341,7 +340,7 @@ export class ServerVideoStream implements AsyncDisposable {
   #plan(id: string): VariantDemand[] {
     const sourceWidth = this.#cameras.get(id)!.width;
     const full = id === this.#settings.activeCameraId;
-    const fullMaxFps = this.#valueListeners === 0 && this.#valueFps > 0 ? this.#valueFps : undefined;
+    const fullMaxFps = this.#valueListeners.size === 0 && this.#valueFps > 0 ? this.#valueFps : undefined;
     return [...this.#consumers.plan(id, { full, fullMaxFps, sourceWidth }), ...this.#video.plan(id, sourceWidth)];
   }
 

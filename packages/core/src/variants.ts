@@ -2,7 +2,8 @@
  * Which variants a camera encodes, and which one each consumer gets.
  *
  * Every distinct output width is one JPEG encode of every captured frame (a
- * `maxFps` only thins a variant: variants of one width share its encode).
+ * `maxFps` only thins a variant: variants of one width share its encode; the
+ * active camera's full size for `value` alone may be thinned, `fullMaxFps`).
  * So a camera encodes at most `maxVariants` distinct widths, its full size
  * included. Widths are granted first come, first served, so a newcomer never
  * takes a width away from those already watching; a consumer past the cap

@@ -42,6 +42,16 @@ describe('planVariants', () => {
     expect(plan.demand).toEqual([{ key: 'f5', maxFps: 5 }, { key: 'full', maxFps: 1 }, { key: 'w320', maxWidth: 320 }]);
   });
 
+  it('makes the full size every frame again for a consumer as wide as the camera', () => {
+    const plan = planVariants([consumer(1920)], { full: true, fullMaxFps: 1, sourceWidth: 1280, maxVariants: 4 });
+    expect(plan.demand).toEqual([{ key: 'full' }]);
+  });
+
+  it('keeps the full size for value thinned beside a full-width consumer with maxFps', () => {
+    const plan = planVariants([consumer(undefined, 10)], { full: true, fullMaxFps: 1, sourceWidth: 1280, maxVariants: 4 });
+    expect(plan.demand).toEqual([{ key: 'f10', maxFps: 10 }, { key: 'full', maxFps: 1 }]);
+  });
+
   it('makes the full size every frame again for a consumer of it at the full rate', () => {
     const viewer = consumer();
     const plan = planVariants([consumer(320), viewer], { full: true, fullMaxFps: 1, sourceWidth: 1280, maxVariants: 4 });

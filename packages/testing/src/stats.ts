@@ -16,11 +16,20 @@ export async function cameraStats(stream: HasCameraStats, cameraId = 'cam'): Pro
   return stats;
 }
 
-/** Encodes per captured frame of `cameraId` over about `ms`, and the frames captured meanwhile. */
-export async function encodesPerFrame(stream: HasCameraStats, ms: number, cameraId = 'cam'): Promise<{ perFrame: number; captured: number }> {
+/**
+ * Encodes per captured frame of `cameraId` over about `ms`, and the frames
+ * captured meanwhile: all of them, or those of one JPEG `variant` (`full`...).
+ */
+export async function encodesPerFrame(
+  stream: HasCameraStats,
+  ms: number,
+  cameraId = 'cam',
+  variant?: string,
+): Promise<{ perFrame: number; captured: number }> {
+  const encodes = (stats: CameraStats): number => (variant === undefined ? stats.encodes : (stats.encodesByVariant[variant] ?? 0));
   const before = await cameraStats(stream, cameraId);
   await new Promise((resolve) => setTimeout(resolve, ms));
   const after = await cameraStats(stream, cameraId);
   const captured = after.captured - before.captured;
-  return { perFrame: (after.encodes - before.encodes) / captured, captured };
+  return { perFrame: (encodes(after) - encodes(before)) / captured, captured };
 }

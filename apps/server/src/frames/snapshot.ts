@@ -54,6 +54,7 @@ export async function takeSnapshot(
     const onAbort = (): void => finish(latest);
     const timer = setTimeout(() => finish(stream.latest(cameraId) ?? latest), options.waitMs);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const stop = stream.subscribe({ cameraId }, (frame) => finish(frame));
+    // A background consumer: a snapshot is not a viewer (no `consumers` count, no status events).
+    const stop = stream.subscribe({ cameraId, background: true }, (frame) => finish(frame));
   });
 }

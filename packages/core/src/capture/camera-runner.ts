@@ -7,7 +7,7 @@ import { EncodeTimes } from './encode-timing.ts';
 import type { CaptureBackend, CapturedImage, OpenedSource } from '../backends/backend.ts';
 import type { CameraConfig, CameraErrorInfo, CameraStatus } from '../camera.ts';
 import { CannotOpenCamera, CannotReadCamera, type SerializedError, type ServercamError } from '../errors.ts';
-import { scaledSize } from '../frame.ts';
+import { FULL_VARIANT, scaledSize } from '../frame.ts';
 import type { StreamSettings } from '../settings.ts';
 import { parseSource, type SourceSpec } from '../source.ts';
 import { backoffDelay, epochNow, RateMeter } from '../time.ts';
@@ -246,8 +246,12 @@ export class CameraRunner {
   async #encodeAndPost(image: CapturedImage, capturedAt: number, quality: number, fps: number): Promise<void> {
     const groups = new Map<number, { width: number; height: number; keys: string[] }>();
     const video: VariantDemand[] = [];
+    let fullSkipped = false;
     for (const variant of this.#demand) {
-      if (!this.#isDue(variant, capturedAt)) continue;
+      if (!this.#isDue(variant, capturedAt)) {
+        fullSkipped ||= variant.key === FULL_VARIANT;
+        continue;
+      }
       if (variant.codec === 'h264') {
         video.push(variant);
         continue;
@@ -257,6 +261,8 @@ export class CameraRunner {
       if (group) group.keys.push(variant.key);
       else groups.set(size.width, { ...size, keys: [variant.key] });
     }
+    // A thinned `full` (the stream's valueFps) rides along, free, on a full-size encode made for another rate.
+    if (fullSkipped) groups.get(image.width)?.keys.push(FULL_VARIANT);
     const measured = this.#meter.rate();
     const seq = this.#seq;
     const active = this.#ctx.settings().activeCameraId === this.id;

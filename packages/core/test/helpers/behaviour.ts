@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CameraConfig, ServerVideoStream, type ServerVideoStreamOptions } from '@servercam/core';
 import { jpegSize } from './media.ts';
 import { framesFor, until, untilStatus } from './wait.ts';
-import { cameraStats } from '../../../testing/src/stats.ts';
+import { cameraStats, encodesPerFrame } from '../../../testing/src/stats.ts';
 
 export interface BackendFixture {
   /** Two cameras: `big` and `small`, of different sizes. */
@@ -217,13 +217,7 @@ export function behaviourSuite(
     });
 
     /** Full-size encodes per frame captured over about `ms` (the active camera's `value` and full-size consumers). */
-    async function fullEncodesPerFrame(stream: ServerVideoStream, ms: number): Promise<{ perFrame: number; captured: number }> {
-      const before = await cameraStats(stream, 'big');
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      const after = await cameraStats(stream, 'big');
-      const captured = after.captured - before.captured;
-      return { perFrame: ((after.encodesByVariant['full'] ?? 0) - (before.encodesByVariant['full'] ?? 0)) / captured, captured };
-    }
+    const fullEncodesPerFrame = (stream: ServerVideoStream, ms: number) => encodesPerFrame(stream, ms, 'big', 'full');
 
     it('valueFps thins value while nothing else takes the full size; the camera still captures every frame', async () => {
       const stream = await open({ fps: 20, valueFps: 2 });
@@ -246,6 +240,21 @@ export function behaviourSuite(
       expect(perFrame).toBeGreaterThan(0.8);
     });
 
+    it('with valueFps, a full-size consumer with maxFps refreshes value at its own rate', async () => {
+      const stream = await open({ fps: 20, valueFps: 1 });
+      const stop = stream.subscribe({ maxFps: 10 }, () => {});
+      await until(() => stream.value, 'a first value');
+      const seqs = new Set<number>();
+      const end = Date.now() + 2000;
+      while (Date.now() < end) {
+        seqs.add(stream.value!.seq);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      stop();
+      // About 20 in 2 s at 10 fps; 2 or 3 at valueFps 1.
+      expect(seqs.size).toBeGreaterThan(8);
+    });
+
     it('with valueFps, a value listener sees every frame, and thinning resumes when it leaves', async () => {
       const stream = await open({ fps: 20, valueFps: 2 });
       const seen: number[] = [];
@@ -253,7 +262,8 @@ export function behaviourSuite(
       await until(() => seen.length >= 2, 'value events');
       const listened = await fullEncodesPerFrame(stream, 1500);
       stop();
-      stop(); // a second call changes nothing
+      stop(); // a second call changes nothing...
+      stream.subscribe({ maxWidth: 96 }, () => {})(); // ...as the next plan shows
       const alone = await fullEncodesPerFrame(stream, 1500);
       expect(listened.perFrame).toBeGreaterThan(0.8);
       expect(alone.perFrame).toBeLessThan(0.5);
