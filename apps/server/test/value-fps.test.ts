@@ -15,6 +15,18 @@ afterEach(closeAll);
 
 const CAMERA = { id: 'cam', source: 'synthetic:320x240@20' };
 
+/**
+ * The active camera's latest frame once it is 400 to 650 ms old: older than two frame intervals at 20 fps
+ * (no longer the camera's current picture), and well before the next one, due a second after it.
+ */
+function staleValue(running: Running): Promise<Frame> {
+  return until(() => {
+    const latest = running.server.stream.latest('cam');
+    const age = latest ? Date.now() - latest.capturedAt : 0;
+    return latest && age > 400 && age < 650 && latest;
+  }, 'a value 400 to 650 ms old');
+}
+
 /** Full-size JPEG encodes per frame captured over about `ms`. */
 const fullEncodesPerFrame = (running: Running, ms: number) => encodesPerFrame(running.server.stream, ms, 'cam', 'full');
 
@@ -53,13 +65,7 @@ it('an MJPEG viewer of the full size makes it every frame', async () => {
 
 it('a snapshot while nothing watches is a new frame, not the once-a-second value', async () => {
   const running = await startServer({ fps: 20, cameras: [CAMERA] });
-  // A value older than two frame intervals at 20 fps (no longer the camera's current picture), and well before
-  // the next one, due a second after it.
-  const stale: Frame = await until(() => {
-    const latest = running.server.stream.latest('cam');
-    const age = latest ? Date.now() - latest.capturedAt : 0;
-    return latest && age > 400 && age < 650 && latest;
-  }, 'a value 400 to 650 ms old');
+  const stale = await staleValue(running);
   const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);
   expect(response.status).toBe(200);
   expect(Number(response.headers.get('x-frame-seq'))).toBeGreaterThan(stale.seq);
@@ -67,10 +73,7 @@ it('a snapshot while nothing watches is a new frame, not the once-a-second value
 
 it('a snapshot is not a viewer: the camera never reports one while it is taken', async () => {
   const running = await startServer({ fps: 20, cameras: [CAMERA] });
-  await until(() => {
-    const latest = running.server.stream.latest('cam');
-    return latest && Date.now() - latest.capturedAt > 400;
-  }, 'a value that is not current');
+  await staleValue(running);
   const counts: number[] = [];
   const stop = running.server.stream.on('status', (camera) => void counts.push(camera.consumers));
   const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);

@@ -100,6 +100,11 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
     return this.#events.on(event, listener);
   }
 
+  /** How many listeners `event` has. */
+  listenerCount(event: keyof Events): number {
+    return this.#events.listenerCount(event);
+  }
+
   /** Calls every listener of `event`; a throw is rethrown asynchronously (emitter.ts). */
   emit<K extends keyof Events>(event: K, value: Events[K]): void {
     this.#events.emit(event, value);

@@ -27,6 +27,11 @@ export class Emitter<Events extends Record<string, unknown>> {
     return () => void set.delete(listener as Listener<never>);
   }
 
+  /** How many listeners `event` has (one function added twice is one listener). */
+  listenerCount(event: keyof Events): number {
+    return this.#listeners.get(event)?.size ?? 0;
+  }
+
   emit<K extends keyof Events>(event: K, value: Events[K]): void {
     const set = this.#listeners.get(event);
     if (!set) return;

@@ -50,8 +50,6 @@ export class ServerVideoStream implements AsyncDisposable {
   #settings: StreamSettings;
   /** `valueFps`: how thinned `value` is while only it takes the full size (0: every frame). */
   readonly #valueFps: number;
-  /** `value` listeners (a Set, as the emitter keeps them): each takes the full size every frame, like a consumer. */
-  readonly #valueListeners = new Set<unknown>();
   #host: CaptureHost | undefined;
   readonly #isolation: 'worker' | 'process';
   readonly #supervision: Partial<ProcessSupervision> | undefined;
@@ -235,12 +233,11 @@ export class ServerVideoStream implements AsyncDisposable {
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
     const off = this.#consumers.on(event, listener);
     if (event !== 'value') return off;
-    // The original's watchers of `value` see every frame: a listener takes the full size like a consumer.
-    this.#valueListeners.add(listener);
-    if (this.#valueListeners.size === 1 && !this.#closed) this.#syncDemand();
+    // The original's watchers of `value` see every frame: a listener takes the full size like a consumer (#plan).
+    if (!this.#closed) this.#syncDemand();
     return () => {
       off();
-      if (this.#valueListeners.delete(listener) && this.#valueListeners.size === 0 && !this.#closed) this.#syncDemand();
+      if (!this.#closed) this.#syncDemand();
     };
   }
 
@@ -340,7 +337,7 @@ export class ServerVideoStream implements AsyncDisposable {
   #plan(id: string): VariantDemand[] {
     const sourceWidth = this.#cameras.get(id)!.width;
     const full = id === this.#settings.activeCameraId;
-    const fullMaxFps = this.#valueListeners.size === 0 && this.#valueFps > 0 ? this.#valueFps : undefined;
+    const fullMaxFps = this.#valueFps > 0 && this.#consumers.listenerCount('value') === 0 ? this.#valueFps : undefined;
     return [...this.#consumers.plan(id, { full, fullMaxFps, sourceWidth }), ...this.#video.plan(id, sourceWidth)];
   }
 
