@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Frame,
-  FULL_VARIANT,
   InvalidSettings,
   isServercamError,
   normalizeVariant,
@@ -19,6 +18,7 @@ import {
   videoVariantKey,
 } from '@servercam/core';
 import type { CameraDirectory } from '../cameras.ts';
+import { isCurrent } from '../frames/snapshot.ts';
 import type { Logger } from '../logger.ts';
 import { BadMessages } from './bad-messages.ts';
 import { VideoPublisher } from './capture-video.ts';
@@ -151,10 +151,12 @@ export class CaptureNode implements AsyncDisposable {
     if (!decoded.ok) return this.#bad.count('demand', decoded.reason);
     const demand = decoded.value;
     const video = demand.video ?? {};
-    const fresh = this.#freshVideo(this.#demands.get(demand.gateway)?.video ?? {}, video);
+    const before = this.#demands.get(demand.gateway);
+    const freshVideo = this.#fresh(before?.video ?? {}, video, videoVariantKey);
+    const freshFrames = this.#fresh(before?.cameras ?? {}, demand.cameras, variantKey);
     if (Object.keys(demand.cameras).length === 0 && Object.keys(video).length === 0) this.#demands.delete(demand.gateway);
     else this.#demands.set(demand.gateway, { cameras: demand.cameras, video, expiresAt: Date.now() + Math.min(Math.max(demand.ttlMs, 1000), 60_000) });
-    this.#syncHeld(fresh);
+    this.#syncHeld(freshVideo, freshFrames);
   }
 
   #onCommand(message: Buffer): void {
@@ -211,14 +213,22 @@ export class CaptureNode implements AsyncDisposable {
     return into;
   }
 
-  /** The video variants a gateway demands now and did not before (their current GOP is published again for it). */
-  #freshVideo(before: Readonly<Record<string, readonly VariantSpec[]>>, now: Readonly<Record<string, readonly VariantSpec[]>>): Set<string> {
-    const had = this.#variants(before, undefined, videoVariantKey);
-    return new Set([...this.#variants(now, undefined, videoVariantKey).keys()].filter((key) => !had.has(key)));
+  /**
+   * The variants a gateway demands now and did not before: the current GOP
+   * of a video one, the current picture of a full-size one, is published
+   * again for it (another gateway may have had the variant held already).
+   */
+  #fresh(
+    before: Readonly<Record<string, readonly VariantSpec[]>>,
+    now: Readonly<Record<string, readonly VariantSpec[]>>,
+    keyOf: (spec: VariantSpec) => string,
+  ): Set<string> {
+    const had = this.#variants(before, undefined, keyOf);
+    return new Set([...this.#variants(now, undefined, keyOf).keys()].filter((key) => !had.has(key)));
   }
 
   /** Holds one consumer per demanded camera variant, so the core encodes exactly those; likewise for H.264. */
-  #syncHeld(freshVideo: ReadonlySet<string> = new Set()): void {
+  #syncHeld(freshVideo: ReadonlySet<string> = new Set(), freshFrames: ReadonlySet<string> = new Set()): void {
     const wanted = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>();
     const wantedVideo = new Map<string, { cameraId: string; variant: string; spec: VariantSpec }>();
     for (const demand of this.#demands.values()) {
@@ -231,15 +241,27 @@ export class CaptureNode implements AsyncDisposable {
       unsubscribe();
       this.#held.delete(key);
     }
-    for (const [key, { cameraId, spec }] of wanted) {
-      if (this.#held.has(key)) continue;
-      // Published on the channel of the variant asked for: the core may feed it another variant's frames (its variant cap).
-      const variant = variantKey(spec);
-      this.#held.set(key, this.#stream.subscribe({ cameraId, ...spec }, (frame) => this.#publishFrame(frame, variant)));
-      // A gateway that starts watching gets the current picture at once (it matters while paused).
-      const latest = variant === FULL_VARIANT ? this.#stream.latest(cameraId) : undefined;
-      if (latest) this.#publishFrame(latest, variant);
+    for (const [key, { cameraId, variant, spec }] of wanted) {
+      if (!this.#held.has(key)) {
+        // Published on the channel of the variant asked for: the core may feed it another variant's frames (its variant cap).
+        this.#held.set(key, this.#stream.subscribe({ cameraId, ...spec }, (frame) => this.#publishFrame(frame, variant)));
+      } else if (!freshFrames.has(key)) continue;
+      // A gateway that starts watching the full size (at any rate) gets the picture at once: while paused, the last one.
+      const latest = spec.maxWidth === undefined ? this.#stream.latest(cameraId) : undefined;
+      if (latest && this.#stillPicture(latest)) this.#publishFrame(latest, variant);
     }
+  }
+
+  /**
+   * Whether `latest` is the camera's picture now: it is while the camera makes
+   * no new ones (paused, or not live), or when made within about two frame
+   * intervals. The active camera's latest may be a once-a-second `value`
+   * (app-options.ts): a gateway asking for frames then waits for the next one
+   * rather than take an old one (a snapshot would show it).
+   */
+  #stillPicture(latest: Frame): boolean {
+    const camera = this.#stream.camera(latest.cameraId);
+    return this.#stream.paused || camera?.status !== 'live' || isCurrent(latest, camera.measuredFps);
   }
 
   /** Publishes a frame for the gateways' `variant` (the key they subscribed to; the frame says its real size). */

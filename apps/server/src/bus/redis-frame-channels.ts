@@ -1,8 +1,14 @@
 /**
  * The frame (or video) channels a gateway is subscribed to
  * (bus/redis-gateway.ts, bus/redis-video.ts): which camera and variant each
- * one's messages must be of, and the last frame seen on each, so a
- * republished picture is not delivered twice.
+ * one's messages must be of, the keys of the gateway's plan it feeds, and the
+ * last frame seen on each, so a republished picture is not delivered twice.
+ *
+ * A channel is named by its variant as the capture node names it (`wireKey`,
+ * the variant key of the spec asked for). That is the plan's key, except for
+ * the active camera's thinned full size (the plan's `full` at `maxFps`,
+ * `valueFps`), which the capture node publishes as `f1`: one channel may then
+ * feed two keys of the plan (`full` and a consumer's own `f1`).
  * @module
  */
 import type { Frame, VariantDemand } from '@servercam/core';
@@ -10,20 +16,28 @@ import type { Frame, VariantDemand } from '@servercam/core';
 /** What a frame channel carries. */
 export interface ChannelTarget {
   readonly cameraId: string;
+  /** The variant its messages say they are (the capture node's name for it). */
   readonly variant: string;
+  /** The keys of the plan it feeds, sorted. */
+  readonly keys: readonly string[];
 }
 
 export class FrameChannels {
   readonly #name: (cameraId: string, variant: string) => string;
   readonly #prefix: string;
+  readonly #wireKey: (demand: VariantDemand) => string;
   readonly #targets = new Map<string, ChannelTarget>();
   /** Per channel, the last frame's `seq:capturedAt`. */
   readonly #last = new Map<string, string>();
 
-  /** `name`: a camera variant's channel; `prefix`: the start of every channel of this kind (`Channels.frame` and `Channels.framePrefix`). */
-  constructor(name: (cameraId: string, variant: string) => string, prefix: string) {
+  /**
+   * `name`: a camera variant's channel; `prefix`: the start of every channel of this kind (`Channels.frame` and
+   * `Channels.framePrefix`); `wireKey`: the variant a demanded one is published as (default: its key).
+   */
+  constructor(name: (cameraId: string, variant: string) => string, prefix: string, wireKey: (demand: VariantDemand) => string = ({ key }) => key) {
     this.#name = name;
     this.#prefix = prefix;
+    this.#wireKey = wireKey;
   }
 
   /** Whether `channel` is of this kind (subscribed or not). */
@@ -36,22 +50,32 @@ export class FrameChannels {
     return this.#targets.get(channel);
   }
 
-  /** Whether the channel of a camera's variant is wanted. */
-  has(cameraId: string, variant: string): boolean {
-    return this.#targets.has(this.#name(cameraId, variant));
+  /** Whether some wanted channel feeds the plan's `key` of a camera. */
+  has(cameraId: string, key: string): boolean {
+    for (const target of this.#targets.values()) if (target.cameraId === cameraId && target.keys.includes(key)) return true;
+    return false;
   }
 
-  /** Makes the demand's channels the wanted ones; returns those to subscribe to and to leave. */
+  /** Makes the demand's channels the wanted ones (and the keys each feeds); returns those to subscribe to and to leave. */
   sync(demand: ReadonlyMap<string, readonly VariantDemand[]>): { added: string[]; removed: string[] } {
-    const wanted = new Map<string, ChannelTarget>();
-    for (const [cameraId, variants] of demand) for (const { key } of variants) wanted.set(this.#name(cameraId, key), { cameraId, variant: key });
+    const wanted = new Map<string, { cameraId: string; variant: string; keys: string[] }>();
+    for (const [cameraId, variants] of demand) {
+      for (const variant of variants) {
+        const wire = this.#wireKey(variant);
+        const channel = this.#name(cameraId, wire);
+        const target = wanted.get(channel);
+        if (target) target.keys.push(variant.key);
+        else wanted.set(channel, { cameraId, variant: wire, keys: [variant.key] });
+      }
+    }
     const added = [...wanted.keys()].filter((channel) => !this.#targets.has(channel));
     const removed = [...this.#targets.keys()].filter((channel) => !wanted.has(channel));
     for (const channel of removed) {
       this.#targets.delete(channel);
       this.#last.delete(channel);
     }
-    for (const channel of added) this.#targets.set(channel, wanted.get(channel)!);
+    // A kept channel may feed other keys now (the thinned full size beside a consumer's own `f1`).
+    for (const [channel, target] of wanted) this.#targets.set(channel, { ...target, keys: target.keys.sort() });
     return { added, removed };
   }
 

@@ -9,7 +9,10 @@
  * - Consumers, their demand, the fan-out and the listeners are the core's
  *   `ConsumerRegistry`, as in `ServerVideoStream`: the gateway subscribes to
  *   the channels of the variants its consumers need (plus the active camera's
- *   full size, like the core) and tells the capture node through its demand,
+ *   full size, like the core, thinned to `valueFps` while no consumer or
+ *   `value` listener takes it at the full rate: the capture node then
+ *   publishes it as `f1`, redis-frame-channels.ts) and tells the capture node
+ *   through its demand,
  *   refreshed before its TTL lapses. Each received frame becomes one `Frame`
  *   object shared by every local consumer of its variant, so the transports
  *   serialize it once. The variant cap is the capture node's.
@@ -23,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import {
   applySettings,
   type CameraInfo,
+  checkValueFps,
   type CameraStats,
   type ConsumerHost,
   ConsumerRegistry,
@@ -41,6 +45,7 @@ import {
   type VideoChunk,
   type VideoOptions,
   type VideoRequest,
+  variantKey,
 } from '@servercam/core';
 import type { Logger } from '../logger.ts';
 import { BadMessages, type BusMessageKind } from './bad-messages.ts';
@@ -77,6 +82,12 @@ export interface RedisGatewayOptions {
   readonly badMessageLogIntervalMs?: number | undefined;
   /** The bound of each H.264 variant's cached GOP, and of a consumer's unread chunks (bytes, default the core's 8 MiB). */
   readonly videoGopBytes?: number | undefined;
+  /**
+   * The core's `valueFps` for the active camera's full size: how often the
+   * capture node sends it while no consumer here takes it at the full rate and
+   * nothing listens to `value` (default 0: every frame).
+   */
+  readonly valueFps?: number | undefined;
 }
 
 const NO_SETTINGS: StreamSettings = Object.freeze({ paused: false, fps: 0, quality: 80, activeCameraId: '' });
@@ -88,6 +99,7 @@ export class RedisFrameBus implements FrameBus {
   readonly #logger: Logger;
   readonly #captureTimeoutMs: number;
   readonly #demandTtlMs: number;
+  readonly #valueFps: number;
   readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #cameras = new Map<string, CameraInfo>();
   readonly #latest = new Map<string, Frame>();
@@ -106,7 +118,9 @@ export class RedisFrameBus implements FrameBus {
   constructor(options: RedisGatewayOptions) {
     this.#logger = options.logger.child({ component: 'redis-bus' });
     this.#channels = channels(options.prefix ?? DEFAULT_PREFIX);
-    this.#frameChannels = new FrameChannels(this.#channels.frame, this.#channels.framePrefix);
+    // Channels are named as the capture node names a variant: by the spec asked for (the thinned full size is `f1`).
+    this.#frameChannels = new FrameChannels(this.#channels.frame, this.#channels.framePrefix, ({ key: _key, ...spec }) => variantKey(spec));
+    this.#valueFps = checkValueFps(options.valueFps ?? 0);
     this.#captureTimeoutMs = options.captureTimeoutMs ?? 3000;
     this.#demandTtlMs = options.demandTtlMs ?? 6000;
     this.#liveness = new CaptureLiveness(this.#captureTimeoutMs);
@@ -185,9 +199,18 @@ export class RedisFrameBus implements FrameBus {
     return this.#video.subscribeVideo(request, listener);
   }
 
-  /** A listener that throws stops neither the others nor the gateway (the core's emitter). */
+  /**
+   * A listener that throws stops neither the others nor the gateway (the
+   * core's emitter). A `value` listener takes the full size at the full rate.
+   */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
-    return this.#consumers.on(event, listener);
+    const off = this.#consumers.on(event, listener);
+    if (event !== 'value') return off;
+    this.#syncDemand();
+    return () => {
+      off();
+      this.#syncDemand();
+    };
   }
 
   // ---- lifecycle ------------------------------------------------------------------------
@@ -244,12 +267,13 @@ export class RedisFrameBus implements FrameBus {
     return { hasCamera: (id) => this.#cameras.has(id), activeCameraId: () => this.activeCameraId, consumersChanged };
   }
 
-  /** The variants this gateway needs per camera: its consumers', plus the active camera's full size (the core's plan). */
+  /** The variants this gateway needs per camera: its consumers', plus the active camera's full size, maybe thinned (the core's plan). */
   #demand(): Map<string, VariantDemand[]> {
     const demand = new Map<string, VariantDemand[]>();
+    const fullMaxFps = this.#valueFps > 0 && this.#consumers.listenerCount('value') === 0 ? this.#valueFps : undefined;
     for (const [cameraId, camera] of this.#cameras) {
       const full = this.#settings !== undefined && cameraId === this.#settings.activeCameraId;
-      const variants = this.#consumers.plan(cameraId, { full, sourceWidth: camera.width });
+      const variants = this.#consumers.plan(cameraId, { full, fullMaxFps, sourceWidth: camera.width });
       if (variants.length > 0) demand.set(cameraId, variants);
     }
     return demand;
@@ -319,11 +343,15 @@ export class RedisFrameBus implements FrameBus {
     if (!decoded.ok) return this.#bad.count('frame', decoded.reason);
     const { frame } = decoded.value;
     if (!this.#frameChannels.fresh(channel, frame)) return;
-    if (frame.variant === FULL_VARIANT) {
-      this.#latest.set(frame.cameraId, frame);
-      if (frame.cameraId === this.activeCameraId) this.#consumers.emit('value', frame);
+    // One frame object per key the channel feeds (the thinned full size is published as `f1`).
+    for (const key of expected.keys) {
+      const planned = frame.variant === key ? frame : { ...frame, variant: key };
+      if (key === FULL_VARIANT) {
+        this.#latest.set(planned.cameraId, planned);
+        if (planned.cameraId === this.activeCameraId) this.#consumers.emit('value', planned);
+      }
+      this.#consumers.deliver(planned);
     }
-    this.#consumers.deliver(frame);
   }
 
   #onReply(reply: UpdateReply): void {

@@ -5,6 +5,7 @@
  * balancer (docs/deploy.md).
  * @module
  */
+import { SERVER_VALUE_FPS } from '../app-options.ts';
 import { RedisFrameBus } from '../bus/redis-gateway.ts';
 import { RedisSessionSync } from '../bus/redis-sessions.ts';
 import { silentLogger } from '../logger.ts';
@@ -33,6 +34,8 @@ export function createGateway(options: GatewayOptions): Servercam {
     badMessageLogIntervalMs: options.badMessageLogIntervalMs,
     // The gateway keeps its own GOPs and consumer queues; the capture node caps the encoders.
     videoGopBytes: options.limits?.videoGopBytes,
+    // The active camera's full size only once a second while no viewer here takes it (app-options.ts).
+    valueFps: SERVER_VALUE_FPS,
   });
   // Settings kept across restarts belong to the capture node, which owns them.
   return createServer({

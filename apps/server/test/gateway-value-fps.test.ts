@@ -1,0 +1,136 @@
+/**
+ * Scale-out without a JPEG no one watches: a gateway asks the capture node for
+ * the active camera's full size once a second (`valueFps`) while none of its
+ * viewers takes it at the full rate, as a single server does (value-fps.test.ts).
+ * A real redis-server, a real capture node and real gateways on real sockets.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { encodesPerFrame } from '@servercam/testing';
+import type { Frame } from '@servercam/core';
+import { createGateway } from '../src/roles/gateway.ts';
+import { CaptureServer } from '../src/roles/capture.ts';
+import { type Servercam, silentLogger } from '../src/index.ts';
+import { closeAll, next, openMjpeg, until, wsClient, wsRequest, wsSubscribe } from './helpers/clients.ts';
+import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
+
+const FPS = 20;
+const CAMERAS = [{ id: 'cam', source: `synthetic:320x240@${FPS}` }];
+
+let redis: RedisProcess;
+let capture: CaptureServer;
+let gateway: Servercam;
+let gatewayUrl: string;
+const extraGateways: Servercam[] = [];
+
+async function startGateway(): Promise<{ server: Servercam; url: string }> {
+  const server = createGateway({ redisUrl: redis.url, host: '127.0.0.1', port: 0, uiDir: false, captureTimeoutMs: 1000, demandTtlMs: 1500, logger: silentLogger() });
+  const { url } = await server.listen();
+  await until(() => server.stream.cameras.length === 1, 'the gateway to see the camera');
+  return { server, url };
+}
+
+/** JPEG encodes per frame captured on the capture node over about `ms` (every variant: the thinned ones share an encode). */
+const captureEncodesPerFrame = (ms: number) => encodesPerFrame(capture.stream, ms, 'cam');
+
+/** The gateway's latest full-size frame once it is 400 to 650 ms old: no longer current at 20 fps, the next one due a second after it. */
+function staleLatest(server: Servercam): Promise<Frame> {
+  return until(() => {
+    const latest = server.stream.latest('cam');
+    const age = latest ? Date.now() - latest.capturedAt : 0;
+    return latest && age > 400 && age < 650 && latest;
+  }, 'a latest frame 400 to 650 ms old on the gateway');
+}
+
+const describeRedis = hasRedis ? describe : describe.skip;
+
+describeRedis('a gateway thins the active camera\'s full size (valueFps)', () => {
+  beforeAll(async () => {
+    redis = await startRedis();
+    capture = new CaptureServer({ redisUrl: redis.url, cameras: CAMERAS, fps: FPS, isolation: 'worker', heartbeatMs: 200, port: 0, logger: silentLogger() });
+    await capture.listen();
+    ({ server: gateway, url: gatewayUrl } = await startGateway());
+    await until(() => gateway.stream.latest('cam'), 'a first frame on the gateway');
+  });
+
+  afterEach(closeAll);
+
+  afterAll(async () => {
+    await closeAll();
+    await Promise.all([gateway, ...extraGateways].map((server) => server?.close()));
+    await capture?.close();
+    await redis?.stop();
+  });
+
+  it('an idle gateway costs the capture node a full-size JPEG about once a second, and still gets one', async () => {
+    const first = await until(() => gateway.stream.latest('cam'), 'a frame on the gateway');
+    const { perFrame, captured } = await captureEncodesPerFrame(2500);
+    expect(captured).toBeGreaterThan(20);
+    expect(perFrame).toBeGreaterThan(0);
+    expect(perFrame).toBeLessThan(0.25);
+    expect(gateway.stream.latest('cam')!.seq).toBeGreaterThan(first.seq);
+    expect(capture.node.stats().variants).toEqual(['cam:f1']);
+  });
+
+  it('an MJPEG viewer of the full size on the gateway makes it every frame on the capture node', async () => {
+    const response = await openMjpeg(`${gatewayUrl}/cameras/cam/stream.mjpeg`);
+    await until(() => capture.node.stats().variants.includes('cam:full'), 'the capture node to publish the full size');
+    const { perFrame, captured } = await captureEncodesPerFrame(1500);
+    await response.body?.cancel();
+    expect(captured).toBeGreaterThan(10);
+    expect(perFrame).toBeGreaterThan(0.8);
+  });
+
+  it('an MJPEG viewer at 1 fps and the thinned full size share one channel, and each gets its frames', async () => {
+    await until(() => capture.node.stats().variants.join() === 'cam:f1', 'only the thinned full size published');
+    const response = await openMjpeg(`${gatewayUrl}/cameras/cam/stream.mjpeg?maxFps=1`);
+    const reader = response.body!.getReader();
+    const before = gateway.stream.latest('cam')!.seq;
+    // The viewer's parts arrive (its own key, `f1`), and the gateway's latest full size moves on (the key `full`).
+    let bytes = 0;
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && bytes < 2 * 1024) bytes += (await reader.read()).value?.byteLength ?? 0;
+    await until(() => gateway.stream.latest('cam')!.seq > before, 'the gateway\'s latest frame to move on');
+    expect(bytes).toBeGreaterThanOrEqual(2 * 1024);
+    expect(capture.node.stats().variants).toEqual(['cam:f1']);
+    await reader.cancel();
+  });
+
+  it('a value listener on the gateway takes the full size every frame, and thinning resumes when it leaves', async () => {
+    const seen: number[] = [];
+    const off = gateway.stream.on('value', (frame) => void seen.push(frame.seq));
+    await until(() => capture.node.stats().variants.includes('cam:full'), 'the capture node to publish the full size');
+    const from = seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const during = seen.length - from;
+    off();
+    await until(() => capture.node.stats().variants.join() === 'cam:f1', 'the thinned full size again');
+    expect(during).toBeGreaterThan(FPS * 1.5 * 0.6);
+  });
+
+  it('a snapshot on the gateway while nothing watches is a new frame, not the once-a-second value', async () => {
+    const stale = await staleLatest(gateway);
+    const response = await fetch(`${gatewayUrl}/cameras/cam/snapshot.jpg`);
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get('x-frame-seq'))).toBeGreaterThan(stale.seq);
+  });
+
+  it('an H.264 viewer on the gateway leaves the full size thinned', async () => {
+    const video = wsSubscribe<{ video: { seq: number } }>(wsClient(`${gatewayUrl.replace(/^http/, 'ws')}/graphql`), 'subscription { video(cameraId: "cam") { seq } }');
+    await next(video, 15_000, 'a first chunk');
+    const { perFrame } = await captureEncodesPerFrame(2000);
+    expect(perFrame).toBeLessThan(0.25);
+    await next(video, 5000, 'another chunk');
+  });
+
+  it('a gateway that starts while the capture is paused gets the last picture at once', async () => {
+    const client = wsClient(`${gatewayUrl.replace(/^http/, 'ws')}/graphql`);
+    const paused = await wsRequest<{ updateStream: { paused: boolean } }>(client, 'mutation { updateStream(input: { paused: true }) { paused } }');
+    expect(paused.data?.updateStream.paused).toBe(true);
+    const last = capture.stream.latest('cam')!;
+    const late = await startGateway();
+    extraGateways.push(late.server);
+    const got = await until(() => late.server.stream.latest('cam'), 'the last picture on the new gateway', 3000);
+    expect(got.seq).toBe(last.seq);
+    await wsRequest(client, 'mutation { updateStream(input: { paused: false }) { paused } }');
+  });
+});
