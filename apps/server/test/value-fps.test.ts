@@ -66,9 +66,12 @@ it('an MJPEG viewer of the full size makes it every frame', async () => {
 it('a snapshot while nothing watches is a new frame, not the once-a-second value', async () => {
   const running = await startServer({ fps: 20, cameras: [CAMERA] });
   const stale = await staleValue(running);
+  const asked = Date.now();
   const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);
   expect(response.status).toBe(200);
   expect(Number(response.headers.get('x-frame-seq'))).toBeGreaterThan(stale.seq);
+  // A current picture: made about when it was asked for (within two frame intervals), not a second before.
+  expect(Date.parse(response.headers.get('x-captured-at')!)).toBeGreaterThan(asked - 150);
 });
 
 it('a snapshot is not a viewer: the camera never reports one while it is taken', async () => {
