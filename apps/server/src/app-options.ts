@@ -89,8 +89,9 @@ export interface AppOptions {
  * of H.264 or of scaled frames), and every frame while one does. The latest
  * frame is only a first picture for a new viewer (MJPEG, `frames`), a metric's
  * age, or a snapshot when it is current (frames/snapshot.ts); else a snapshot
- * takes the next frame. A capture node makes it every frame while a gateway is
- * connected: gateways keep the active camera's full size (bus/redis-gateway.ts).
+ * takes the next frame. Gateways thin it the same way: a gateway asks the
+ * capture node for it once a second while none of its viewers takes it at the
+ * full rate (bus/redis-gateway.ts).
  */
 export const SERVER_VALUE_FPS = 1;
 
