@@ -39,6 +39,13 @@ export interface FrameBus extends AsyncDisposable {
   update(patch: StreamSettingsPatch): StreamSettings | Promise<StreamSettings>;
   /** The latest full-size frame of a camera (default: the active one). */
   latest(cameraId?: string): Frame | undefined;
+  /**
+   * How long ago this process got a camera's latest full-size frame, in ms of
+   * its own monotonic clock: a bus fed from another host (a gateway) has it,
+   * since the frame's `capturedAt` is that host's clock. Without it, the age is
+   * `capturedAt` against this process's clock (the capture shares it).
+   */
+  latestAgeMs?(cameraId: string): number | undefined;
   /** Frames as a conflating iterator: a slow reader gets the newest frame. */
   frames(options?: FramesOptions): LatestValueIterator<Frame>;
   /** Calls `listener` with each frame (conflated while a returned promise is pending); returns the unsubscribe. */

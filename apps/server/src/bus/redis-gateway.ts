@@ -103,6 +103,8 @@ export class RedisFrameBus implements FrameBus {
   readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #cameras = new Map<string, CameraInfo>();
   readonly #latest = new Map<string, Frame>();
+  /** When each latest frame arrived, by this process's monotonic clock (`performance.now()`). */
+  readonly #latestAt = new Map<string, number>();
   readonly #frameChannels: FrameChannels;
   readonly #bad: BadMessages;
   readonly #commands: PendingCommands;
@@ -179,6 +181,12 @@ export class RedisFrameBus implements FrameBus {
 
   latest(cameraId: string = this.activeCameraId): Frame | undefined {
     return this.#latest.get(cameraId);
+  }
+
+  /** How long ago the latest frame arrived here: the capture node's clock may differ from ours. */
+  latestAgeMs(cameraId: string): number | undefined {
+    const at = this.#latestAt.get(cameraId);
+    return at === undefined ? undefined : performance.now() - at;
   }
 
   // ---- consumers ------------------------------------------------------------------------
@@ -285,7 +293,11 @@ export class RedisFrameBus implements FrameBus {
     const demand = this.#demand();
     const { added, removed } = this.#frameChannels.sync(demand);
     // A camera whose full size is no longer received keeps no stale picture.
-    for (const cameraId of this.#latest.keys()) if (!this.#frameChannels.has(cameraId, FULL_VARIANT)) this.#latest.delete(cameraId);
+    for (const cameraId of this.#latest.keys()) {
+      if (this.#frameChannels.has(cameraId, FULL_VARIANT)) continue;
+      this.#latest.delete(cameraId);
+      this.#latestAt.delete(cameraId);
+    }
     const video = this.#video.sync(this.#cameras);
     removed.push(...video.removed);
     added.push(...video.added);
@@ -348,6 +360,7 @@ export class RedisFrameBus implements FrameBus {
       const planned = frame.variant === key ? frame : { ...frame, variant: key };
       if (key === FULL_VARIANT) {
         this.#latest.set(planned.cameraId, planned);
+        this.#latestAt.set(planned.cameraId, performance.now());
         if (planned.cameraId === this.activeCameraId) this.#consumers.emit('value', planned);
       }
       this.#consumers.deliver(planned);

@@ -18,11 +18,16 @@ export interface SnapshotOptions {
 }
 
 /**
- * Whether a live camera's latest frame is its current picture: made within
- * about two of its frame intervals (at least 100 ms, for jitter).
+ * Whether a live camera's frame `ageMs` old is its current picture: made
+ * within about two of its frame intervals (at least 100 ms, for jitter).
  */
+export function isCurrentAge(ageMs: number, fps: number): boolean {
+  return fps > 0 && ageMs <= Math.max(100, 2500 / fps);
+}
+
+/** {@link isCurrentAge} for a frame captured by this host's clock. */
 export function isCurrent(frame: Frame, fps: number, now = Date.now()): boolean {
-  return fps > 0 && now - frame.capturedAt <= Math.max(100, 2500 / fps);
+  return isCurrentAge(now - frame.capturedAt, fps);
 }
 
 /**
@@ -39,7 +44,11 @@ export async function takeSnapshot(
   if (!camera || camera.status === 'error') return undefined;
   const latest = stream.latest(cameraId);
   if (stream.paused || camera.status === 'paused') return latest;
-  if (latest && camera.status === 'live' && isCurrent(latest, camera.measuredFps)) return latest;
+  if (latest && camera.status === 'live') {
+    // On a gateway, by when the frame arrived here (another host's clock may be off).
+    const age = stream.latestAgeMs?.(cameraId) ?? Date.now() - latest.capturedAt;
+    if (isCurrentAge(age, camera.measuredFps)) return latest;
+  }
   if (options.waitMs <= 0 || options.signal?.aborted) return latest;
   return new Promise<Frame | undefined>((resolve) => {
     let done = false;
