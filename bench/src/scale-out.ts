@@ -30,6 +30,12 @@ export interface ScaleOutResult {
   readonly gateways: RunResult[];
   /** The capture node over the whole run (connections, warm-up, window): CPU in cores, captured fps. */
   readonly capture: { readonly cores: number; readonly capturedFps: number; readonly framesDropped: number };
+  /**
+   * The capture node's CPU (cores) while both gateways are connected and no
+   * one watches: the camera read, and the active camera's full size made once a
+   * second for the gateways (valueFps).
+   */
+  readonly captureIdleCores?: number | undefined;
   /** One servercam process with all 2 × N subscribers. */
   readonly single: RunResult | undefined;
   readonly skipped?: string | undefined;
@@ -68,6 +74,10 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
     ];
     roles.push(...gateways);
     await sleep(1500);
+    const idle0 = processCpuSeconds(capture.pid);
+    const idleT0 = performance.now();
+    await sleep(options.idleSeconds * 1000);
+    const captureIdleCores = (processCpuSeconds(capture.pid) - idle0) / ((performance.now() - idleT0) / 1000);
     await Promise.all(gateways.map((gateway) => gateway.measureIdle(options.idleSeconds, true)));
     const cpu0 = processCpuSeconds(capture.pid);
     const stats0 = await capture.stats();
@@ -87,6 +97,7 @@ export async function runScaleOut(options: ScaleOutOptions, log: (line: string) 
         capturedFps: captured / window,
         framesDropped: stats1.framesDropped - stats0.framesDropped,
       },
+      captureIdleCores,
       single,
     };
     return result;
@@ -103,7 +114,7 @@ export function describeScaleOut(result: ScaleOutResult): string[] {
   if (result.skipped) return [`scale-out skipped: ${result.skipped}`];
   return [
     ...result.gateways.map((r) => `scale-out ${r.server}: N=${r.clients}: ${f1(r.fpsMean)} fps/client (min ${f1(r.fpsMin)}), p99 ${f1(r.p99)} ms, ${pct(r.serverCores)} CPU`),
-    `scale-out capture node: ${pct(result.capture.cores)} CPU, ${f1(result.capture.capturedFps)} fps captured, ${result.capture.framesDropped} frames dropped`,
+    `scale-out capture node: ${pct(result.capture.cores)} CPU (${pct(result.captureIdleCores)} while the gateways had no viewer), ${f1(result.capture.capturedFps)} fps captured, ${result.capture.framesDropped} frames dropped`,
     ...(result.single ? [`single process: N=${result.single.clients}: ${f1(result.single.fpsMean)} fps/client, p99 ${f1(result.single.p99)} ms, ${pct(result.single.serverCores)} CPU`] : []),
   ];
 }
@@ -126,7 +137,7 @@ export function renderScaleOut(result: ScaleOutResult, meta: { date: string; smo
   for (const r of result.gateways) {
     lines.push(`| ${r.server} | ${r.clients} | ${f1(r.fpsMean)} | ${f1(r.fpsMin)} | ${f1(r.p50)} | ${f1(r.p99)} | ${pct(r.serverCores)} | ${pct(r.idleCores)} |`);
   }
-  lines.push(`| capture node | – | – | – | – | – | ${pct(result.capture.cores)} | – |`);
+  lines.push(`| capture node | – | – | – | – | – | ${pct(result.capture.cores)} | ${pct(result.captureIdleCores)} (gateways connected) |`);
   const s = result.single;
   if (s) lines.push(`| one servercam process | ${s.clients} | ${f1(s.fpsMean)} | ${f1(s.fpsMin)} | ${f1(s.p50)} | ${f1(s.p99)} | ${pct(s.serverCores)} | ${pct(s.idleCores)} |`);
   lines.push('', `The capture node captured ${f1(result.capture.capturedFps)} fps in the window and dropped ${result.capture.framesDropped} frames (Redis unreachable or backed up).`);
