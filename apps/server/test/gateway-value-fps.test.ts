@@ -14,7 +14,10 @@ import { closeAll, mjpegParts, next, openMjpeg, until, wsClient, wsRequest, wsSu
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 const FPS = 20;
-const CAMERAS = [{ id: 'cam', source: `synthetic:320x240@${FPS}` }];
+const CAMERAS = [
+  { id: 'cam', source: `synthetic:320x240@${FPS}` },
+  { id: 'other', source: `synthetic:160x120@${FPS}` },
+];
 
 let redis: RedisProcess;
 let capture: CaptureServer;
@@ -25,7 +28,7 @@ const extraGateways: Servercam[] = [];
 async function startGateway(): Promise<{ server: Servercam; url: string }> {
   const server = createGateway({ redisUrl: redis.url, host: '127.0.0.1', port: 0, uiDir: false, captureTimeoutMs: 1000, demandTtlMs: 1500, logger: silentLogger() });
   const { url } = await server.listen();
-  await until(() => server.stream.cameras.length === 1, 'the gateway to see the camera');
+  await until(() => server.stream.cameras.length === CAMERAS.length, 'the gateway to see the cameras');
   return { server, url };
 }
 
@@ -63,10 +66,12 @@ describeRedis('a gateway thins the active camera\'s full size (valueFps)', () =>
 
   it('an idle gateway costs the capture node a full-size JPEG about once a second, and still gets one', async () => {
     const first = await until(() => gateway.stream.latest('cam'), 'a frame on the gateway');
-    const { perFrame, captured } = await captureEncodesPerFrame(2500);
-    expect(captured).toBeGreaterThan(20);
-    expect(perFrame).toBeGreaterThan(0);
-    expect(perFrame).toBeLessThan(0.25);
+    const { perFrame, captured } = await captureEncodesPerFrame(4000);
+    expect(captured).toBeGreaterThan(30);
+    // One encode a second serves both the gateway's `f1` and the capture node's own thinned `value` (4 or 5 in 4 s).
+    const perSecond = (perFrame * captured) / 4;
+    expect(perSecond).toBeGreaterThan(0.5);
+    expect(perSecond).toBeLessThan(1.4);
     expect(gateway.stream.latest('cam')!.seq).toBeGreaterThan(first.seq);
     expect(capture.node.stats().variants).toEqual(['cam:f1']);
   });
@@ -125,15 +130,62 @@ describeRedis('a gateway thins the active camera\'s full size (valueFps)', () =>
     await next(video, 5000, 'another chunk');
   });
 
-  it('a gateway that starts while the capture is paused gets the last picture at once', async () => {
-    const client = wsClient(`${gatewayUrl.replace(/^http/, 'ws')}/graphql`);
-    const paused = await wsRequest<{ updateStream: { paused: boolean } }>(client, 'mutation { updateStream(input: { paused: true }) { paused } }');
-    expect(paused.data?.updateStream.paused).toBe(true);
-    const last = capture.stream.latest('cam')!;
-    const late = await startGateway();
-    extraGateways.push(late.server);
-    const got = await until(() => late.server.stream.latest('cam'), 'the last picture on the new gateway', 3000);
-    expect(got.seq).toBe(last.seq);
-    await wsRequest(client, 'mutation { updateStream(input: { paused: false }) { paused } }');
+  it('a gateway\'s new viewer of a camera that went idle gets a new picture, not the one left from before', async () => {
+    const first = mjpegParts(await openMjpeg(`${gatewayUrl}/cameras/other/stream.mjpeg`));
+    await next(first, 5000, 'a picture of the other camera');
+    await first.return(undefined);
+    await until(() => capture.stream.camera('other')?.status === 'idle', 'the other camera to go idle', 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const opened = Date.now();
+    const parts = mjpegParts(await openMjpeg(`${gatewayUrl}/cameras/other/stream.mjpeg`));
+    const part = await next(parts, 5000, 'a picture of the other camera');
+    expect(Date.parse(part.headers['x-captured-at']!)).toBeGreaterThanOrEqual(opened - 50);
+  });
+
+  describe('while paused', () => {
+    /** Applies a settings change through the gateway, as a user would. */
+    async function update(input: string): Promise<void> {
+      const result = await wsRequest(wsClient(`${gatewayUrl.replace(/^http/, 'ws')}/graphql`), `mutation { updateStream(input: { ${input} }) { paused } }`);
+      expect(result.errors).toBeUndefined();
+    }
+
+    afterEach(() => update('paused: false, activeCameraId: "cam"'));
+
+    it('a gateway that starts gets the last picture at once', async () => {
+      await update('paused: true');
+      const last = capture.stream.latest('cam')!;
+      const late = await startGateway();
+      extraGateways.push(late.server);
+      const got = await until(() => late.server.stream.latest('cam'), 'the last picture on the new gateway', 3000);
+      expect(got.seq).toBe(last.seq);
+    });
+
+    it('a new MJPEG viewer on the gateway gets the last picture once, not again when the capture node republishes it', async () => {
+      await update('paused: true');
+      await until(() => gateway.stream.latest('cam'), 'a picture on the gateway');
+      const response = await openMjpeg(`${gatewayUrl}/cameras/cam/stream.mjpeg`);
+      const parts = mjpegParts(response);
+      const seqs = [Number((await next(parts, 5000, 'a first picture')).headers['x-frame-seq'])];
+      // The gateway now asks for every frame (the \`full\` channel): the capture node answers with its last picture.
+      await until(() => capture.node.stats().variants.includes('cam:full'), 'the capture node to publish the full size');
+      await next(parts, 1000, 'a second part').then(
+        (part) => seqs.push(Number(part.headers['x-frame-seq'])),
+        () => {}, // none: what is expected (closeAll ends the stream)
+      );
+      expect(seqs).toHaveLength(1);
+    });
+
+    it('a camera made active whose 1 fps viewer\'s channel the gateway keeps gives the gateway its picture', async () => {
+      const response = await openMjpeg(`${gatewayUrl}/cameras/other/stream.mjpeg?maxFps=1`);
+      const parts = mjpegParts(response);
+      await next(parts, 5000, 'a picture of the other camera');
+      await update('paused: true');
+      await update('activeCameraId: "other"');
+      // The active camera's thinned full size is `f1`, the viewer's channel already: no new demand, nothing republished.
+      const got = await until(() => gateway.stream.latest('other'), 'the other camera\'s picture on the gateway', 3000);
+      expect(got.cameraId).toBe('other');
+      expect((await fetch(`${gatewayUrl}/cameras/other/snapshot.jpg`)).status).toBe(200);
+      await parts.return(undefined);
+    });
   });
 });

@@ -253,15 +253,17 @@ export class CaptureNode implements AsyncDisposable {
   }
 
   /**
-   * Whether `latest` is the camera's picture now: it is while the camera makes
-   * no new ones (paused, or not live), or when made within about two frame
-   * intervals. The active camera's latest may be a once-a-second `value`
-   * (app-options.ts): a gateway asking for frames then waits for the next one
-   * rather than take an old one (a snapshot would show it).
+   * Whether `latest` is the camera's picture now: it is while paused (no new
+   * one comes), or when made within about two frame intervals of a live
+   * camera. The active camera's latest may be a once-a-second `value`
+   * (app-options.ts), and an idle camera's may be hours old: a gateway asking
+   * for frames then waits for the next one rather than take an old one (a
+   * snapshot would show it).
    */
   #stillPicture(latest: Frame): boolean {
     const camera = this.#stream.camera(latest.cameraId);
-    return this.#stream.paused || camera?.status !== 'live' || isCurrent(latest, camera.measuredFps);
+    if (this.#stream.paused || camera?.status === 'paused') return true;
+    return camera?.status === 'live' && isCurrent(latest, camera.measuredFps);
   }
 
   /** Publishes a frame for the gateways' `variant` (the key they subscribed to; the frame says its real size). */

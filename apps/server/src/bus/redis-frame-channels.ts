@@ -2,7 +2,8 @@
  * The frame (or video) channels a gateway is subscribed to
  * (bus/redis-gateway.ts, bus/redis-video.ts): which camera and variant each
  * one's messages must be of, the keys of the gateway's plan it feeds, and the
- * last frame seen on each, so a republished picture is not delivered twice.
+ * last frame given for each key, so a republished picture is not delivered
+ * twice (not even when a key moves to another channel: `f1` to `full`).
  *
  * A channel is named by its variant as the capture node names it (`wireKey`,
  * the variant key of the spec asked for). That is the plan's key, except for
@@ -27,8 +28,10 @@ export class FrameChannels {
   readonly #prefix: string;
   readonly #wireKey: (demand: VariantDemand) => string;
   readonly #targets = new Map<string, ChannelTarget>();
-  /** Per channel, the last frame's `seq:capturedAt`. */
+  /** Per `cameraId\nkey`, the last frame's `seq:capturedAt`. */
   readonly #last = new Map<string, string>();
+  /** Per channel, the last frame received and when (`performance.now()`). */
+  readonly #lastFrame = new Map<string, { readonly frame: Frame; readonly at: number }>();
 
   /**
    * `name`: a camera variant's channel; `prefix`: the start of every channel of this kind (`Channels.frame` and
@@ -72,23 +75,39 @@ export class FrameChannels {
     const removed = [...this.#targets.keys()].filter((channel) => !wanted.has(channel));
     for (const channel of removed) {
       this.#targets.delete(channel);
-      this.#last.delete(channel);
+      this.#lastFrame.delete(channel);
     }
     // A kept channel may feed other keys now (the thinned full size beside a consumer's own `f1`).
-    for (const [channel, target] of wanted) this.#targets.set(channel, { ...target, keys: target.keys.sort() });
+    const keys = new Set<string>();
+    for (const [channel, target] of wanted) {
+      this.#targets.set(channel, { ...target, keys: target.keys.sort() });
+      for (const key of target.keys) keys.add(`${target.cameraId}\n${key}`);
+    }
+    for (const key of this.#last.keys()) if (!keys.has(key)) this.#last.delete(key);
     return { added, removed };
   }
 
-  /** Whether `frame` is new on `channel` (and remembers it). */
-  fresh(channel: string, frame: Frame): boolean {
+  /** Takes a frame received on `channel`: the keys of `target` it is new for (and remembers it). */
+  receive(channel: string, target: ChannelTarget, frame: Frame): string[] {
+    this.#lastFrame.set(channel, { frame, at: performance.now() });
     const mark = `${frame.seq}:${frame.capturedAt}`;
-    if (this.#last.get(channel) === mark) return false;
-    this.#last.set(channel, mark);
-    return true;
+    return target.keys.filter((key) => {
+      const id = `${target.cameraId}\n${key}`;
+      if (this.#last.get(id) === mark) return false;
+      this.#last.set(id, mark);
+      return true;
+    });
+  }
+
+  /** The last frame received on the channel that feeds a camera's `key` now, and when (`performance.now()`). */
+  lastFrame(cameraId: string, key: string): { readonly frame: Frame; readonly at: number } | undefined {
+    for (const [channel, target] of this.#targets) if (target.cameraId === cameraId && target.keys.includes(key)) return this.#lastFrame.get(channel);
+    return undefined;
   }
 
   /** Forgets the last frames (a new capture node numbers its frames anew). */
   forgetFrames(): void {
     this.#last.clear();
+    this.#lastFrame.clear();
   }
 }

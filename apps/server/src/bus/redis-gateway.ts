@@ -114,6 +114,8 @@ export class RedisFrameBus implements FrameBus {
   #node: string | undefined;
   readonly #liveness: CaptureLiveness;
   #demandSent = '';
+  /** Channel subscriptions sent and not yet answered: the demand waits for them (see #syncDemand). */
+  #subscribing = 0;
   #starting: Promise<void> | undefined;
   #closed = false;
 
@@ -292,22 +294,44 @@ export class RedisFrameBus implements FrameBus {
     if (this.#closed) return;
     const demand = this.#demand();
     const { added, removed } = this.#frameChannels.sync(demand);
-    // A camera whose full size is no longer received keeps no stale picture.
-    for (const cameraId of this.#latest.keys()) {
-      if (this.#frameChannels.has(cameraId, FULL_VARIANT)) continue;
-      this.#latest.delete(cameraId);
-      this.#latestAt.delete(cameraId);
+    for (const cameraId of this.#cameras.keys()) {
+      if (!this.#frameChannels.has(cameraId, FULL_VARIANT)) {
+        // A camera whose full size is no longer received keeps no stale picture.
+        this.#latest.delete(cameraId);
+        this.#latestAt.delete(cameraId);
+      } else if (!this.#latest.has(cameraId)) {
+        // A channel kept for a consumer's own `f1` now feeds the full size too: its last frame is the picture.
+        const last = this.#frameChannels.lastFrame(cameraId, FULL_VARIANT);
+        if (last) this.#setLatest({ ...last.frame, variant: FULL_VARIANT }, last.at);
+      }
     }
     const video = this.#video.sync(this.#cameras);
     removed.push(...video.removed);
     added.push(...video.added);
     if (removed.length > 0) void this.#redis.sub.unsubscribe(...removed).catch(() => {});
-    if (added.length > 0) void this.#redis.sub.subscribe(...added).catch(() => {});
+    if (added.length > 0) {
+      // The demand goes out once Redis has the subscriptions: the capture node answers a new demand with the
+      // current picture (or GOP) at once, which a gateway not yet subscribed would miss.
+      this.#subscribing++;
+      void this.#redis.sub
+        .subscribe(...added)
+        .catch(() => {})
+        .finally(() => {
+          this.#subscribing--;
+          this.#publishDemand(false);
+        });
+    }
     this.#publishDemand(false, demand);
   }
 
-  #publishDemand(always: boolean, demand = this.#demand()): void {
-    if (this.#closed) return;
+  #setLatest(frame: Frame, at: number): void {
+    this.#latest.set(frame.cameraId, frame);
+    this.#latestAt.set(frame.cameraId, at);
+  }
+
+  #publishDemand(always: boolean, demand?: Map<string, VariantDemand[]>): void {
+    if (this.#closed || this.#subscribing > 0) return;
+    demand ??= this.#demand();
     const cameras: Record<string, VariantSpec[]> = {};
     for (const [cameraId, variants] of demand) cameras[cameraId] = variants.map(({ key: _key, ...spec }) => spec);
     const video = this.#video.demand();
@@ -354,13 +378,11 @@ export class RedisFrameBus implements FrameBus {
     const decoded = decodeFrame(message, expected);
     if (!decoded.ok) return this.#bad.count('frame', decoded.reason);
     const { frame } = decoded.value;
-    if (!this.#frameChannels.fresh(channel, frame)) return;
-    // One frame object per key the channel feeds (the thinned full size is published as `f1`).
-    for (const key of expected.keys) {
+    // One frame object per key the channel feeds and has not had it (the thinned full size is published as `f1`).
+    for (const key of this.#frameChannels.receive(channel, expected, frame)) {
       const planned = frame.variant === key ? frame : { ...frame, variant: key };
       if (key === FULL_VARIANT) {
-        this.#latest.set(planned.cameraId, planned);
-        this.#latestAt.set(planned.cameraId, performance.now());
+        this.#setLatest(planned, performance.now());
         if (planned.cameraId === this.activeCameraId) this.#consumers.emit('value', planned);
       }
       this.#consumers.deliver(planned);

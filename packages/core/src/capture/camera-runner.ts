@@ -246,10 +246,10 @@ export class CameraRunner {
   async #encodeAndPost(image: CapturedImage, capturedAt: number, quality: number, fps: number): Promise<void> {
     const groups = new Map<number, { width: number; height: number; keys: string[] }>();
     const video: VariantDemand[] = [];
-    let fullSkipped = false;
+    let fullSkipped: VariantDemand | undefined;
     for (const variant of this.#demand) {
       if (!this.#isDue(variant, capturedAt)) {
-        fullSkipped ||= variant.key === FULL_VARIANT;
+        if (variant.key === FULL_VARIANT) fullSkipped = variant;
         continue;
       }
       if (variant.codec === 'h264') {
@@ -261,8 +261,13 @@ export class CameraRunner {
       if (group) group.keys.push(variant.key);
       else groups.set(size.width, { ...size, keys: [variant.key] });
     }
-    // A thinned `full` (the stream's valueFps) rides along, free, on a full-size encode made for another rate.
-    if (fullSkipped) groups.get(image.width)?.keys.push(FULL_VARIANT);
+    // A thinned `full` (the stream's valueFps) rides along, free, on a full-size encode made for another rate,
+    // and counts as made: its own schedule starts again from here, so it keeps to that encode's beat.
+    const fullGroup = fullSkipped ? groups.get(image.width) : undefined;
+    if (fullSkipped?.maxFps && fullGroup) {
+      fullGroup.keys.push(FULL_VARIANT);
+      this.#nextDue.set(FULL_VARIANT, capturedAt + 1000 / fullSkipped.maxFps);
+    }
     const measured = this.#meter.rate();
     const seq = this.#seq;
     const active = this.#ctx.settings().activeCameraId === this.id;

@@ -255,6 +255,19 @@ export function behaviourSuite(
       expect(seqs.size).toBeGreaterThan(8);
     });
 
+    it('with valueFps, a full-size consumer at the same rate shares its encode: one a second, not two', async () => {
+      const stream = await open({ fps: 20, valueFps: 1 });
+      await until(() => stream.value, 'a first value');
+      // Joins half a second out of phase with value's own schedule.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const stop = stream.subscribe({ maxFps: 1 }, () => {});
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const { perFrame, captured } = await encodesPerFrame(stream, 4000, 'big');
+      stop();
+      // Every full-size encode (value's and the consumer's): 4 or 5 in 4 s; two schedules would make about 8.
+      expect((perFrame * captured) / 4).toBeLessThan(1.4);
+    });
+
     it('with valueFps, a value listener sees every frame, and thinning resumes when it leaves', async () => {
       const stream = await open({ fps: 20, valueFps: 2 });
       const seen: number[] = [];
