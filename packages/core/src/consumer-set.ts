@@ -30,6 +30,11 @@ export interface ConsumerHost {
    * watched.
    */
   consumersChanged(cameraId: string): void;
+  /**
+   * A `value` listener came or went while the registry thins the active
+   * camera's full size (`valueFps`, consumers.ts): the host plans again.
+   */
+  valueListenersChanged?(): void;
 }
 
 /** Who a consumer is: a camera (or the active one) and a variant. */

@@ -15,6 +15,7 @@ import { type Consumer, type ConsumerEntry, type ConsumerHost, ConsumerSet } fro
 import { Emitter, type Listener, rethrowLater } from './emitter.ts';
 import type { Frame, VariantSpec } from './frame.ts';
 import type { VariantDemand } from './protocol.ts';
+import { checkValueFps } from './settings.ts';
 import { planVariants, type VariantPlanOptions } from './variants.ts';
 
 /** Which frames a consumer wants. */
@@ -44,10 +45,21 @@ interface FrameSink {
 export interface ConsumerRegistryOptions {
   /** Distinct widths a camera encodes at most, full size included (`Infinity`: no cap). */
   readonly maxVariants: number;
+  /**
+   * How often the active camera's full size is planned while no consumer takes
+   * it at the full rate and nothing listens to `value` (the stream's
+   * `valueFps`; 0, the default: every frame). A `value` listener coming or
+   * going is told to the host (`valueListenersChanged`).
+   * @throws {RangeError} from the constructor, outside 0 to `MAX_FPS`.
+   */
+  readonly valueFps?: number | undefined;
 }
 
-/** A camera's plan input: whether it encodes its full size regardless (and how thinned), and its width once known. */
-export type CameraPlanInput = Pick<VariantPlanOptions, 'full' | 'fullMaxFps' | 'sourceWidth'>;
+/** A camera's plan input: whether it encodes its full size regardless, and its width once known. */
+export type CameraPlanInput = Pick<VariantPlanOptions, 'full' | 'sourceWidth'>;
+
+/** The event whose listeners see every frame of the active camera's full size (`StreamEvents.value`). */
+const VALUE_EVENT = 'value';
 
 /**
  * The consumers of a frame source and the listeners of its events.
@@ -61,6 +73,8 @@ export type CameraPlanInput = Pick<VariantPlanOptions, 'full' | 'fullMaxFps' | '
  */
 export class ConsumerRegistry<Events extends Record<string, unknown>> {
   readonly #maxVariants: number;
+  readonly #valueFps: number;
+  readonly #host: ConsumerHost;
   readonly #consumers: ConsumerSet<FrameSink>;
   readonly #events = new Emitter<Events>();
   /** Per camera, the consumers of each variant key, as last planned. */
@@ -68,7 +82,9 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
 
   constructor(host: ConsumerHost, options: ConsumerRegistryOptions) {
     this.#consumers = new ConsumerSet<FrameSink>(host);
+    this.#host = host;
     this.#maxVariants = options.maxVariants;
+    this.#valueFps = checkValueFps(options.valueFps ?? 0);
   }
 
   /** Whether {@link close} was called: new consumers end at once. */
@@ -95,14 +111,20 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
     return this.#consumers.listen(request, conflating(listener, rethrowLater));
   }
 
-  /** Adds an event listener; returns the unsubscribe. A listener that throws stops neither the others nor the source. */
+  /**
+   * Adds an event listener; returns the unsubscribe. A listener that throws
+   * stops neither the others nor the source. A `value` listener takes the
+   * full size like a consumer (the original's watchers of `value` see every
+   * frame): with `valueFps`, the host plans again when one comes or goes.
+   */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    return this.#events.on(event, listener);
-  }
-
-  /** How many listeners `event` has. */
-  listenerCount(event: keyof Events): number {
-    return this.#events.listenerCount(event);
+    const off = this.#events.on(event, listener);
+    if (event !== VALUE_EVENT || this.#valueFps === 0) return off;
+    this.#host.valueListenersChanged?.();
+    return () => {
+      off();
+      this.#host.valueListenersChanged?.();
+    };
   }
 
   /** Calls every listener of `event`; a throw is rethrown asynchronously (emitter.ts). */
@@ -126,7 +148,9 @@ export class ConsumerRegistry<Events extends Record<string, unknown>> {
    * the camera must encode, sorted by key.
    */
   plan(cameraId: string, input: CameraPlanInput): VariantDemand[] {
-    const plan = planVariants(this.#consumers.of(cameraId), { ...input, maxVariants: this.#maxVariants });
+    const thinned = this.#valueFps > 0 && this.#events.listenerCount(VALUE_EVENT as keyof Events) === 0;
+    const fullMaxFps = thinned ? this.#valueFps : undefined;
+    const plan = planVariants(this.#consumers.of(cameraId), { ...input, fullMaxFps, maxVariants: this.#maxVariants });
     this.#routes.set(cameraId, plan.routes);
     return plan.demand;
   }

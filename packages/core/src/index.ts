@@ -33,7 +33,7 @@ export { FULL_VARIANT, MAX_WIDTH, normalizeVariant, scaledSize, snapWidth, varia
 export { DEFAULT_MAX_VARIANTS, planVariants } from './variants.ts';
 export type { PlannedConsumer, VariantPlan, VariantPlanOptions } from './variants.ts';
 export type { StreamSettings, StreamSettingsPatch } from './settings.ts';
-export { applySettings, checkValueFps, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS, sameSettings } from './settings.ts';
+export { applySettings, DEFAULT_FPS, DEFAULT_QUALITY, MAX_FPS, sameSettings } from './settings.ts';
 export type { BackendName, SourceSpec } from './source.ts';
 export type { SourceCredentials } from './credentials.ts';
 export { credentialsProblem, hasUserinfo } from './credentials.ts';

@@ -11,7 +11,6 @@ import { CannotReadCamera, ErrorCode, reviveError, type ServercamError } from '.
 import { type Frame, FULL_VARIANT } from './frame.ts';
 import {
   applySettings,
-  checkValueFps,
   DEFAULT_FPS,
   DEFAULT_QUALITY,
   sameSettings,
@@ -48,8 +47,6 @@ export class ServerVideoStream implements AsyncDisposable {
   readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #video: VideoConsumers;
   #settings: StreamSettings;
-  /** `valueFps`: how thinned `value` is while only it takes the full size (0: every frame). */
-  readonly #valueFps: number;
   #host: CaptureHost | undefined;
   readonly #isolation: 'worker' | 'process';
   readonly #supervision: Partial<ProcessSupervision> | undefined;
@@ -68,9 +65,14 @@ export class ServerVideoStream implements AsyncDisposable {
         this.#syncDemand();
         if (!this.#closed) this.#emitStatus(cameraId);
       },
+      // The original's watchers of `value` see every frame: a listener takes the full size like a consumer.
+      valueListenersChanged: () => {
+        if (!this.#closed) this.#syncDemand();
+      },
     };
     this.#consumers = new ConsumerRegistry<StreamEvents>(host, {
       maxVariants: checkMaxVariants(options.maxVariantsPerCamera ?? DEFAULT_MAX_VARIANTS),
+      valueFps: options.valueFps,
     });
     this.#video = new VideoConsumers(host, {
       maxVariants: checkMaxVariants(options.maxVideoVariantsPerCamera ?? DEFAULT_MAX_VIDEO_VARIANTS),
@@ -83,7 +85,6 @@ export class ServerVideoStream implements AsyncDisposable {
       options,
       this.#cameraIds,
     );
-    this.#valueFps = checkValueFps(options.valueFps ?? 0);
     this.#tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.#isolation = options.isolation ?? 'worker';
     this.#supervision = options.supervision;
@@ -231,14 +232,7 @@ export class ServerVideoStream implements AsyncDisposable {
 
   /** Listens to `settings`, `status`, `value` or `motion`; returns the unsubscribe. A listener that throws stops nothing. */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
-    const off = this.#consumers.on(event, listener);
-    if (event !== 'value') return off;
-    // The original's watchers of `value` see every frame: a listener takes the full size like a consumer (#plan).
-    if (!this.#closed) this.#syncDemand();
-    return () => {
-      off();
-      if (!this.#closed) this.#syncDemand();
-    };
+    return this.#consumers.on(event, listener);
   }
 
   /** Capture and encode counters per camera, from the worker. */
@@ -336,9 +330,7 @@ export class ServerVideoStream implements AsyncDisposable {
    */
   #plan(id: string): VariantDemand[] {
     const sourceWidth = this.#cameras.get(id)!.width;
-    const full = id === this.#settings.activeCameraId;
-    const fullMaxFps = this.#valueFps > 0 && this.#consumers.listenerCount('value') === 0 ? this.#valueFps : undefined;
-    return [...this.#consumers.plan(id, { full, fullMaxFps, sourceWidth }), ...this.#video.plan(id, sourceWidth)];
+    return [...this.#consumers.plan(id, { full: id === this.#settings.activeCameraId, sourceWidth }), ...this.#video.plan(id, sourceWidth)];
   }
 
   #onWorkerMessage(message: SessionMessage): void {

@@ -30,6 +30,50 @@ afterEach(() => {
   uncaught.length = 0;
 });
 
+describe('ConsumerRegistry with valueFps', () => {
+  /** A registry thinning the active camera `a`'s full size to 1 fps; the host's re-plans are counted. */
+  function thinned() {
+    const told = { valueListeners: 0 };
+    const host: ConsumerHost = {
+      hasCamera: (id) => id === 'a',
+      activeCameraId: () => 'a',
+      consumersChanged: () => {},
+      valueListenersChanged: () => void told.valueListeners++,
+    };
+    const registry = new ConsumerRegistry<{ value: Frame; status: string }>(host, { maxVariants: 4, valueFps: 1 });
+    const full = () => registry.plan('a', { full: true, sourceWidth: 640 }).find((variant) => variant.key === 'full');
+    return { told, registry, full };
+  }
+
+  it('plans the active camera\'s full size at valueFps while nothing takes it at the full rate', () => {
+    expect(thinned().full()).toEqual({ key: 'full', maxFps: 1 });
+  });
+
+  it('plans it every frame while a value listener is there, and tells the host as one comes and goes', () => {
+    const { told, registry, full } = thinned();
+    const off = registry.on('value', () => {});
+    expect(told.valueListeners).toBe(1);
+    expect(full()).toEqual({ key: 'full' });
+    off();
+    expect(told.valueListeners).toBe(2);
+    expect(full()).toEqual({ key: 'full', maxFps: 1 });
+  });
+
+  it('does not tell the host of listeners of other events', () => {
+    const { told, registry } = thinned();
+    registry.on('status', () => {})();
+    expect(told.valueListeners).toBe(0);
+  });
+
+  it('refuses a valueFps outside 0 to MAX_FPS', () => {
+    const host: ConsumerHost = { hasCamera: () => true, activeCameraId: () => 'a', consumersChanged: () => {} };
+    for (const valueFps of [-1, Number.NaN, Number.POSITIVE_INFINITY, 1000]) {
+      expect(() => new ConsumerRegistry(host, { maxVariants: 4, valueFps })).toThrow(RangeError);
+    }
+    expect(() => new ConsumerRegistry(host, { maxVariants: 4, valueFps: 0 })).not.toThrow();
+  });
+});
+
 describe('ConsumerRegistry', () => {
   it('plans each camera for its consumers, the active one with its full size', () => {
     const { registry, plan } = source();

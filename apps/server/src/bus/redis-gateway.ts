@@ -26,7 +26,6 @@ import { randomUUID } from 'node:crypto';
 import {
   applySettings,
   type CameraInfo,
-  checkValueFps,
   type CameraStats,
   type ConsumerHost,
   ConsumerRegistry,
@@ -99,7 +98,6 @@ export class RedisFrameBus implements FrameBus {
   readonly #logger: Logger;
   readonly #captureTimeoutMs: number;
   readonly #demandTtlMs: number;
-  readonly #valueFps: number;
   readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #cameras = new Map<string, CameraInfo>();
   readonly #latest = new Map<string, Frame>();
@@ -124,13 +122,12 @@ export class RedisFrameBus implements FrameBus {
     this.#channels = channels(options.prefix ?? DEFAULT_PREFIX);
     // Channels are named as the capture node names a variant: by the spec asked for (the thinned full size is `f1`).
     this.#frameChannels = new FrameChannels(this.#channels.frame, this.#channels.framePrefix, ({ key: _key, ...spec }) => variantKey(spec));
-    this.#valueFps = checkValueFps(options.valueFps ?? 0);
     this.#captureTimeoutMs = options.captureTimeoutMs ?? 3000;
     this.#demandTtlMs = options.demandTtlMs ?? 6000;
     this.#liveness = new CaptureLiveness(this.#captureTimeoutMs);
     this.#commands = new PendingCommands(this.id, options.commandTimeoutMs ?? 3000);
     // No variant cap here: the capture node's core caps what it encodes, for every gateway at once.
-    this.#consumers = new ConsumerRegistry<StreamEvents>(this.#consumerHost(), { maxVariants: Number.POSITIVE_INFINITY });
+    this.#consumers = new ConsumerRegistry<StreamEvents>(this.#consumerHost(), { maxVariants: Number.POSITIVE_INFINITY, valueFps: options.valueFps });
     this.#bad = new BadMessages(this.#logger, options.badMessageLogIntervalMs);
     this.#video = new GatewayVideo(this.#consumerHost(), this.#channels, this.#bad, options.videoGopBytes ?? DEFAULT_VIDEO_GOP_BYTES);
     this.#redis = connectRedis(options.redisUrl, `servercam-gateway-${this.id.slice(0, 8)}`, this.#logger);
@@ -209,18 +206,9 @@ export class RedisFrameBus implements FrameBus {
     return this.#video.subscribeVideo(request, listener);
   }
 
-  /**
-   * A listener that throws stops neither the others nor the gateway (the
-   * core's emitter). A `value` listener takes the full size at the full rate.
-   */
+  /** A listener that throws stops neither the others nor the gateway (the core's emitter). */
   on<K extends keyof StreamEvents>(event: K, listener: (value: StreamEvents[K]) => void): () => void {
-    const off = this.#consumers.on(event, listener);
-    if (event !== 'value') return off;
-    this.#syncDemand();
-    return () => {
-      off();
-      this.#syncDemand();
-    };
+    return this.#consumers.on(event, listener);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------
@@ -274,16 +262,17 @@ export class RedisFrameBus implements FrameBus {
       this.#syncDemand();
       this.#emitStatus(cameraId);
     };
-    return { hasCamera: (id) => this.#cameras.has(id), activeCameraId: () => this.activeCameraId, consumersChanged };
+    // A `value` listener takes the full size at the full rate (the core's registry).
+    const valueListenersChanged = (): void => this.#syncDemand();
+    return { hasCamera: (id) => this.#cameras.has(id), activeCameraId: () => this.activeCameraId, consumersChanged, valueListenersChanged };
   }
 
   /** The variants this gateway needs per camera: its consumers', plus the active camera's full size, maybe thinned (the core's plan). */
   #demand(): Map<string, VariantDemand[]> {
     const demand = new Map<string, VariantDemand[]>();
-    const fullMaxFps = this.#valueFps > 0 && this.#consumers.listenerCount('value') === 0 ? this.#valueFps : undefined;
     for (const [cameraId, camera] of this.#cameras) {
       const full = this.#settings !== undefined && cameraId === this.#settings.activeCameraId;
-      const variants = this.#consumers.plan(cameraId, { full, fullMaxFps, sourceWidth: camera.width });
+      const variants = this.#consumers.plan(cameraId, { full, sourceWidth: camera.width });
       if (variants.length > 0) demand.set(cameraId, variants);
     }
     return demand;
