@@ -6,11 +6,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodesPerFrame } from '@servercam/testing';
-import type { Frame } from '@servercam/core';
 import { createGateway } from '../src/roles/gateway.ts';
 import { CaptureServer } from '../src/roles/capture.ts';
 import { type Servercam, silentLogger } from '../src/index.ts';
 import { closeAll, mjpegParts, next, openMjpeg, until, wsClient, wsRequest, wsSubscribe } from './helpers/clients.ts';
+import { staleLatest } from './helpers/frames.ts';
 import { hasRedis, type RedisProcess, startRedis } from './helpers/redis.ts';
 
 const FPS = 20;
@@ -35,14 +35,6 @@ async function startGateway(): Promise<{ server: Servercam; url: string }> {
 /** JPEG encodes per frame captured on the capture node over about `ms` (every variant: the thinned ones share an encode). */
 const captureEncodesPerFrame = (ms: number) => encodesPerFrame(capture.stream, ms, 'cam');
 
-/** The gateway's latest full-size frame once it is 400 to 650 ms old: no longer current at 20 fps, the next one due a second after it. */
-function staleLatest(server: Servercam): Promise<Frame> {
-  return until(() => {
-    const latest = server.stream.latest('cam');
-    const age = latest ? Date.now() - latest.capturedAt : 0;
-    return latest && age > 400 && age < 650 && latest;
-  }, 'a latest frame 400 to 650 ms old on the gateway');
-}
 
 const describeRedis = hasRedis ? describe : describe.skip;
 
@@ -113,7 +105,7 @@ describeRedis('a gateway thins the active camera\'s full size (valueFps)', () =>
   });
 
   it('a snapshot on the gateway while nothing watches is a new frame, not the once-a-second value', async () => {
-    const stale = await staleLatest(gateway);
+    const stale = await staleLatest(gateway.stream);
     const asked = Date.now();
     const response = await fetch(`${gatewayUrl}/cameras/cam/snapshot.jpg`);
     expect(response.status).toBe(200);

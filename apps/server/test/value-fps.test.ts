@@ -6,26 +6,14 @@
  * still a current frame. Real capture, real sockets, the real encoder.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isCurrent } from '../src/frames/snapshot.ts';
+import { isCurrentAge } from '../src/frames/snapshot.ts';
 import { cameraStats, encodesPerFrame } from '@servercam/testing';
-import { type Frame } from '@servercam/core';
 import { closeAll, next, openMjpeg, type Running, startServer, until, wsClient, wsSubscribe } from './helpers/clients.ts';
+import { staleLatest } from './helpers/frames.ts';
 
 afterEach(closeAll);
 
 const CAMERA = { id: 'cam', source: 'synthetic:320x240@20' };
-
-/**
- * The active camera's latest frame once it is 400 to 650 ms old: older than two frame intervals at 20 fps
- * (no longer the camera's current picture), and well before the next one, due a second after it.
- */
-function staleValue(running: Running): Promise<Frame> {
-  return until(() => {
-    const latest = running.server.stream.latest('cam');
-    const age = latest ? Date.now() - latest.capturedAt : 0;
-    return latest && age > 400 && age < 650 && latest;
-  }, 'a value 400 to 650 ms old');
-}
 
 /** Full-size JPEG encodes per frame captured over about `ms`. */
 const fullEncodesPerFrame = (running: Running, ms: number) => encodesPerFrame(running.server.stream, ms, 'cam', 'full');
@@ -65,7 +53,7 @@ it('an MJPEG viewer of the full size makes it every frame', async () => {
 
 it('a snapshot while nothing watches is a new frame, not the once-a-second value', async () => {
   const running = await startServer({ fps: 20, cameras: [CAMERA] });
-  const stale = await staleValue(running);
+  const stale = await staleLatest(running.server.stream);
   const asked = Date.now();
   const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);
   expect(response.status).toBe(200);
@@ -76,7 +64,7 @@ it('a snapshot while nothing watches is a new frame, not the once-a-second value
 
 it('a snapshot is not a viewer: the camera never reports one while it is taken', async () => {
   const running = await startServer({ fps: 20, cameras: [CAMERA] });
-  await staleValue(running);
+  await staleLatest(running.server.stream);
   const counts: number[] = [];
   const stop = running.server.stream.on('status', (camera) => void counts.push(camera.consumers));
   const response = await fetch(`${running.url}/cameras/cam/snapshot.jpg`);
@@ -85,19 +73,18 @@ it('a snapshot is not a viewer: the camera never reports one while it is taken',
   expect(counts.filter((count) => count > 0)).toEqual([]);
 });
 
-describe('isCurrent', () => {
-  const frame = { capturedAt: 10_000 } as Frame;
+describe('isCurrentAge', () => {
   it('holds a frame made within about two frame intervals', () => {
-    expect(isCurrent(frame, 20, 10_120)).toBe(true);
-    expect(isCurrent(frame, 20, 10_130)).toBe(false);
+    expect(isCurrentAge(120, 20)).toBe(true);
+    expect(isCurrentAge(130, 20)).toBe(false);
   });
 
   it('gives at least 100 ms, for jitter at high rates', () => {
-    expect(isCurrent(frame, 120, 10_100)).toBe(true);
-    expect(isCurrent(frame, 120, 10_101)).toBe(false);
+    expect(isCurrentAge(100, 120)).toBe(true);
+    expect(isCurrentAge(101, 120)).toBe(false);
   });
 
   it('holds no frame of a camera whose rate is not measured yet', () => {
-    expect(isCurrent(frame, 0, 10_000)).toBe(false);
+    expect(isCurrentAge(0, 0)).toBe(false);
   });
 });

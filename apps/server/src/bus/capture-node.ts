@@ -18,7 +18,7 @@ import {
   videoVariantKey,
 } from '@servercam/core';
 import type { CameraDirectory } from '../cameras.ts';
-import { isCurrent } from '../frames/snapshot.ts';
+import { isPictureNow } from '../frames/snapshot.ts';
 import type { Logger } from '../logger.ts';
 import { BadMessages } from './bad-messages.ts';
 import { VideoPublisher } from './capture-video.ts';
@@ -253,17 +253,14 @@ export class CaptureNode implements AsyncDisposable {
   }
 
   /**
-   * Whether `latest` is the camera's picture now: it is while paused (no new
-   * one comes), or when made within about two frame intervals of a live
-   * camera. The active camera's latest may be a once-a-second `value`
-   * (app-options.ts), and an idle camera's may be hours old: a gateway asking
-   * for frames then waits for the next one rather than take an old one (a
-   * snapshot would show it).
+   * Whether `latest` is the camera's picture now (frames/snapshot.ts). The
+   * active camera's latest may be a once-a-second `value` (app-options.ts),
+   * and an idle camera's may be hours old: a gateway asking for frames then
+   * waits for the next one rather than take an old one (a snapshot would show it).
    */
   #stillPicture(latest: Frame): boolean {
     const camera = this.#stream.camera(latest.cameraId);
-    if (this.#stream.paused || camera?.status === 'paused') return true;
-    return camera?.status === 'live' && isCurrent(latest, camera.measuredFps);
+    return camera !== undefined && isPictureNow(this.#stream, camera, latest);
   }
 
   /** Publishes a frame for the gateways' `variant` (the key they subscribed to; the frame says its real size). */

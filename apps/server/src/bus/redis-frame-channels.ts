@@ -14,6 +14,12 @@
  */
 import type { Frame, VariantDemand } from '@servercam/core';
 
+/** A frame as received, and when, by this process's monotonic clock (`performance.now()`). */
+export interface ReceivedFrame {
+  readonly frame: Frame;
+  readonly at: number;
+}
+
 /** What a frame channel carries. */
 export interface ChannelTarget {
   readonly cameraId: string;
@@ -30,8 +36,8 @@ export class FrameChannels {
   readonly #targets = new Map<string, ChannelTarget>();
   /** Per `cameraId\nkey`, the last frame's `seq:capturedAt`. */
   readonly #last = new Map<string, string>();
-  /** Per channel, the last frame received and when (`performance.now()`). */
-  readonly #lastFrame = new Map<string, { readonly frame: Frame; readonly at: number }>();
+  /** Per channel, the last frame received. */
+  readonly #lastFrame = new Map<string, ReceivedFrame>();
 
   /**
    * `name`: a camera variant's channel; `prefix`: the start of every channel of this kind (`Channels.frame` and
@@ -55,8 +61,13 @@ export class FrameChannels {
 
   /** Whether some wanted channel feeds the plan's `key` of a camera. */
   has(cameraId: string, key: string): boolean {
-    for (const target of this.#targets.values()) if (target.cameraId === cameraId && target.keys.includes(key)) return true;
-    return false;
+    return this.#channelOf(cameraId, key) !== undefined;
+  }
+
+  /** The wanted channel that feeds the plan's `key` of a camera. */
+  #channelOf(cameraId: string, key: string): string | undefined {
+    for (const [channel, target] of this.#targets) if (target.cameraId === cameraId && target.keys.includes(key)) return channel;
+    return undefined;
   }
 
   /** Makes the demand's channels the wanted ones (and the keys each feeds); returns those to subscribe to and to leave. */
@@ -87,22 +98,24 @@ export class FrameChannels {
     return { added, removed };
   }
 
-  /** Takes a frame received on `channel`: the keys of `target` it is new for (and remembers it). */
-  receive(channel: string, target: ChannelTarget, frame: Frame): string[] {
-    this.#lastFrame.set(channel, { frame, at: performance.now() });
+  /** Takes a frame received on `channel`: the keys of `target` it is new for (and remembers it), and when it came. */
+  receive(channel: string, target: ChannelTarget, frame: Frame): { keys: string[]; at: number } {
+    const at = performance.now();
+    this.#lastFrame.set(channel, { frame, at });
     const mark = `${frame.seq}:${frame.capturedAt}`;
-    return target.keys.filter((key) => {
+    const keys = target.keys.filter((key) => {
       const id = `${target.cameraId}\n${key}`;
       if (this.#last.get(id) === mark) return false;
       this.#last.set(id, mark);
       return true;
     });
+    return { keys, at };
   }
 
-  /** The last frame received on the channel that feeds a camera's `key` now, and when (`performance.now()`). */
-  lastFrame(cameraId: string, key: string): { readonly frame: Frame; readonly at: number } | undefined {
-    for (const [channel, target] of this.#targets) if (target.cameraId === cameraId && target.keys.includes(key)) return this.#lastFrame.get(channel);
-    return undefined;
+  /** The last frame received on the channel that feeds a camera's `key` now. */
+  lastFrame(cameraId: string, key: string): ReceivedFrame | undefined {
+    const channel = this.#channelOf(cameraId, key);
+    return channel === undefined ? undefined : this.#lastFrame.get(channel);
   }
 
   /** Forgets the last frames (a new capture node numbers its frames anew). */

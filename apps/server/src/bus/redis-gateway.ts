@@ -53,7 +53,7 @@ import { CaptureLiveness } from './capture-liveness.ts';
 import { PendingCommands } from './redis-commands.ts';
 import { connectRedis, type RedisPair } from './redis-connection.ts';
 import { GatewayVideo } from './redis-video.ts';
-import { type ChannelTarget, FrameChannels } from './redis-frame-channels.ts';
+import { type ChannelTarget, FrameChannels, type ReceivedFrame } from './redis-frame-channels.ts';
 import {
   type Channels,
   channels,
@@ -100,9 +100,8 @@ export class RedisFrameBus implements FrameBus {
   readonly #demandTtlMs: number;
   readonly #consumers: ConsumerRegistry<StreamEvents>;
   readonly #cameras = new Map<string, CameraInfo>();
-  readonly #latest = new Map<string, Frame>();
-  /** When each latest frame arrived, by this process's monotonic clock (`performance.now()`). */
-  readonly #latestAt = new Map<string, number>();
+  /** Each camera's latest full-size frame, and when it arrived, by this process's monotonic clock (`performance.now()`). */
+  readonly #latest = new Map<string, ReceivedFrame>();
   readonly #frameChannels: FrameChannels;
   readonly #bad: BadMessages;
   readonly #commands: PendingCommands;
@@ -179,13 +178,13 @@ export class RedisFrameBus implements FrameBus {
   }
 
   latest(cameraId: string = this.activeCameraId): Frame | undefined {
-    return this.#latest.get(cameraId);
+    return this.#latest.get(cameraId)?.frame;
   }
 
   /** How long ago the latest frame arrived here: the capture node's clock may differ from ours. */
   latestAgeMs(cameraId: string): number | undefined {
-    const at = this.#latestAt.get(cameraId);
-    return at === undefined ? undefined : performance.now() - at;
+    const latest = this.#latest.get(cameraId);
+    return latest && performance.now() - latest.at;
   }
 
   // ---- consumers ------------------------------------------------------------------------
@@ -287,11 +286,10 @@ export class RedisFrameBus implements FrameBus {
       if (!this.#frameChannels.has(cameraId, FULL_VARIANT)) {
         // A camera whose full size is no longer received keeps no stale picture.
         this.#latest.delete(cameraId);
-        this.#latestAt.delete(cameraId);
       } else if (!this.#latest.has(cameraId)) {
         // A channel kept for a consumer's own `f1` now feeds the full size too: its last frame is the picture.
         const last = this.#frameChannels.lastFrame(cameraId, FULL_VARIANT);
-        if (last) this.#setLatest({ ...last.frame, variant: FULL_VARIANT }, last.at);
+        if (last) this.#latest.set(cameraId, { frame: { ...last.frame, variant: FULL_VARIANT }, at: last.at });
       }
     }
     const video = this.#video.sync(this.#cameras);
@@ -311,11 +309,6 @@ export class RedisFrameBus implements FrameBus {
         });
     }
     this.#publishDemand(false, demand);
-  }
-
-  #setLatest(frame: Frame, at: number): void {
-    this.#latest.set(frame.cameraId, frame);
-    this.#latestAt.set(frame.cameraId, at);
   }
 
   #publishDemand(always: boolean, demand?: Map<string, VariantDemand[]>): void {
@@ -368,10 +361,11 @@ export class RedisFrameBus implements FrameBus {
     if (!decoded.ok) return this.#bad.count('frame', decoded.reason);
     const { frame } = decoded.value;
     // One frame object per key the channel feeds and has not had it (the thinned full size is published as `f1`).
-    for (const key of this.#frameChannels.receive(channel, expected, frame)) {
+    const { keys, at } = this.#frameChannels.receive(channel, expected, frame);
+    for (const key of keys) {
       const planned = frame.variant === key ? frame : { ...frame, variant: key };
       if (key === FULL_VARIANT) {
-        this.#setLatest(planned, performance.now());
+        this.#latest.set(planned.cameraId, { frame: planned, at });
         if (planned.cameraId === this.activeCameraId) this.#consumers.emit('value', planned);
       }
       this.#consumers.deliver(planned);

@@ -7,7 +7,7 @@
  * briefly and takes the first frame.
  * @module
  */
-import type { Frame } from '@servercam/core';
+import type { CameraInfo, Frame } from '@servercam/core';
 import type { FrameBus } from '../bus/bus.ts';
 import type { CameraDirectory } from '../cameras.ts';
 
@@ -25,9 +25,16 @@ export function isCurrentAge(ageMs: number, fps: number): boolean {
   return fps > 0 && ageMs <= Math.max(100, 2500 / fps);
 }
 
-/** {@link isCurrentAge} for a frame captured by this host's clock. */
-export function isCurrent(frame: Frame, fps: number, now = Date.now()): boolean {
-  return isCurrentAge(now - frame.capturedAt, fps);
+/**
+ * Whether a camera's latest frame is its picture now: while paused (no new
+ * one comes), or a live camera's current frame ({@link isCurrentAge}). Its age
+ * is by when it arrived where the bus knows (a gateway: another host's clock
+ * may be off), else by `capturedAt`.
+ */
+export function isPictureNow(stream: Pick<FrameBus, 'paused' | 'latestAgeMs'>, camera: Pick<CameraInfo, 'status' | 'measuredFps'>, latest: Frame): boolean {
+  if (stream.paused || camera.status === 'paused') return true;
+  const age = stream.latestAgeMs?.(latest.cameraId) ?? Date.now() - latest.capturedAt;
+  return camera.status === 'live' && isCurrentAge(age, camera.measuredFps);
 }
 
 /**
@@ -44,11 +51,7 @@ export async function takeSnapshot(
   if (!camera || camera.status === 'error') return undefined;
   const latest = stream.latest(cameraId);
   if (stream.paused || camera.status === 'paused') return latest;
-  if (latest && camera.status === 'live') {
-    // On a gateway, by when the frame arrived here (another host's clock may be off).
-    const age = stream.latestAgeMs?.(cameraId) ?? Date.now() - latest.capturedAt;
-    if (isCurrentAge(age, camera.measuredFps)) return latest;
-  }
+  if (latest && isPictureNow(stream, camera, latest)) return latest;
   if (options.waitMs <= 0 || options.signal?.aborted) return latest;
   return new Promise<Frame | undefined>((resolve) => {
     let done = false;
